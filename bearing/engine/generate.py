@@ -10,6 +10,7 @@ the same problem.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from dataclasses import dataclass, fields
@@ -81,7 +82,9 @@ def generate_problem(
     k = _knobs(knobs)
     rng = random.Random(seed)
     names = [f"skill-{i + 1:02d}" for i in range(n_resources)]
-    popularity = [1.0 / (rank + 1) ** k.zipf_exponent for rank in range(n_resources)]
+    popularity = list(
+        itertools.accumulate(1.0 / (rank + 1) ** k.zipf_exponent for rank in range(n_resources))
+    )  # cumulative, so each draw does not re-add the weights
     width = len(str(n_demands))
     drafts: list[_Draft] = []
     for i in range(n_demands):
@@ -120,7 +123,7 @@ def _pick_skills(rng: random.Random, names: list[str], popularity: list[float]) 
     count = min(len(names), rng.choices((1, 2, 3), weights=(0.45, 0.35, 0.20))[0])
     chosen: list[str] = []
     while len(chosen) < count:
-        name = rng.choices(names, weights=popularity)[0]
+        name = rng.choices(names, cum_weights=popularity)[0]
         if name not in chosen:
             chosen.append(name)
     return chosen
