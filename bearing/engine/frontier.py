@@ -1,0 +1,177 @@
+"""Efficient frontier: the best plan value at a series of total-budget levels.
+
+Each level adds a budget window over the whole horizon (periods 0..last) with the level as its
+amount, on top of the problem's own windows (a full-horizon window that the level makes redundant
+is dropped). Levels are solved from the lowest up: a plan that fits a lower total budget also fits
+every higher one, so each level starts from the previous level's plan (passed as a hint when the
+solver takes one) and never reports less than it. A level's proven bound also bounds every lower
+level, so bounds are tightened from above once all levels are solved.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from bearing.engine.plan import Plan
+from bearing.engine.problem import Budget, Problem
+
+__all__ = ["FrontierPoint", "Solver", "budget_levels", "efficient_frontier", "with_total_budget"]
+
+Solver = Callable[[Problem, float, Plan | None], Plan]
+
+_HINT_NAMES = ("hint", "initial_plan", "warm_start")
+
+
+@dataclass(frozen=True)
+class FrontierPoint:
+    """Best plan found within a total budget: its value, the proven bound, what it spends, and
+    which demands enter (and leave) compared with the previous, lower level."""
+
+    budget: float
+    value: float
+    status: str
+    bound: float | None
+    spend: float
+    selected: tuple[str, ...]
+    entering: tuple[str, ...]
+    leaving: tuple[str, ...]
+    seconds: float
+    reused_previous: bool = False  # the lower level's plan was kept because it was better
+    plan: Plan | None = field(default=None, compare=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "budget": self.budget,
+            "value": self.value,
+            "status": self.status,
+            "bound": self.bound,
+            "spend": self.spend,
+            "selected": list(self.selected),
+            "entering": list(self.entering),
+            "leaving": list(self.leaving),
+            "seconds": self.seconds,
+            "reused_previous": self.reused_previous,
+        }
+
+
+def with_total_budget(problem: Problem, amount: float) -> Problem:
+    """`problem` with total spend over the whole horizon capped at `amount`."""
+    last = problem.periods - 1
+    kept = tuple(
+        b for b in problem.budgets if not (b.first == 0 and b.last >= last and b.amount >= amount)
+    )
+    return replace(problem, budgets=(*kept, Budget(0, last, float(amount))))
+
+
+def budget_levels(problem: Problem, steps: int = 10) -> list[float]:
+    """`steps` evenly spaced totals from what the mandatory demands cost to what every
+    non-excluded demand costs together (beyond that the budget no longer binds)."""
+    if steps < 1:
+        raise ValueError("steps: must be at least 1")
+    low = sum(d.cost for d in problem.demands if d.mandatory)
+    high = sum(d.cost for d in problem.demands if not d.excluded)
+    if steps == 1 or high <= low:
+        return [float(high)]
+    return [low + (high - low) * k / (steps - 1) for k in range(steps)]
+
+
+def _default_solver(time_limit: float, workers: int, seed: int, method: str) -> Solver:
+    """The full pipeline when `solve` is available, else rank-and-fill."""
+    try:
+        from bearing.engine.solve import solve
+    except ImportError:
+        from bearing.engine.greedy import solve_greedy
+
+        return lambda problem, _limit, _hint: solve_greedy(problem)
+    accepted = inspect.signature(solve).parameters
+    hint_name = next((name for name in _HINT_NAMES if name in accepted), None)
+
+    def run(problem: Problem, limit: float, hint: Plan | None) -> Plan:
+        options: dict[str, Any] = {
+            "time_limit": limit,
+            "workers": workers,
+            "seed": seed,
+            "method": method,
+            "explain": False,
+        }
+        if hint_name is not None and hint is not None:
+            options[hint_name] = hint
+        return solve(problem, **options)
+
+    return run
+
+
+def _spend(problem: Problem, plan: Plan) -> float:
+    cost = {d.id: d.cost for d in problem.demands}
+    return float(sum(cost[s.id] for s in plan.scheduled))
+
+
+def efficient_frontier(
+    problem: Problem,
+    budget_levels_: Sequence[float] | None = None,
+    *,
+    steps: int = 10,
+    time_limit_per_level: float = 5.0,
+    workers: int = 1,
+    seed: int = 0,
+    method: str = "default",
+    solver: Solver | None = None,
+) -> list[FrontierPoint]:
+    """Best value at each total-budget level, lowest first.
+
+    Args:
+        budget_levels_: the totals to try; default `budget_levels(problem, steps)`.
+        solver: (problem, time limit, previous plan) -> Plan; default the engine's `solve`.
+    """
+    levels = sorted(budget_levels_ if budget_levels_ is not None else budget_levels(problem, steps))
+    run = solver or _default_solver(time_limit_per_level, workers, seed, method)
+    points: list[FrontierPoint] = []
+    previous: Plan | None = None
+    previous_ids: set[str] = set()
+    for level in levels:
+        capped = with_total_budget(problem, level)
+        plan = run(capped, time_limit_per_level, previous)
+        bound, reused = plan.bound, False
+        if previous is not None and previous.objective > plan.objective:
+            plan, reused = previous, True  # the lower level's plan still fits: a floor
+        ids = {s.id for s in plan.scheduled} if _usable(plan) else set()
+        points.append(
+            FrontierPoint(
+                budget=float(level),
+                value=plan.objective if _usable(plan) else 0.0,
+                status=("feasible" if reused else plan.status),
+                bound=bound,
+                spend=_spend(problem, plan) if _usable(plan) else 0.0,
+                selected=tuple(sorted(ids)),
+                entering=tuple(sorted(ids - previous_ids)),
+                leaving=tuple(sorted(previous_ids - ids)),
+                seconds=plan.seconds,
+                reused_previous=reused,
+                plan=plan,
+            )
+        )
+        if _usable(plan):
+            previous, previous_ids = plan, ids
+    return _tighten_bounds(points)
+
+
+def _usable(plan: Plan) -> bool:
+    return plan.status in ("optimal", "feasible")
+
+
+def _tighten_bounds(points: list[FrontierPoint]) -> list[FrontierPoint]:
+    """A bound proven at a higher budget also holds at every lower one."""
+    tightened: list[FrontierPoint] = []
+    best: float | None = None
+    for point in reversed(points):
+        if point.bound is not None:
+            best = point.bound if best is None else min(best, point.bound)
+        bound = best if best is not None else None
+        status = point.status
+        if bound is not None and status == "feasible" and point.value >= bound - 1e-9:
+            status = "optimal"  # the bound from a higher level proves this plan best
+        tightened.append(replace(point, bound=bound, status=status))
+    return list(reversed(tightened))
