@@ -1,0 +1,91 @@
+"""`bearing solve problem.json`: plan a problem file and write a bearing-plan/1 file.
+
+Exit 0 with a plan (any status), 2 when the problem file is unusable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bearing.engine.codec import ProblemError, load_problem, plan_to_dict
+from bearing.engine.plan import Plan, ProgressEvent
+
+__all__ = ["add_arguments", "run"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("problem", help="bearing-problem/1 JSON file")
+    parser.add_argument("--time-limit", type=float, default=30.0, help="seconds (default 30)")
+    parser.add_argument("--workers", type=int, default=1, help="solver threads (default 1)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--method", choices=("default", "greedy"), default="default")
+    parser.add_argument("--out", help="write the plan here instead of to standard output")
+    parser.add_argument("--progress", action="store_true", help="print each improvement to stderr")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load, solve, write the plan; a one-line summary goes to stderr."""
+    if args.time_limit <= 0 or args.workers < 1:
+        sys.stderr.write("bearing solve: --time-limit must be > 0 and --workers >= 1\n")
+        return 2
+    try:
+        problem = load_problem(args.problem)
+    except ProblemError as exc:
+        sys.stderr.write(
+            "bearing solve: bad problem input:\n" + "".join(f"  {e}\n" for e in exc.errors)
+        )
+        return 2
+    if args.method == "greedy":
+        from bearing.engine.greedy import solve_greedy
+
+        plan = solve_greedy(problem)
+    else:
+        # Imported here so `bearing check` and greedy runs never load the solver stack.
+        from bearing.engine.solve import solve
+
+        plan = solve(
+            problem,
+            time_limit=args.time_limit,
+            workers=args.workers,
+            seed=args.seed,
+            method=args.method,
+            progress=_print_progress if args.progress else None,
+        )
+    text = json.dumps(plan_to_dict(plan, problem), indent=1) + "\n"
+    if args.out:
+        try:
+            Path(args.out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            sys.stderr.write(f"bearing solve: cannot write {args.out}: {exc.strerror}\n")
+            return 2
+    else:
+        sys.stdout.write(text)
+    sys.stderr.write(_summary(plan, len(problem.demands)) + "\n")
+    return 0
+
+
+def _print_progress(event: ProgressEvent) -> None:
+    bound = "-" if event.bound is None else f"{event.bound:.1f}"
+    gap = ""
+    if event.bound is not None:
+        gap = f"  gap {100 * (event.bound - event.objective) / max(abs(event.bound), 1e-9):.2f}%"
+    line = (
+        f"{event.seconds:7.2f}s  {event.stage:<9} value {event.objective:.1f}  bound {bound}{gap}"
+    )
+    print(line, file=sys.stderr, flush=True)
+
+
+def _summary(plan: Plan, n_demands: int) -> str:
+    parts = [f"{plan.status}: objective {plan.objective:.6g}"]
+    if plan.bound is not None:
+        parts.append(f"bound {plan.bound:.6g}")
+    if plan.gap is not None:
+        parts.append(f"gap {100 * plan.gap:.2f}%")
+    parts.append(f"{len(plan.scheduled)}/{n_demands} scheduled")
+    parts.append(f"{plan.seconds:.2f}s")
+    if plan.conflicts:
+        parts.append(f"{len(plan.conflicts)} conflicts")
+    return ", ".join(parts)
