@@ -6,4 +6,5 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("organisation/switch/", views.switch_organisation, name="switch_organisation"),
 ]
