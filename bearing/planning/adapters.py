@@ -1,0 +1,188 @@
+"""ORM <-> engine: build the engine's problem from an organisation's data and a scenario, and
+store the engine's plan back as one decision per demand.
+
+People become hours per skill per quarter (after their operations share), systems become units
+per quarter, demands become effort, cost, dependencies, deadlines and a value from the scoring
+model; mandatory need class (or forced in) makes a demand mandatory.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch
+
+from bearing.capacity.models import Skill, System
+from bearing.capacity.services import derived_skill_hours
+from bearing.demand.choices import DemandStatus, NeedClass
+from bearing.demand.models import Demand, DemandBenefit
+from bearing.engine.codec import validate
+from bearing.engine.problem import Budget, Problem, Resource
+from bearing.engine.problem import Demand as EngineDemand
+from bearing.engine.scoring import score_demand
+from bearing.planning.choices import DemandSelection
+from bearing.planning.models import Scenario
+from bearing.planning.scoring import criterion_weights
+
+__all__ = ["BuiltProblem", "build_problem", "skill_resource", "system_resource"]
+
+# Statuses whose work is done or under way: a dependency on them is already satisfied.
+_SATISFIED = (DemandStatus.IN_PROGRESS, DemandStatus.DELIVERED)
+
+
+def skill_resource(code: str) -> str:
+    return code
+
+
+def system_resource(code: str) -> str:
+    return f"system:{code}"
+
+
+@dataclass
+class BuiltProblem:
+    """The engine problem plus what the app needs to show results: demand id -> pk, department,
+    score terms; resource name -> label and kind; notes on demands dropped before solving."""
+
+    problem: Problem
+    demand_pks: dict[str, int]
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def _selected_demands(scenario: Scenario):
+    base = Demand.objects.filter(organisation=scenario.organisation)
+    if scenario.selection == DemandSelection.CHOSEN:
+        queryset = base.filter(pk__in=scenario.chosen_demands.values("pk"))
+    else:
+        queryset = base.plannable()
+    forced_in = set(scenario.forced_in.values_list("pk", flat=True))
+    if forced_in:
+        queryset = queryset | base.filter(pk__in=forced_in)
+    return (
+        queryset.distinct()
+        .select_related("department")
+        .prefetch_related(
+            "efforts__skill",
+            "system_uses__system",
+            Prefetch("benefits", queryset=DemandBenefit.objects.only("demand_id", "objective_id", "score")),
+            Prefetch("requires", queryset=Demand.objects.only("pk", "reference", "status")),
+        )
+        .order_by("reference")
+    ), forced_in
+
+
+def _capacity_changes(scenario: Scenario, periods: int, hours_per_fte: float) -> dict[str, list[float]]:
+    """resource name -> extra capacity per quarter from the scenario's hires and upgrades."""
+    extra: dict[str, list[float]] = defaultdict(lambda: [0.0] * periods)
+    for change in scenario.capacity_changes or []:
+        kind, _, code = str(change.get("resource", "")).partition(":")
+        amount = float(change.get("amount", 0))
+        unit = change.get("unit", "hours")
+        per_quarter = amount * hours_per_fte if unit == "fte" else amount
+        name = system_resource(code) if kind == "system" else skill_resource(code)
+        for q in range(max(int(change.get("from_quarter", 0)), 0), periods):
+            extra[name][q] += per_quarter
+    return extra
+
+
+def build_problem(scenario: Scenario, *, hours_per_fte: float | None = None) -> BuiltProblem:
+    """The engine problem for `scenario` from the organisation's current data."""
+    organisation = scenario.organisation
+    calendar = organisation.calendar
+    periods = calendar.quarters
+    hours_per_fte = settings.HOURS_PER_FTE_QUARTER if hours_per_fte is None else hours_per_fte
+    extra = _capacity_changes(scenario, periods, hours_per_fte)
+
+    resources: dict[str, Resource] = {}
+    labels: dict[str, dict[str, str]] = {}
+    hours = derived_skill_hours(organisation, hours_per_fte=hours_per_fte)
+    for skill in Skill.objects.filter(organisation=organisation).order_by("code"):
+        name = skill_resource(skill.code)
+        base = hours.get(skill.pk, [0.0] * periods)
+        resources[name] = Resource(name, tuple(round(base[q] + extra[name][q], 3) for q in range(periods)))
+        labels[name] = {"label": skill.name, "kind": "skill", "pk": skill.pk}
+    for system in System.objects.filter(organisation=organisation).order_by("code"):
+        name = system_resource(system.code)
+        free = float(system.free_units)
+        resources[name] = Resource(name, tuple(round(free + extra[name][q], 3) for q in range(periods)))
+        labels[name] = {"label": system.name, "kind": "system", "pk": system.pk}
+
+    weights, need_multipliers, risk_levels = criterion_weights(organisation)
+    objective_weights = {str(k): v for k, v in weights.items()}
+    queryset, forced_in = _selected_demands(scenario)
+    forced_out = set(scenario.forced_out.values_list("pk", flat=True))
+    demands = list(queryset)
+    in_scope = {d.pk for d in demands}
+
+    engine_demands: list[EngineDemand] = []
+    demand_pks: dict[str, int] = {}
+    info: dict[str, dict[str, Any]] = {}
+    dropped: dict[str, str] = {}
+    for d in demands:
+        requires = []
+        missing = []
+        for r in d.requires.all():
+            if r.pk in in_scope:
+                requires.append(r.reference)
+            elif r.status not in _SATISFIED:
+                missing.append(r.reference)
+        score = score_demand(
+            {str(b.objective_id): float(b.score) for b in d.benefits.all() if str(b.objective_id) in objective_weights},
+            objective_weights,
+            d.need_class,
+            d.risk,
+            need_multipliers=need_multipliers,
+            risk_levels=risk_levels,
+        )
+        effort: dict[str, float] = {}
+        for e in d.efforts.all():
+            if float(e.hours) > 0:
+                effort[skill_resource(e.skill.code)] = float(e.hours)
+        for use in d.system_uses.all():
+            if float(use.units) > 0:
+                # a system's units are used in every active quarter: total = units x duration
+                effort[system_resource(use.system.code)] = float(use.units) * d.duration_quarters
+        is_forced_in = d.pk in forced_in
+        excluded = d.pk in forced_out or bool(missing)
+        mandatory = (d.need_class == NeedClass.MANDATORY or is_forced_in) and not excluded
+        if missing:
+            dropped[d.reference] = "needs " + ", ".join(missing) + ", which is not in this scenario"
+        deadline = d.deadline_quarter
+        if deadline is not None and deadline > periods:
+            deadline = None  # beyond the horizon: no constraint inside it
+        engine_demands.append(
+            EngineDemand(
+                id=d.reference,
+                value=round(score.value, 6),
+                cost=float(d.cost_eur),
+                duration=d.duration_quarters,
+                effort=effort,
+                earliest_start=min(d.earliest_start_quarter, periods),
+                deadline=deadline,
+                requires=tuple(requires),
+                mandatory=mandatory,
+                excluded=excluded,
+            )
+        )
+        demand_pks[d.reference] = d.pk
+        info[d.reference] = {
+            "pk": d.pk,
+            "title": d.title,
+            "department": d.department.name,
+            "department_id": d.department_id,
+            "need_class": d.need_class,
+            "score": score.to_dict(),
+        }
+
+    problem = Problem(
+        periods=periods,
+        resources=resources,
+        demands=tuple(engine_demands),
+        budgets=tuple(Budget(int(b["first"]), int(b["last"]), float(b["amount"])) for b in scenario.budget_windows or []),
+        period_labels=tuple(calendar.labels()),
+    )
+    errors = validate(problem)
+    context = {"demands": info, "resources": labels, "dropped": dropped, "errors": errors, "hours_per_fte": hours_per_fte}
+    return BuiltProblem(problem=problem, demand_pks=demand_pks, context=context)

@@ -1,0 +1,191 @@
+"""The life of a plan run: queued by a CIO, executed by a worker process, cancelled, failed or
+lost. The run plans the snapshot of the data taken when the worker starts it; the stored plan of
+a scenario changes only when a run succeeds, in one transaction."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from bearing.core.audit import record_change, snapshot
+from bearing.core.permissions import has_permission
+from bearing.engine.codec import plan_to_dict, problem_to_dict
+from bearing.engine.plan import Plan, ProgressEvent
+from bearing.engine.solve import solve
+from bearing.planning.adapters import build_problem
+from bearing.planning.choices import RunStatus
+from bearing.planning.models import PlanDecision, PlanRun, Scenario
+
+__all__ = ["cancel_run", "execute", "mark_lost_runs", "queue_run"]
+
+HEARTBEAT_SECONDS = 2.0
+# A running run whose worker has not written a heartbeat for this long is marked lost.
+LOST_AFTER = timedelta(seconds=60)
+# A queued run that no worker picked up for this long is marked lost (no worker running).
+UNCLAIMED_AFTER = timedelta(minutes=10)
+
+
+def queue_run(actor: Any, scenario: Scenario) -> PlanRun:
+    """Queue a plan run of `scenario` for the background worker (CIO/admin only)."""
+    if actor is not None and not has_permission(actor, "run", scenario):
+        raise PermissionDenied("Only the CIO or an administrator runs plans.")
+    from bearing.planning.tasks import execute_plan_run
+
+    with transaction.atomic():
+        if scenario.runs.filter(status__in=RunStatus.active()).exists():
+            raise ValidationError("A run of this scenario is already queued or running.")
+        run = PlanRun.objects.create(
+            organisation=scenario.organisation, scenario=scenario, requested_by=actor, stage="queued"
+        )
+        record_change(actor=actor, organisation=scenario.organisation, action="run", obj=run, before=None, after=snapshot(run, exclude=("problem", "plan", "progress", "context")))
+        transaction.on_commit(lambda: _enqueue(run.pk, execute_plan_run))
+    return run
+
+
+def _enqueue(run_id: int, task: Any) -> None:
+    result = task.enqueue(run_id)
+    PlanRun.objects.filter(pk=run_id, task_id="").update(task_id=str(result.id))
+
+
+def cancel_run(actor: Any, run: PlanRun) -> PlanRun:
+    """Ask the worker to stop `run`; a run not yet started is cancelled at once."""
+    if actor is not None and not has_permission(actor, "change", run):
+        raise PermissionDenied("Only the CIO or an administrator cancels plan runs.")
+    with transaction.atomic():
+        locked = PlanRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status == RunStatus.QUEUED:
+            locked.status = RunStatus.CANCELLED
+            locked.finished_at = timezone.now()
+            locked.error = "Cancelled before it started."
+        elif locked.status == RunStatus.RUNNING:
+            locked.cancel_requested = True
+        locked.save()
+        record_change(actor=actor, organisation=run.organisation, action="cancel", obj=locked, before=None, after={"status": locked.status})
+    return locked
+
+
+def mark_lost_runs(now: Any = None) -> int:
+    """Mark runs whose worker stopped writing heartbeats (or that no worker claimed) as lost."""
+    now = now or timezone.now()
+    lost = PlanRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=now - LOST_AFTER).update(
+        status=RunStatus.LOST, finished_at=now,
+        error="The worker running this plan stopped responding; the previous plan stays in place.",
+    )
+    unclaimed = PlanRun.objects.filter(status=RunStatus.QUEUED, queued_at__lt=now - UNCLAIMED_AFTER).update(
+        status=RunStatus.LOST, finished_at=now,
+        error="No worker picked this run up; is `bearing worker` running?",
+    )
+    return lost + unclaimed
+
+
+class _Reporter:
+    """Writes progress and heartbeats to the run row, at most every HEARTBEAT_SECONDS, and reads
+    the cancel flag just as often."""
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+        self.events: list[dict[str, Any]] = []
+        self.last_write = 0.0
+        self.cancelled = False
+
+    def progress(self, event: ProgressEvent) -> None:
+        self.events.append({"seconds": round(event.seconds, 2), "stage": event.stage, "objective": event.objective, "bound": event.bound})
+        self._write(force=True)
+
+    def should_stop(self) -> bool:
+        self._write()
+        return self.cancelled
+
+    def _write(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self.last_write < HEARTBEAT_SECONDS:
+            return
+        self.last_write = now
+        fields: dict[str, Any] = {"heartbeat_at": timezone.now()}
+        if self.events:
+            last = self.events[-1]
+            bound = last["bound"]
+            gap = None if bound is None else (bound - last["objective"]) / max(abs(bound), 1e-9)
+            fields.update(progress=self.events, stage=last["stage"], objective=last["objective"], bound=bound, gap=gap)
+        PlanRun.objects.filter(pk=self.run_id).update(**fields)
+        self.cancelled = PlanRun.objects.filter(pk=self.run_id, cancel_requested=True).exists()
+
+
+def execute(run_id: int) -> None:
+    """Worker side: snapshot the data, solve, store the plan and its decisions in one transaction."""
+    with transaction.atomic():
+        run = PlanRun.objects.select_for_update().select_related("scenario", "organisation").get(pk=run_id)
+        if run.status != RunStatus.QUEUED:
+            return  # cancelled or marked lost before a worker got to it
+        run.status = RunStatus.RUNNING
+        run.started_at = run.heartbeat_at = timezone.now()
+        run.stage = "building the problem"
+        run.save()
+    try:
+        built = build_problem(run.scenario)
+        if built.context["errors"]:
+            raise ValidationError(["The data cannot be planned:", *built.context["errors"]])
+        PlanRun.objects.filter(pk=run_id).update(problem=problem_to_dict(built.problem), context=built.context, stage="solving")
+        reporter = _Reporter(run_id)
+        plan = solve(
+            built.problem,
+            time_limit=float(run.scenario.time_limit_seconds),
+            workers=1,
+            seed=0,
+            progress=reporter.progress,
+            should_stop=reporter.should_stop,
+        )
+        if reporter.should_stop() or PlanRun.objects.filter(pk=run_id, cancel_requested=True).exists():
+            _finish(run_id, RunStatus.CANCELLED, "Cancelled while solving; the previous plan stays in place.")
+            return
+        _store(run_id, built, plan)
+    except ValidationError as exc:
+        _finish(run_id, RunStatus.FAILED, "\n".join(exc.messages))
+    except Exception as exc:  # the run is marked failed with the reason; the worker lives on
+        _finish(run_id, RunStatus.FAILED, f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}")
+
+
+def _finish(run_id: int, status: str, error: str) -> None:
+    PlanRun.objects.filter(pk=run_id).update(status=status, error=error, finished_at=timezone.now())
+
+
+def _store(run_id: int, built: Any, plan: Plan) -> None:
+    values = {d.id: d.value for d in built.problem.demands}
+    decisions = [
+        PlanDecision(
+            run_id=run_id, demand_id=built.demand_pks[s.id], is_scheduled=True,
+            start_quarter=s.start, finish_quarter=s.finish, value=values.get(s.id, 0.0), reasons=list(s.reasons),
+        )
+        for s in plan.scheduled
+    ]
+    decisions += [
+        PlanDecision(
+            run_id=run_id, demand_id=built.demand_pks[u.id], is_scheduled=False,
+            value=values.get(u.id, 0.0), reasons=list(u.reasons), details=_plain(u.details),
+        )
+        for u in plan.unscheduled
+    ]
+    with transaction.atomic():
+        PlanDecision.objects.bulk_create(decisions, batch_size=1000)
+        PlanRun.objects.filter(pk=run_id).update(
+            status=RunStatus.SUCCEEDED, finished_at=timezone.now(), stage="done",
+            plan=plan_to_dict(plan, built.problem), plan_status=plan.status,
+            objective=plan.objective, bound=plan.bound, gap=plan.gap,
+        )
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe copy of explanation details."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
