@@ -1,0 +1,200 @@
+"""Why the mandatory demands cannot all be planned: the smallest conflicting set found, in words.
+
+A deletion filter drops mandatory demands one at a time while the rest still cannot be scheduled
+(each test is a proof by the interval model), leaving a set in which every demand is needed for the
+conflict. The set is then described by aggregate reasoning: the hours (or money) its demands need
+in some stretch of periods whatever their starts, against what is available there.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ortools.sat.python import cp_model
+
+from bearing.engine.compiled import Compiled
+from bearing.engine.model import build_cumulative_model
+from bearing.engine.problem import Problem
+
+__all__ = ["describe_conflict", "find_conflicts", "minimal_conflict"]
+
+
+def _closure(comp: Compiled, demands: set[int]) -> set[int]:
+    """The demands plus everything they require, transitively."""
+    out = set(demands)
+    stack = list(demands)
+    while stack:
+        for e in comp.preds[stack.pop()]:
+            if e not in out:
+                out.add(e)
+                stack.append(e)
+    return out
+
+
+def _verdict(comp: Compiled, demands: set[int], time_limit: float, workers: int, seed: int) -> str:
+    if any(not comp.window[d] for d in demands):
+        return "infeasible"
+    cm = build_cumulative_model(comp, sorted(demands))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = max(0.02, time_limit)
+    status = solver.solve(cm.model)
+    if status == cp_model.INFEASIBLE:
+        return "infeasible"
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return "feasible"
+    return "unknown"
+
+
+def minimal_conflict(comp: Compiled, *, time_limit: float, workers: int = 1, seed: int = 0) -> list[int]:
+    """Mandatory demands (prerequisites included) that cannot be scheduled together, reduced by a
+    deletion filter within `time_limit` seconds (minimal when the filter completes)."""
+    core = _closure(comp, {d for d in range(comp.n) if comp.mandatory[d]})
+    empty = [d for d in sorted(core) if not comp.window[d]]
+    if empty:
+        return empty[:1]
+    end = time.perf_counter() + time_limit
+    # try dropping the demands that take the least first: the big ones are likelier to be the cause
+    order = sorted(core, key=lambda d: (sum(h for _, h in comp.use[d]) * comp.duration[d], d))
+    for d in order:
+        left = end - time.perf_counter()
+        if left <= 0:
+            break
+        if d not in core:
+            continue
+        rest = _closure(comp, core - {d})
+        if d in rest:
+            continue  # another demand of the set requires d
+        per_test = max(0.05, min(left, time_limit / max(4, len(core))))
+        if _verdict(comp, rest, per_test, workers, seed) == "infeasible":
+            core = rest
+    return sorted(core)
+
+
+def _windows(comp: Compiled, demands: list[int]) -> dict[int, tuple[int, int]]:
+    """Earliest and latest start of each demand, narrowed by requirements inside the set."""
+    inside = set(demands)
+    es = {d: comp.window[d][0] for d in demands}
+    ls = {d: comp.window[d][-1] for d in demands}
+    for _ in range(len(demands)):
+        for d in demands:
+            for e in comp.preds[d]:
+                if e in inside:
+                    es[d] = max(es[d], es[e] + comp.duration[e])
+                    ls[e] = min(ls[e], ls[d] - comp.duration[e])
+    return {d: (es[d], ls[d]) for d in demands}
+
+
+def _min_overlap(s_lo: int, s_hi: int, dur: int, a: int, b: int) -> int:
+    """Fewest active periods inside a..b over starts s_lo..s_hi (0 when the window is empty)."""
+    if s_hi < s_lo:
+        return dur
+    best = dur
+    for s in range(s_lo, s_hi + 1):
+        best = min(best, max(0, min(b, s + dur - 1) - max(a, s) + 1))
+    return best
+
+
+def _names(comp: Compiled, demands: list[int]) -> str:
+    ids = [comp.ids[d] for d in demands]
+    return ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " and " + ids[-1]
+
+
+def _span(problem: Problem, a: int, b: int) -> str:
+    return problem.label(a) if a == b else f"{problem.label(a)}..{problem.label(b)}"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if abs(x - round(x)) < 1e-6 or abs(x) >= 100 else f"{x:,.2f}"
+
+
+def describe_conflict(problem: Problem, comp: Compiled, core: list[int]) -> list[str]:
+    """Business-words explanation of why the demands in `core` cannot all be scheduled."""
+    out: list[str] = []
+    for d in core:
+        if not comp.window[d]:
+            out.append(_no_start_reason(problem, comp, d))
+    if out:
+        return out
+    win = _windows(comp, core)
+    for d in core:
+        lo, hi = win[d]
+        if hi < lo:
+            chain = [comp.ids[e] for e in comp.preds[d] if e in set(core)]
+            out.append(
+                f"mandatory {comp.ids[d]} cannot start between {problem.label(comp.window[d][0])} and "
+                f"{problem.label(comp.window[d][-1])} after its prerequisites {', '.join(chain)} finish"
+            )
+    if out:
+        return out
+    best: tuple[float, str] | None = None
+    for r, name in enumerate(comp.resource_names):
+        users = [d for d in core if any(rr == r for rr, _ in comp.use[d])]
+        if not users:
+            continue
+        for a in range(comp.periods):
+            for b in range(a, comp.periods):
+                need = 0.0
+                who = []
+                for d in users:
+                    h = next(h for rr, h in comp.use[d] if rr == r)
+                    k = _min_overlap(win[d][0], win[d][1], comp.duration[d], a, b)
+                    if k > 0:
+                        need += h * k
+                        who.append(d)
+                cap = float(comp.capacity[r, a : b + 1].sum())
+                short = need - cap
+                rel = short / max(cap, 1e-9)
+                if short > 1e-6 and (best is None or rel > best[0]):
+                    best = (
+                        rel,
+                        f"mandatory {_names(comp, who)} need {_fmt(need)} {name}-hours in "
+                        f"{_span(problem, a, b)}; capacity is {_fmt(cap)} (short by {_fmt(short)})",
+                    )
+    for w, (first, last, amount) in enumerate(comp.budgets):
+        need = 0.0
+        who = []
+        for d in core:
+            k = _min_overlap(win[d][0], win[d][1], comp.duration[d], first, last)
+            if k > 0 and comp.cost_pp[d] > 0:
+                need += comp.cost_pp[d] * k
+                who.append(d)
+        short = need - amount
+        rel = short / max(amount, 1e-9)
+        if short > 1e-6 and (best is None or rel > best[0]):
+            best = (
+                rel,
+                f"mandatory {_names(comp, who)} need {_fmt(need)} of money in "
+                f"{_span(problem, first, last)}; the budget is {_fmt(amount)} (short by {_fmt(short)})",
+            )
+    if best is not None:
+        return [best[1]]
+    used = sorted({comp.resource_names[r] for d in core for r, _ in comp.use[d]})
+    return [
+        f"mandatory {_names(comp, core)} cannot all be scheduled: in every arrangement allowed by their "
+        f"start windows and requirements, some period needs more {', '.join(used) or 'money'} than is available"
+    ]
+
+
+def _no_start_reason(problem: Problem, comp: Compiled, d: int) -> str:
+    dem = problem.demands[d]
+    if dem.excluded:
+        return f"{dem.id} is required by a mandatory demand but is excluded"
+    if dem.fixed_start is not None:
+        return (
+            f"mandatory {dem.id} is fixed to start in {problem.label(dem.fixed_start)}, outside the periods "
+            f"its earliest start, deadline and the horizon allow"
+        )
+    return (
+        f"mandatory {dem.id} needs {dem.duration} periods from {problem.label(dem.earliest_start)} but must finish "
+        f"by {problem.label(dem.latest_start(problem.periods) + dem.duration - 1)}"
+    )
+
+
+def find_conflicts(
+    problem: Problem, comp: Compiled, *, time_limit: float, workers: int = 1, seed: int = 0
+) -> list[str]:
+    """The conflict messages for an infeasible problem (whose mandatory demands cannot all fit)."""
+    core = minimal_conflict(comp, time_limit=time_limit, workers=workers, seed=seed)
+    return describe_conflict(problem, comp, core)

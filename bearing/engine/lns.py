@@ -1,0 +1,236 @@
+"""Large-neighbourhood search: keep most of the plan, re-optimise a part of it with CP-SAT.
+
+Each step frees a neighbourhood — the demands around a window of periods, on one resource, or a
+random handful — together with promising demands that are out, and asks CP-SAT for the best starts
+of those demands in what the rest of the plan leaves, hinted with their current starts. A step is
+kept only when the ledger confirms the new plan is feasible and worth more, so the plan never gets
+worse. Sub-solves use CP-SAT's deterministic time limit, so a fixed seed with one worker follows the
+same path.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from bearing.engine.compiled import Compiled, Ledger
+from bearing.engine.model import build_start_model
+
+__all__ = ["LnsSettings", "improve", "reoptimise", "solve_full"]
+
+
+@dataclass
+class LnsSettings:
+    """How hard to search: wall-clock deadline (perf_counter), deterministic work budget (CP-SAT
+    deterministic seconds, None = no budget), workers and seed."""
+
+    deadline: float
+    work_budget: float | None = None
+    workers: int = 1
+    seed: int = 0
+    step_work: float = 0.5  # deterministic seconds per sub-solve
+    start_size: int = 80
+
+
+def _solver(workers: int, seed: int, wall: float, work: float | None) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = max(0.01, wall)
+    if work is not None:
+        solver.parameters.max_deterministic_time = max(0.001, work)
+    solver.parameters.log_search_progress = False
+    return solver
+
+
+def reoptimise(
+    comp: Compiled,
+    ledger: Ledger,
+    free: list[int],
+    *,
+    value_scale: float,
+    workers: int,
+    seed: int,
+    wall: float,
+    work: float | None,
+) -> tuple[Ledger | None, int, float]:
+    """Best starts for the `free` demands with the rest of `ledger` fixed. Returns the improved
+    ledger (None when no better feasible plan was found), the CP-SAT status and deterministic time."""
+    base = ledger.copy()
+    old = {d: base.start[d] for d in free if base.start[d] >= 0}
+    for d in free:
+        base.unbook(d)
+    sm = build_start_model(comp, base, free, value_scale=value_scale)
+    sm.hint(old)
+    solver = _solver(workers, seed, wall, work)
+    status = solver.solve(sm.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, status, solver.deterministic_time
+    new = sm.read(solver)
+    if comp.objective(new) <= comp.objective(old) + 1e-9:
+        return None, status, solver.deterministic_time
+    for d in sorted(new, key=lambda k: (new[k], k)):
+        if not base.fits(d, new[d]):
+            return None, status, solver.deterministic_time  # integer rounding let a limit slip
+        base.book(d, new[d])
+    return base, status, solver.deterministic_time
+
+
+def solve_full(
+    comp: Compiled,
+    ledger: Ledger,
+    *,
+    value_scale: float,
+    workers: int,
+    seed: int,
+    wall: float,
+    work: float | None = None,
+) -> tuple[Ledger | None, int, float | None]:
+    """The full model hinted with `ledger`'s plan. Returns the better ledger (or None), the status
+    and CP-SAT's proven upper bound in value units (valid because the model is complete)."""
+    free = list(range(comp.n))
+    base = ledger.copy()
+    old = base.starts()
+    for d in free:
+        base.unbook(d)
+    sm = build_start_model(comp, base, free, value_scale=value_scale)
+    sm.hint(old)
+    solver = _solver(workers, seed, wall, work)
+    status = solver.solve(sm.model)
+    bound = None
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        bound = solver.best_objective_bound / value_scale + sm.rounding_slack
+    elif status == cp_model.INFEASIBLE:
+        return None, status, None
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, status, bound
+    new = sm.read(solver)
+    if comp.objective(new) <= comp.objective(old) + 1e-9:
+        return None, status, bound
+    for d in sorted(new, key=lambda k: (new[k], k)):
+        if not base.fits(d, new[d]):
+            return None, status, bound
+        base.book(d, new[d])
+    return base, status, bound
+
+
+def _density(comp: Compiled) -> np.ndarray:
+    """Best value per share of total capacity and budget a demand takes: the 'promise' of a demand."""
+    capsum = comp.capacity.sum(axis=1) + 1e-9
+    money = sum(b[2] for b in comp.budgets) + 1e-9
+    out = np.zeros(comp.n)
+    for d in range(comp.n):
+        use = sum(h * comp.duration[d] / capsum[r] for r, h in comp.use[d])
+        if comp.budgets:
+            use += comp.cost_pp[d] * comp.duration[d] / money
+        out[d] = max(comp.values[d].values(), default=0.0) / (use + 1e-9)
+    return out
+
+
+def _neighbourhood(comp: Compiled, ledger: Ledger, rng: random.Random, size: int, density: np.ndarray) -> list[int]:
+    """Pick the demands to free: a period window, a resource within a window, or a random set; half of
+    the places go to demands in the plan, the rest to promising demands that are out."""
+    kind = rng.random()
+    periods = comp.periods
+    if kind < 0.4 and periods > 1:
+        width = rng.randint(1, max(1, min(4, periods // 2)))
+        lo = rng.randrange(0, periods - width + 1)
+        hi = lo + width
+
+        def touches(d: int, s: int) -> bool:
+            return s < hi and s + comp.duration[d] > lo
+
+    elif kind < 0.75 and comp.resource_names:
+        r = rng.randrange(len(comp.resource_names))
+        width = rng.randint(1, max(1, periods))
+        lo = rng.randrange(0, periods - width + 1)
+        hi = lo + width
+
+        def touches(d: int, s: int) -> bool:
+            return s < hi and s + comp.duration[d] > lo and any(rr == r for rr, _ in comp.use[d])
+
+    else:
+
+        def touches(d: int, s: int) -> bool:
+            return True
+
+    inside, outside = [], []
+    for d in range(comp.n):
+        if not comp.window[d]:
+            continue
+        s = ledger.start[d]
+        if s >= 0:
+            if touches(d, s):
+                inside.append(d)
+        elif any(touches(d, t) for t in (comp.window[d][0], comp.window[d][-1])):
+            outside.append(d)
+    rng.shuffle(inside)
+    # promising demands first, with noise so repeated steps look at different ones
+    outside.sort(key=lambda d: -density[d] * rng.uniform(0.5, 1.5))
+    half = size // 2
+    take_in = inside[: max(half, size - len(outside))]
+    take_out = outside[: size - len(take_in)]
+    chosen = set(take_in) | set(take_out)
+    # bring prerequisites of chosen demands that are out, so they can come in together
+    for d in list(take_out):
+        for e in comp.preds[d]:
+            if ledger.start[e] < 0 and comp.window[e]:
+                chosen.add(e)
+    return sorted(chosen)
+
+
+def improve(
+    comp: Compiled,
+    ledger: Ledger,
+    settings: LnsSettings,
+    *,
+    value_scale: float,
+    should_stop: Callable[[], bool] | None = None,
+    on_improve: Callable[[Ledger], None] | None = None,
+) -> tuple[Ledger, dict[str, object]]:
+    """Run LNS steps until the deadline, the work budget or `should_stop`; returns the best ledger
+    and counters (steps, improvements, work)."""
+    rng = random.Random(settings.seed)
+    density = _density(comp)
+    size = min(settings.start_size, comp.n)
+    best = ledger
+    work = 0.0
+    steps = improvements = 0
+    while True:
+        now = time.perf_counter()
+        if now >= settings.deadline - 0.02 or (should_stop is not None and should_stop()):
+            break
+        if settings.work_budget is not None and work >= settings.work_budget:
+            break
+        free = _neighbourhood(comp, best, rng, size, density)
+        if not free:
+            break
+        wall = min(settings.deadline - now, 10 * settings.step_work + 1.0)
+        new, status, used = reoptimise(
+            comp,
+            best,
+            free,
+            value_scale=value_scale,
+            workers=settings.workers,
+            seed=settings.seed + steps,
+            wall=wall,
+            work=settings.step_work,
+        )
+        work += used + 1e-4 * len(free)  # model building counts as work too
+        steps += 1
+        if new is not None:
+            best = new
+            improvements += 1
+            if on_improve is not None:
+                on_improve(best)
+        # grow neighbourhoods that are solved to optimality quickly, shrink those that are not
+        if status == cp_model.OPTIMAL and used < 0.5 * settings.step_work:
+            size = min(comp.n, max(size + 1, int(size * 1.15)))
+        elif status != cp_model.OPTIMAL:
+            size = max(10, int(size * 0.85))
+    return best, {"lns_steps": steps, "lns_improvements": improvements, "lns_work": round(work, 3), "lns_size": size}

@@ -1,0 +1,306 @@
+"""The linear relaxation of the start-period model, solved with HiGHS.
+
+Variables x[d,s] in [0,1] say how much of demand d starts in period s. The relaxation gives a proven
+upper bound on the best plan's value, and its values guide the placement of demands (`round_lp`).
+With integrality switched on, the same model is the full MIP, whose dual bound is stronger.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from bearing.engine.compiled import Compiled, Ledger
+
+__all__ = ["LpModel", "LpResult", "build_lp", "round_lp"]
+
+
+@dataclass
+class LpResult:
+    """Outcome of a relaxation or MIP solve: `bound` is a proven upper bound (None if unknown),
+    `x` the column values, `infeasible` True only when HiGHS proved there is no solution."""
+
+    bound: float | None
+    x: np.ndarray | None
+    duals: np.ndarray | None
+    infeasible: bool
+    primal: float | None = None  # MIP only: value of the best integer solution HiGHS found
+    optimal: bool = False  # MIP only: HiGHS proved the integer solution optimal
+
+    def starts(self, lp: LpModel) -> dict[int, int]:
+        """Demand -> start of an integer solution."""
+        assert self.x is not None
+        chosen = np.nonzero(self.x > 0.5)[0]
+        return {int(lp.col_demand[c]): int(lp.col_start[c]) for c in chosen}
+
+
+@dataclass
+class LpModel:
+    """A HiGHS model over columns (demand, start); rows: one choice per demand, resource capacity per
+    period, budget windows, and finish-before-start for every requirement."""
+
+    highs: highspy.Highs
+    col_demand: np.ndarray
+    col_start: np.ndarray
+    first_col: list[int]
+    cap_rows: dict[tuple[int, int], int]
+    budget_rows: list[int]
+
+    def solve(self, time_limit: float, *, integer: bool = False, hint: dict[int, int] | None = None) -> LpResult:
+        """Solve the relaxation (or the MIP when `integer`) within `time_limit` seconds."""
+        h = self.highs
+        ncol = len(self.col_demand)
+        h.setOptionValue("time_limit", max(0.01, float(time_limit)))
+        if integer:
+            # "optimal" must mean proven: no relative-gap tolerance beyond float noise
+            h.setOptionValue("mip_rel_gap", 1e-7)
+            h.setOptionValue("mip_abs_gap", 1e-7)
+            h.changeColsIntegrality(
+                ncol, np.arange(ncol, dtype=np.int32), np.full(ncol, highspy.HighsVarType.kInteger)
+            )
+            if hint is not None:
+                h.setSolution(_hint_vector(self, hint))
+        h.run()
+        status = h.getModelStatus()
+        info = h.getInfo()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return LpResult(bound=None, x=None, duals=None, infeasible=True)
+        if integer:
+            bound = info.mip_dual_bound
+            bound = None if not math.isfinite(bound) or abs(bound) > 1e29 else float(bound)
+            sol = h.getSolution()
+            has_primal = info.primal_solution_status == 2
+            x = np.array(sol.col_value) if has_primal else None
+            primal = float(info.objective_function_value) if has_primal else None
+            optimal = status == highspy.HighsModelStatus.kOptimal and has_primal
+            return LpResult(bound=bound, x=x, duals=None, infeasible=False, primal=primal, optimal=optimal)
+        if status != highspy.HighsModelStatus.kOptimal:
+            return LpResult(bound=None, x=None, duals=None, infeasible=False)
+        sol = h.getSolution()
+        return LpResult(
+            bound=float(info.objective_function_value),
+            x=np.array(sol.col_value),
+            duals=np.array(sol.row_dual),
+            infeasible=False,
+        )
+
+
+def _hint_vector(lp: LpModel, hint: dict[int, int]) -> highspy.HighsSolution:
+    x = np.zeros(len(lp.col_demand))
+    for d, s in hint.items():
+        x[lp.first_col[d] + (s - int(lp.col_start[lp.first_col[d]]))] = 1.0
+    sol = highspy.HighsSolution()
+    sol.col_value = list(x)
+    sol.value_valid = True
+    return sol
+
+
+def build_lp(comp: Compiled, *, seed: int = 0, threads: int = 1) -> LpModel:
+    """Build the relaxation of `comp` as a HiGHS model (maximisation)."""
+    n, periods = comp.n, comp.periods
+    col_d: list[int] = []
+    col_s: list[int] = []
+    first_col = [0] * n
+    for d in range(n):
+        first_col[d] = len(col_d)
+        # windows are contiguous ranges, so column = first_col[d] + (s - window[0])
+        col_d.extend([d] * len(comp.window[d]))
+        col_s.extend(comp.window[d])
+    ncol = len(col_d)
+    rows_i: list[int] = []
+    cols_i: list[int] = []
+    vals: list[float] = []
+    lower: list[float] = []
+    upper: list[float] = []
+
+    def new_row(lo: float, up: float) -> int:
+        lower.append(lo)
+        upper.append(up)
+        return len(lower) - 1
+
+    # each demand starts at most once; exactly once when mandatory
+    for d in range(n):
+        if not comp.window[d]:
+            if comp.mandatory[d]:
+                new_row(1.0, 1.0)  # an empty row that must equal 1: infeasible by construction
+            continue
+        row = new_row(1.0 if comp.mandatory[d] else 0.0, 1.0)
+        for c in range(first_col[d], first_col[d] + len(comp.window[d])):
+            rows_i.append(row)
+            cols_i.append(c)
+            vals.append(1.0)
+    # resource capacity per period
+    cap_rows: dict[tuple[int, int], int] = {}
+    for d in range(n):
+        for k, s in enumerate(comp.window[d]):
+            c = first_col[d] + k
+            for r, hrs in comp.use[d]:
+                for p in range(s, s + comp.duration[d]):
+                    row = cap_rows.get((r, p))
+                    if row is None:
+                        row = cap_rows[(r, p)] = new_row(-highspy.kHighsInf, float(comp.capacity[r, p]))
+                    rows_i.append(row)
+                    cols_i.append(c)
+                    vals.append(hrs)
+    # budget windows
+    budget_rows = []
+    for w, (_, _, amount) in enumerate(comp.budgets):
+        row = new_row(-highspy.kHighsInf, amount)
+        budget_rows.append(row)
+        for d in range(n):
+            if comp.cost_pp[d] <= 0:
+                continue
+            for k, s in enumerate(comp.window[d]):
+                spend = comp.budget_spend(d, s, w)
+                if spend > 0:
+                    rows_i.append(row)
+                    cols_i.append(first_col[d] + k)
+                    vals.append(spend)
+    # requirement e of d: by any period t, d's started share <= e's finished share
+    for d in range(n):
+        for e in comp.preds[d]:
+            for t in comp.window[d]:
+                row = new_row(-highspy.kHighsInf, 0.0)
+                for k, s in enumerate(comp.window[d]):
+                    if s <= t:
+                        rows_i.append(row)
+                        cols_i.append(first_col[d] + k)
+                        vals.append(1.0)
+                for k, s in enumerate(comp.window[e]):
+                    if s + comp.duration[e] <= t:
+                        rows_i.append(row)
+                        cols_i.append(first_col[e] + k)
+                        vals.append(-1.0)
+    del periods
+    costs = np.array([comp.values[d][s] for d, s in zip(col_d, col_s)], dtype=float)
+    highs = _new_highs(seed, threads)
+    lp = highspy.HighsLp()
+    lp.num_col_ = ncol
+    lp.num_row_ = len(lower)
+    lp.col_cost_ = costs
+    lp.col_lower_ = np.zeros(ncol)
+    lp.col_upper_ = np.ones(ncol)
+    lp.row_lower_ = np.array(lower)
+    lp.row_upper_ = np.array(upper)
+    lp.sense_ = highspy.ObjSense.kMaximize
+    lp.a_matrix_ = _colwise(ncol, np.array(rows_i, dtype=np.int32), np.array(cols_i, dtype=np.int32), vals)
+    highs.passModel(lp)
+    return LpModel(
+        highs=highs,
+        col_demand=np.array(col_d, dtype=np.int32),
+        col_start=np.array(col_s, dtype=np.int32),
+        first_col=first_col,
+        cap_rows=cap_rows,
+        budget_rows=budget_rows,
+    )
+
+
+_banner_done = False
+
+
+def _new_highs(seed: int, threads: int) -> highspy.Highs:
+    global _banner_done
+    if _banner_done:
+        h = highspy.Highs()
+    else:
+        # HiGHS prints a banner on stdout from C++ when the first instance is made; the engine never prints
+        sys.stdout.flush()
+        saved = os.dup(1)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, 1)
+            h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(devnull)
+        _banner_done = True
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("random_seed", int(seed))
+    h.setOptionValue("threads", max(1, int(threads)))
+    return h
+
+
+def _colwise(ncol: int, rows: np.ndarray, cols: np.ndarray, vals: list[float]) -> highspy.HighsSparseMatrix:
+    order = np.lexsort((rows, cols))
+    m = highspy.HighsSparseMatrix()
+    m.format_ = highspy.MatrixFormat.kColwise
+    m.num_col_ = ncol
+    m.num_row_ = int(rows.max()) + 1 if len(rows) else 0
+    counts = np.bincount(cols, minlength=ncol)
+    m.start_ = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    m.index_ = rows[order]
+    m.value_ = np.array(vals, dtype=float)[order]
+    return m
+
+
+def round_lp(comp: Compiled, lp: LpModel, res: LpResult, base: Ledger, *, variant: int = 0) -> Ledger:
+    """Place demands in the order the LP values suggest, each at the start the LP prefers when it
+    fits (else the nearest start that fits), on top of `base` (mandatory demands already booked).
+
+    variant 0 ranks by LP share then value per priced resource use; variant 1 ranks by value per
+    priced resource use only (LP duals as prices), which packs leftover capacity better.
+    """
+    assert res.x is not None
+    x = res.x
+    n = comp.n
+    share = np.zeros(n)
+    np.add.at(share, lp.col_demand, x)
+    price = _priced_use(comp, lp, res)
+    density = np.array(
+        [max(comp.values[d].values(), default=0.0) / (price[d] + 1e-9) for d in range(n)]
+    )
+    if variant == 0:
+        keys = sorted(range(n), key=lambda d: (-round(share[d], 3), -density[d], d))
+    else:
+        keys = sorted(range(n), key=lambda d: (-density[d], -share[d], d))
+    ledger = base.copy()
+    pending = [d for d in keys if ledger.start[d] < 0 and comp.window[d]]
+    while pending:
+        left = []
+        for d in pending:
+            if any(ledger.start[e] < 0 for e in comp.preds[d]):
+                left.append(d)
+                continue
+            ledger.place(d, _start_order(comp, lp, x, d))
+        # a demand waits for its prerequisites; stop when a pass places none of them
+        if len(left) == len(pending) or not any(
+            all(ledger.start[e] >= 0 for e in comp.preds[d]) for d in left
+        ):
+            break
+        pending = left
+    return ledger
+
+
+def _start_order(comp: Compiled, lp: LpModel, x: np.ndarray, d: int) -> list[int]:
+    w = comp.window[d]
+    f = lp.first_col[d]
+    xv = x[f : f + len(w)]
+    return [w[k] for k in sorted(range(len(w)), key=lambda k: (-round(float(xv[k]), 3), w[k]))]
+
+
+def _priced_use(comp: Compiled, lp: LpModel, res: LpResult) -> np.ndarray:
+    """Each demand's resource and money use priced at the LP shadow prices, plus a small share of
+    its raw use relative to capacity so that demands on unpriced resources still compare."""
+    n = comp.n
+    duals = res.duals if res.duals is not None else np.zeros(len(lp.budget_rows) + len(lp.cap_rows))
+    price = np.zeros(n)
+    capsum = comp.capacity.sum(axis=1) + 1e-9
+    for d in range(n):
+        total = 0.0
+        s0 = comp.window[d][0] if comp.window[d] else 0
+        for r, hrs in comp.use[d]:
+            for p in range(s0, s0 + comp.duration[d]):
+                row = lp.cap_rows.get((r, p))
+                if row is not None:
+                    total += abs(duals[row]) * hrs
+            total += 1e-3 * hrs * comp.duration[d] / capsum[r]
+        for w, row in enumerate(lp.budget_rows):
+            total += abs(duals[row]) * comp.budget_spend(d, s0, w)
+        price[d] = total
+    return price

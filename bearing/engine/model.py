@@ -1,0 +1,253 @@
+"""CP-SAT models of the planning rules: one function per rule family.
+
+`build_start_model` builds the time-indexed model (a Boolean `start[d,s]` per demand and allowed
+start) for a set of *free* demands on top of a fixed part of the plan, whose use is already taken
+out of the remaining capacity. With every demand free it is the full model. `build_cumulative_model`
+builds the scheduling model used when every demand is mandatory (intervals and cumulative limits).
+Hours and money are scaled to integers; rounding is checked afterwards by the ledger.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from bearing.engine.compiled import Compiled, Ledger
+
+__all__ = [
+    "CumulativeModel",
+    "StartModel",
+    "add_budget_limit",
+    "add_capacity_limit",
+    "add_choice",
+    "add_requirements",
+    "build_cumulative_model",
+    "build_start_model",
+    "scale_for",
+]
+
+# Hours and money become integers in hundredths; values are scaled to about 1e6 for the objective.
+_UNIT = 100.0
+_VALUE_TARGET = 1e6
+
+
+@dataclass
+class StartModel:
+    """A CP-SAT model over `start[d,s]` Booleans for the free demands."""
+
+    model: cp_model.CpModel
+    free: list[int]
+    starts: dict[int, dict[int, cp_model.IntVar]]
+    value_scale: float
+    fixed_value: float = 0.0
+    rounding_slack: float = 0.0  # most the scaled objective can differ from the true one
+    vars_count: int = 0
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def hint(self, starts: dict[int, int]) -> None:
+        self.model.clear_hints()
+        for d, by_start in self.starts.items():
+            chosen = starts.get(d, -1)
+            for s, v in by_start.items():
+                self.model.add_hint(v, 1 if s == chosen else 0)
+
+    def read(self, solver: cp_model.CpSolver) -> dict[int, int]:
+        """Starts of the free demands selected in the solver's solution."""
+        out: dict[int, int] = {}
+        for d, by_start in self.starts.items():
+            for s, v in by_start.items():
+                if solver.boolean_value(v):
+                    out[d] = s
+        return out
+
+
+def scale_for(comp: Compiled) -> float:
+    """Objective scale so that the largest value is about one million units."""
+    top = max((max(v.values(), default=0.0) for v in comp.values), default=0.0)
+    return _VALUE_TARGET / top if top > 0 else 1.0
+
+
+def _allowed_starts(comp: Compiled, ledger: Ledger, free: set[int], d: int) -> list[int]:
+    """Starts of d that fit the remaining capacity alone and respect fixed prerequisites/successors."""
+    lo, hi = -1, 10**9
+    for e in comp.preds[d]:
+        if e in free:
+            continue
+        se = ledger.start[e]
+        if se < 0:
+            return []  # a fixed prerequisite that is out keeps d out
+        lo = max(lo, se + comp.duration[e])
+    for e in comp.succs[d]:
+        if e not in free and ledger.start[e] >= 0:
+            hi = min(hi, ledger.start[e] - comp.duration[d])
+    out = []
+    for s in comp.window[d]:
+        if s < lo or s > hi:
+            continue
+        end = s + comp.duration[d]
+        if any((ledger.res[r, s:end] + ledger.tol[r, s:end] < h).any() for r, h in comp.use[d]):
+            continue
+        if any(
+            comp.budget_spend(d, s, w) > ledger.bres[w] + ledger.btol[w] for w in range(len(comp.budgets))
+        ):
+            continue
+        out.append(s)
+    return out
+
+
+def build_start_model(comp: Compiled, ledger: Ledger, free: list[int], *, value_scale: float) -> StartModel:
+    """Model choosing starts for `free` demands within what `ledger` (the fixed part) leaves."""
+    model = cp_model.CpModel()
+    free_set = set(free)
+    starts: dict[int, dict[int, cp_model.IntVar]] = {}
+    for d in free:
+        starts[d] = {s: model.new_bool_var(f"start_{comp.ids[d]}_{s}") for s in _allowed_starts(comp, ledger, free_set, d)}
+    sm = StartModel(model=model, free=list(free), starts=starts, value_scale=value_scale)
+    sm.vars_count = sum(len(v) for v in starts.values())
+    add_choice(sm, comp, ledger)
+    add_capacity_limit(sm, comp, ledger)
+    add_budget_limit(sm, comp, ledger)
+    add_requirements(sm, comp, ledger)
+    terms = []
+    for d, by_start in starts.items():
+        for s, v in by_start.items():
+            terms.append((v, round(comp.values[d][s] * value_scale)))
+    sm.rounding_slack = 0.5 * len(free) / value_scale
+    model.maximize(sum(c * v for v, c in terms) if terms else 0)
+    return sm
+
+
+def add_choice(sm: StartModel, comp: Compiled, ledger: Ledger) -> None:
+    """A demand starts at most once; a mandatory demand exactly once (excluded ones have no starts)."""
+    for d, by_start in sm.starts.items():
+        vs = list(by_start.values())
+        if comp.mandatory[d]:
+            sm.model.add_exactly_one(vs) if vs else sm.model.add_bool_or([])
+        elif len(vs) > 1:
+            sm.model.add_at_most_one(vs)
+
+
+def add_capacity_limit(sm: StartModel, comp: Compiled, ledger: Ledger) -> None:
+    """In every period, the free demands' hours on each resource stay within what is left of it."""
+    loads: dict[tuple[int, int], list[tuple[cp_model.IntVar, int]]] = {}
+    for d, by_start in sm.starts.items():
+        for r, h in comp.use[d]:
+            hi = round(h * _UNIT)
+            for s, v in by_start.items():
+                for p in range(s, s + comp.duration[d]):
+                    loads.setdefault((r, p), []).append((v, hi))
+    for (r, p), terms in loads.items():
+        cap = math.floor(max(0.0, ledger.res[r, p] + ledger.tol[r, p]) * _UNIT + 1e-6)
+        if _can_exceed(terms, cap, sm):
+            sm.model.add(sum(c * v for v, c in terms) <= cap)
+
+
+def add_budget_limit(sm: StartModel, comp: Compiled, ledger: Ledger) -> None:
+    """In every budget window, the free demands' spend stays within what is left of the amount."""
+    for w in range(len(comp.budgets)):
+        terms = []
+        for d, by_start in sm.starts.items():
+            for s, v in by_start.items():
+                spend = comp.budget_spend(d, s, w)
+                if spend > 0:
+                    terms.append((v, round(spend * _UNIT)))
+        cap = math.floor(max(0.0, ledger.bres[w] + ledger.btol[w]) * _UNIT + 1e-6)
+        if _can_exceed(terms, cap, sm):
+            sm.model.add(sum(c * v for v, c in terms) <= cap)
+
+
+def _can_exceed(terms: list[tuple[cp_model.IntVar, int]], cap: int, sm: StartModel) -> bool:
+    """Skip constraints that no choice of starts could break (one start per demand at most)."""
+    if not terms:
+        return False
+    worst: dict[str, int] = {}
+    for v, c in terms:
+        key = v.name.rsplit("_", 1)[0]
+        worst[key] = max(worst.get(key, 0), c)
+    return sum(worst.values()) > cap
+
+
+def add_requirements(sm: StartModel, comp: Compiled, ledger: Ledger) -> None:
+    """A demand starts only after each prerequisite has finished; a fixed demand's free prerequisite
+    must be selected and finish before the fixed start."""
+    free = sm.starts
+    for d, by_start in free.items():
+        for e in comp.preds[d]:
+            if e not in free:
+                continue  # fixed prerequisites already narrowed d's allowed starts
+            for s, v in by_start.items():
+                before = [u for se, u in free[e].items() if se + comp.duration[e] <= s]
+                sm.model.add_bool_or([*before, v.Not()]) if before else sm.model.add(v == 0)
+        for e in comp.succs[d]:
+            if e in free or ledger.start[e] < 0:
+                continue
+            limit = ledger.start[e] - comp.duration[d]
+            ok = [v for s, v in by_start.items() if s <= limit]
+            sm.model.add_exactly_one(ok) if ok else sm.model.add_bool_or([])
+
+
+@dataclass
+class CumulativeModel:
+    """Interval model for problems where every demand must be scheduled."""
+
+    model: cp_model.CpModel
+    start: dict[int, cp_model.IntVar]
+    demands: list[int]
+
+    def read(self, solver: cp_model.CpSolver) -> dict[int, int]:
+        return {d: int(solver.value(v)) for d, v in self.start.items()}
+
+
+def build_cumulative_model(comp: Compiled, demands: list[int]) -> CumulativeModel:
+    """Start variables and intervals for `demands` (all forced in): per-resource cumulative limits,
+    finish-to-start requirements and budget windows; prerequisites outside `demands` are ignored."""
+    model = cp_model.CpModel()
+    chosen = set(demands)
+    start: dict[int, cp_model.IntVar] = {}
+    intervals: dict[int, cp_model.IntervalVar] = {}
+    for d in demands:
+        w = comp.window[d]
+        dom = cp_model.Domain.from_values(w) if w else cp_model.Domain.from_values([])
+        start[d] = model.new_int_var_from_domain(dom, f"start_{comp.ids[d]}")
+        intervals[d] = model.new_fixed_size_interval_var(start[d], comp.duration[d], f"run_{comp.ids[d]}")
+    # each resource: hours in use never above its capacity in that period
+    periods = comp.periods
+    for r in range(len(comp.resource_names)):
+        users = [(d, round(h * _UNIT)) for d in demands for rr, h in comp.use[d] if rr == r]
+        if not users:
+            continue
+        caps = [math.floor(comp.capacity[r, p] * _UNIT + 1e-6) for p in range(periods)]
+        top = max(caps)
+        blocks = [
+            (model.new_fixed_size_interval_var(p, 1, f"closed_{r}_{p}"), top - caps[p])
+            for p in range(periods)
+            if caps[p] < top
+        ]
+        model.add_cumulative(
+            [intervals[d] for d, _ in users] + [b for b, _ in blocks],
+            [c for _, c in users] + [c for _, c in blocks],
+            max(top, 0),
+        )
+    # requirements among the forced demands
+    for d in demands:
+        for e in comp.preds[d]:
+            if e in chosen:
+                model.add(start[d] >= start[e] + comp.duration[e])
+    # budget windows: spend depends on the overlap, so channel starts into Booleans
+    if comp.budgets and any(comp.cost_pp[d] > 0 for d in demands):
+        for w, (_, _, amount) in enumerate(comp.budgets):
+            terms = []
+            for d in demands:
+                if comp.cost_pp[d] <= 0:
+                    continue
+                for s in comp.window[d]:
+                    spend = comp.budget_spend(d, s, w)
+                    if spend > 0:
+                        b = model.new_bool_var(f"at_{comp.ids[d]}_{s}_{w}")
+                        model.add(start[d] == s).only_enforce_if(b)
+                        model.add(start[d] != s).only_enforce_if(b.Not())
+                        terms.append((b, round(spend * _UNIT)))
+            model.add(sum(c * b for b, c in terms) <= math.floor(amount * _UNIT + 1e-6))
+    return CumulativeModel(model=model, start=start, demands=list(demands))

@@ -1,0 +1,325 @@
+"""The default planning pipeline: every stage hands back its best plan when time runs out.
+
+greedy rank-and-fill → LP relaxation (HiGHS: the bound and an LP-guided plan) → CP-SAT, either on
+the full model when it is small enough to prove optimality, or as large-neighbourhood search from
+the best plan so far. When every demand is mandatory the problem is pure scheduling and an interval
+(cumulative) model decides it. `infeasible` is reported only when proven, with the conflicts.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from bearing.engine.compiled import Compiled, Ledger, compile_problem, plan_from_starts
+from bearing.engine.greedy import solve_greedy
+from bearing.engine.lns import LnsSettings, improve, solve_full
+from bearing.engine.lp import LpModel, build_lp, round_lp
+from bearing.engine.model import build_cumulative_model, scale_for
+from bearing.engine.plan import Plan, ProgressEvent
+from bearing.engine.problem import Problem
+
+__all__ = ["solve"]
+
+# Full CP-SAT model (with a proof attempt) when it has at most this many start variables.
+_FULL_MODEL_VARS = 4000
+# LNS work budget per second of time limit, in CP-SAT deterministic seconds (calibrated on 2 cores,
+# so that the budget, not the clock, ends the search under normal load: same seed, same plan).
+_WORK_PER_SECOND = 0.6
+
+
+class _Tracker:
+    """Best plan so far and best proven bound; reports each improvement."""
+
+    def __init__(self, comp: Compiled, t0: float, progress: Callable[[ProgressEvent], None] | None) -> None:
+        self.comp = comp
+        self.t0 = t0
+        self.progress = progress
+        self.ledger: Ledger | None = None
+        self.value = float("-inf")
+        self.bound: float | None = None
+        self.stages: list[tuple[str, float, float]] = []
+
+    def offer(self, ledger: Ledger, stage: str) -> bool:
+        value = self.comp.objective(ledger.starts())
+        if self.ledger is not None and value <= self.value + 1e-9:
+            return False
+        self.ledger, self.value = ledger, value
+        self._emit(stage)
+        return True
+
+    def offer_bound(self, bound: float | None, stage: str) -> None:
+        if bound is None or (self.bound is not None and bound >= self.bound - 1e-9):
+            return
+        self.bound = bound
+        self._emit(stage)
+
+    def _emit(self, stage: str) -> None:
+        elapsed = time.perf_counter() - self.t0
+        self.stages.append((stage, round(elapsed, 3), self.value))
+        if self.progress is not None and self.ledger is not None:
+            bound = None if self.bound is None else max(self.bound, self.value)
+            self.progress(ProgressEvent(seconds=elapsed, stage=stage, objective=self.value, bound=bound))
+
+
+def _ledger_from_plan(comp: Compiled, plan: Plan) -> Ledger | None:
+    """Book a plan's starts; None when the plan breaks a rule (never trust, always verify)."""
+    ledger = Ledger(comp)
+    for s in sorted(plan.scheduled, key=lambda x: (x.start, x.id)):
+        d = comp.index.get(s.id)
+        if d is None or s.start not in comp.window[d] or not ledger.fits(d, s.start):
+            return None
+        ledger.book(d, s.start)
+    if any(comp.mandatory[d] and ledger.start[d] < 0 for d in range(comp.n)):
+        return None
+    return ledger
+
+
+def _fill(comp: Compiled, ledger: Ledger) -> Ledger:
+    """Add every demand that still fits, best value per capacity share first, earliest start."""
+    from bearing.engine.lns import _density
+
+    density = _density(comp)
+    out = ledger.copy()
+    for d in sorted(range(comp.n), key=lambda k: (-density[k], k)):
+        if out.start[d] < 0 and comp.window[d] and all(out.start[e] >= 0 for e in comp.preds[d]):
+            out.place(d)
+    return out
+
+
+def _mandatory_schedule(
+    comp: Compiled, time_limit: float, workers: int, seed: int
+) -> tuple[str, dict[int, int] | None]:
+    """Decide whether the mandatory demands fit together (interval model): 'feasible' with starts,
+    'infeasible' (proven) or 'unknown'."""
+    demands = [d for d in range(comp.n) if comp.mandatory[d]]
+    # prerequisites of mandatory demands are forced in as well
+    seen = set(demands)
+    stack = list(demands)
+    while stack:
+        for e in comp.preds[stack.pop()]:
+            if e not in seen:
+                seen.add(e)
+                stack.append(e)
+                demands.append(e)
+    if any(not comp.window[d] for d in demands):
+        return "infeasible", None
+    cm = build_cumulative_model(comp, sorted(demands))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+    status = solver.solve(cm.model)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return "feasible", cm.read(solver)
+    if status == cp_model.INFEASIBLE:
+        return "infeasible", None
+    return "unknown", None
+
+
+def _upper_bound_trivial(comp: Compiled) -> float:
+    return float(sum(max(v.values(), default=0.0) for v in comp.values))
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit: float = 30.0,
+    workers: int = 1,
+    seed: int = 0,
+    method: str = "default",
+    progress: Callable[[ProgressEvent], None] | None = None,
+    explain: bool = True,
+    should_stop: Callable[[], bool] | None = None,
+) -> Plan:
+    """Best plan found within `time_limit` seconds, with its proven bound and, when `explain`, the
+    verified reasons for every demand left out. Never worse than greedy; never prints."""
+    t0 = time.perf_counter()
+    deadline = t0 + max(0.1, time_limit)
+    greedy_plan = solve_greedy(problem)
+    if method == "greedy":
+        greedy_plan.seconds = time.perf_counter() - t0
+        return greedy_plan
+    if method != "default":
+        raise ValueError(f"unknown method {method!r}: use 'default' or 'greedy'")
+    stop = should_stop or (lambda: False)
+    comp = compile_problem(problem)
+    tracker = _Tracker(comp, t0, progress)
+    stats: dict[str, object] = {"greedy_objective": greedy_plan.objective}
+    explain_share = 0.15 if explain else 0.0
+    search_end = t0 + max(0.1, time_limit) * (1.0 - explain_share)
+
+    # 1. greedy, verified by the ledger
+    greedy_ledger = _ledger_from_plan(comp, greedy_plan)
+    if greedy_ledger is not None:
+        tracker.offer(greedy_ledger, "greedy")
+
+    # 2. mandatory demands: proven to fit (and scheduled) or proven not to
+    has_mandatory = any(comp.mandatory)
+    if has_mandatory and greedy_ledger is None:
+        verdict, starts = _mandatory_schedule(comp, max(0.1, 0.5 * (search_end - time.perf_counter())), workers, seed)
+        if verdict == "infeasible":
+            return _infeasible(problem, comp, t0, time_limit, workers, seed, stats)
+        if verdict == "feasible" and starts is not None:
+            base = Ledger(comp)
+            for d in sorted(starts, key=lambda k: (starts[k], k)):
+                base.book(d, starts[d])
+            tracker.offer(_fill(comp, base), "mandatory")
+    if tracker.ledger is None:
+        plan = greedy_plan
+        plan.status = "unknown"
+        plan.seconds = time.perf_counter() - t0
+        return plan
+    if all(comp.mandatory[d] or not comp.window[d] for d in range(comp.n)) and problem.discount_rate <= 0:
+        # every selectable demand is mandatory: any feasible schedule has the same value
+        tracker.offer_bound(tracker.value, "schedule")
+        return _finish(problem, comp, tracker, t0, "optimal", stats, explain=False, time_left=0.0)
+
+    # 3. LP relaxation: bound and LP-guided plans
+    tracker.offer_bound(_upper_bound_trivial(comp), "bound")
+    lp = build_lp(comp, seed=seed, threads=workers)
+    lp_res = lp.solve(max(0.1, 0.4 * (search_end - time.perf_counter())))
+    stats["lp_seconds"] = round(time.perf_counter() - t0, 3)
+    if lp_res.infeasible:
+        return _infeasible(problem, comp, t0, time_limit, workers, seed, stats)
+    if lp_res.bound is not None:
+        stats["lp_bound"] = lp_res.bound
+        tracker.offer_bound(lp_res.bound, "lp")
+    if lp_res.x is not None and not stop():
+        base = Ledger(comp)
+        for d in range(comp.n):
+            if comp.mandatory[d] and tracker.ledger.start[d] >= 0:
+                base.book(d, tracker.ledger.start[d])
+        for variant in (0, 1):
+            tracker.offer(_fill(comp, round_lp(comp, lp, lp_res, base, variant=variant)), "lp-guided")
+
+    # 4. CP-SAT: full model (proof) when small, otherwise large-neighbourhood search
+    value_scale = scale_for(comp)
+    proven = False
+    n_vars = sum(len(w) for w in comp.window)
+    if n_vars <= _FULL_MODEL_VARS and not stop():
+        proven = _prove(comp, lp, tracker, search_end, workers, seed, value_scale, stats)
+    if not proven and not stop() and time.perf_counter() < search_end - 0.05:
+        settings = LnsSettings(
+            deadline=search_end,
+            work_budget=_WORK_PER_SECOND * time_limit * (1.0 - explain_share) if workers == 1 else None,
+            workers=workers,
+            seed=seed,
+        )
+        best, lns_stats = improve(
+            comp,
+            tracker.ledger,
+            settings,
+            value_scale=value_scale,
+            should_stop=stop,
+            on_improve=lambda led: tracker.offer(led, "lns"),
+        )
+        stats.update(lns_stats)
+    status = "optimal" if proven or (tracker.bound is not None and tracker.value >= tracker.bound - 1e-9) else "feasible"
+    return _finish(
+        problem, comp, tracker, t0, status, stats, explain=explain, time_left=deadline - time.perf_counter()
+    )
+
+
+def _prove(
+    comp: Compiled,
+    lp: LpModel,
+    tracker: _Tracker,
+    search_end: float,
+    workers: int,
+    seed: int,
+    value_scale: float,
+    stats: dict[str, object],
+) -> bool:
+    """Small problems: CP-SAT on the full model finds the best plan fast; HiGHS branch-and-bound,
+    hinted with it, proves it optimal (CP-SAT's own bound closes slowly on these models)."""
+    assert tracker.ledger is not None
+    wall = min(0.3 * (search_end - time.perf_counter()), 8.0)
+    new, status, bound = solve_full(
+        comp, tracker.ledger, value_scale=value_scale, workers=workers, seed=seed, wall=max(0.05, wall)
+    )
+    if new is not None:
+        tracker.offer(new, "cp-sat")
+    if status == cp_model.OPTIMAL:
+        tracker.offer_bound(tracker.value, "cp-sat")
+        return True
+    tracker.offer_bound(bound, "cp-sat")
+    left = search_end - time.perf_counter()
+    if left < 0.1:
+        return False
+    res = lp.solve(left, integer=True, hint=tracker.ledger.starts())
+    stats["mip_bound"] = res.bound
+    if res.x is not None:
+        cand = _ledger_from_starts(comp, res.starts(lp))
+        if cand is not None:
+            tracker.offer(cand, "mip")
+    tracker.offer_bound(res.bound, "mip")
+    return res.optimal and tracker.bound is not None and tracker.value >= tracker.bound - 1e-6 * max(1.0, abs(tracker.bound))
+
+
+def _ledger_from_starts(comp: Compiled, starts: dict[int, int]) -> Ledger | None:
+    ledger = Ledger(comp)
+    for d in sorted(starts, key=lambda k: (starts[k], k)):
+        if not ledger.fits(d, starts[d]):
+            return None
+        ledger.book(d, starts[d])
+    if any(comp.mandatory[d] and ledger.start[d] < 0 for d in range(comp.n)):
+        return None
+    return ledger
+
+
+def _finish(
+    problem: Problem,
+    comp: Compiled,
+    tracker: _Tracker,
+    t0: float,
+    status: str,
+    stats: dict[str, object],
+    *,
+    explain: bool,
+    time_left: float,
+) -> Plan:
+    assert tracker.ledger is not None
+    stats["stages"] = tracker.stages
+    plan = plan_from_starts(
+        comp,
+        tracker.ledger.starts(),
+        status=status,
+        bound=tracker.bound,
+        seconds=time.perf_counter() - t0,
+        stats=stats,
+    )
+    if explain:
+        from bearing.engine.explain import explain_plan
+
+        explain_plan(problem, plan, time_limit=max(0.0, time_left))
+    plan.seconds = time.perf_counter() - t0
+    return plan
+
+
+def _infeasible(
+    problem: Problem,
+    comp: Compiled,
+    t0: float,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    stats: dict[str, object],
+) -> Plan:
+    """Proven infeasible: report the smallest conflicting set found, in words."""
+    from bearing.engine.conflicts import find_conflicts
+
+    remaining = max(0.5, time_limit - (time.perf_counter() - t0))
+    conflicts = find_conflicts(problem, comp, time_limit=remaining, workers=workers, seed=seed)
+    return Plan(
+        status="infeasible",
+        objective=0.0,
+        bound=None,
+        gap=None,
+        seconds=time.perf_counter() - t0,
+        unscheduled=[],
+        conflicts=conflicts,
+        stats=stats,
+    )
