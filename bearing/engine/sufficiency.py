@@ -1,0 +1,419 @@
+"""Is IT's capacity sufficient? Demand against capacity per resource and period, and what to add.
+
+Demand profile: each demand is placed as early as allowed (its earliest or fixed start, after the
+demands it requires, which are placed the same way) and spread evenly over its duration; the
+whole-horizon aggregate (all hours demanded against all hours available) is reported beside it,
+because a demand placed early may still fit later. Shortfall in FTE = shortfall hours / hours per
+FTE in that period. Resources are skills and systems alike; FTE only means something for skills.
+
+Capacity additions: a MIP (HiGHS) schedules every must-fit demand (and what it requires) within its
+window, rules and budgets, adding capacity as steps "+x hours per period from period q on" (a hire
+or an upgrade lasts), and minimises the added hours over the horizon (each resource's hours weighted,
+default 1). Other demands are ignored there: they would make way for the must-fit ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import highspy
+import numpy as np
+
+from bearing.engine.problem import Demand, Problem
+
+__all__ = [
+    "PLACEMENT_ASSUMPTION",
+    "CapacityAddition",
+    "ResourceSufficiency",
+    "SufficiencyReport",
+    "analyse_sufficiency",
+]
+
+PLACEMENT_ASSUMPTION = (
+    "each demand placed as early as allowed (earliest or fixed start, after what it requires), "
+    "effort spread evenly over its duration; totals compare all demanded hours with all capacity "
+    "over the horizon"
+)
+_TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class ResourceSufficiency:
+    """One resource: hours demanded (as early as allowed) against capacity, per period."""
+
+    name: str
+    capacity: list[float]
+    demand: list[float]
+    shortfall_hours: list[float]
+    shortfall_fte: list[float]
+    total_demand: float
+    total_capacity: float
+    total_shortfall_hours: float  # whole horizon: max(0, all demanded - all available)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+@dataclass(frozen=True)
+class CapacityAddition:
+    """Add `hours_per_period` of `resource` in every period from `from_period` on."""
+
+    resource: str
+    hours_per_period: float
+    from_period: int
+    fte: float
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+@dataclass
+class SufficiencyReport:
+    """Demand against capacity, shortfalls, and the smallest additions letting must-fit demands fit."""
+
+    assumption: str
+    hours_per_fte: list[float]
+    period_labels: list[str]
+    demand_ids: list[str]
+    resources: list[ResourceSufficiency]
+    must_fit_ids: list[str]
+    additions: list[CapacityAddition] = field(default_factory=list)
+    additions_status: str = "not_needed"  # optimal | feasible | infeasible | unknown | not_needed
+    added_hours_total: float = 0.0
+    schedule: dict[str, int] = field(default_factory=dict)  # must-fit demand -> start used
+    cannot_fit: list[str] = field(default_factory=list)  # reasons capacity cannot fix
+    unplaced: list[str] = field(default_factory=list)  # demands with no start in the profile
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "assumption": self.assumption,
+            "hours_per_fte": self.hours_per_fte,
+            "period_labels": self.period_labels,
+            "demand_ids": self.demand_ids,
+            "resources": [r.to_dict() for r in self.resources],
+            "must_fit_ids": self.must_fit_ids,
+            "additions": [a.to_dict() for a in self.additions],
+            "additions_status": self.additions_status,
+            "added_hours_total": self.added_hours_total,
+            "schedule": self.schedule,
+            "cannot_fit": self.cannot_fit,
+            "unplaced": self.unplaced,
+        }
+
+
+def _per_period(value: float | Sequence[float], periods: int, name: str) -> list[float]:
+    values = [float(value)] * periods if isinstance(value, int | float) else list(map(float, value))
+    if len(values) != periods or any(v <= 0 for v in values):
+        raise ValueError(f"{name}: must be > 0, one number or one per period ({periods})")
+    return values
+
+
+def _select(problem: Problem, ids: Iterable[str] | None, what: str) -> list[Demand]:
+    by_id = problem.demand_by_id()
+    if ids is None:
+        return [d for d in problem.demands if not d.excluded]
+    chosen = []
+    for demand_id in ids:
+        if demand_id not in by_id:
+            raise ValueError(f"{what}: unknown demand {demand_id!r}")
+        chosen.append(by_id[demand_id])
+    return chosen
+
+
+def _early_starts(problem: Problem, demands: list[Demand]) -> tuple[dict[str, int], list[str]]:
+    """As-early-as-allowed start of each demand, after the chosen demands it requires."""
+    by_id = {d.id: d for d in demands}
+    starts: dict[str, int] = {}
+    unplaced: list[str] = []
+
+    def place(d: Demand, trail: frozenset[str]) -> int | None:
+        if d.id in starts:
+            return starts[d.id]
+        window = d.start_window(problem.periods)
+        if not window or d.id in trail:
+            return None
+        start = window[0]
+        for e_id in d.requires:
+            if e_id in by_id:
+                e_start = place(by_id[e_id], trail | {d.id})
+                if e_start is None:
+                    return None
+                start = max(start, e_start + by_id[e_id].duration)
+        if start > window[-1]:
+            return None
+        starts[d.id] = start
+        return start
+
+    for d in demands:
+        if place(d, frozenset()) is None:
+            unplaced.append(d.id)
+    return starts, unplaced
+
+
+def _profile(
+    problem: Problem, demands: list[Demand], starts: Mapping[str, int], fte: list[float]
+) -> list[ResourceSufficiency]:
+    rows = []
+    for name, resource in problem.resources.items():
+        demand = np.zeros(problem.periods)
+        for d in demands:
+            hours = d.per_period_effort(name)
+            if hours > 0 and d.id in starts:
+                demand[starts[d.id] : starts[d.id] + d.duration] += hours
+        capacity = np.array(resource.capacity, dtype=float)
+        short = np.maximum(0.0, demand - capacity)
+        total_demand = float(sum(d.effort.get(name, 0.0) for d in demands))
+        rows.append(
+            ResourceSufficiency(
+                name=name,
+                capacity=capacity.tolist(),
+                demand=demand.tolist(),
+                shortfall_hours=short.tolist(),
+                shortfall_fte=(short / np.array(fte)).tolist(),
+                total_demand=total_demand,
+                total_capacity=float(capacity.sum()),
+                total_shortfall_hours=max(0.0, total_demand - float(capacity.sum())),
+            )
+        )
+    return rows
+
+
+def _closure(problem: Problem, must_fit: list[Demand]) -> list[Demand]:
+    """Must-fit demands plus everything they require, directly or not."""
+    by_id = problem.demand_by_id()
+    seen: dict[str, Demand] = {}
+    todo = list(must_fit)
+    while todo:
+        d = todo.pop()
+        if d.id not in seen:
+            seen[d.id] = d
+            todo.extend(by_id[e] for e in d.requires if e in by_id)
+    return [d for d in problem.demands if d.id in seen]
+
+
+def analyse_sufficiency(
+    problem: Problem,
+    *,
+    hours_per_fte: float | Sequence[float],
+    demand_ids: Iterable[str] | None = None,
+    must_fit_ids: Iterable[str] | None = None,
+    resource_weights: Mapping[str, float] | None = None,
+    time_limit: float = 10.0,
+) -> SufficiencyReport:
+    """Demand against capacity per resource and period, with shortfalls in hours and FTE, and the
+    smallest capacity additions that let every must-fit demand (default: the mandatory ones
+    among `demand_ids`, default all non-excluded demands) be scheduled."""
+    fte = _per_period(hours_per_fte, problem.periods, "hours_per_fte")
+    demands = _select(problem, demand_ids, "demand_ids")
+    if must_fit_ids is None:
+        must_fit = [d for d in demands if d.mandatory]
+    else:
+        must_fit = _select(problem, must_fit_ids, "must_fit_ids")
+    for d in must_fit:
+        if d.excluded:
+            raise ValueError(f"must_fit_ids: {d.id} is excluded")
+    starts, unplaced = _early_starts(problem, demands)
+    report = SufficiencyReport(
+        assumption=PLACEMENT_ASSUMPTION,
+        hours_per_fte=fte,
+        period_labels=[problem.label(p) for p in range(problem.periods)],
+        demand_ids=[d.id for d in demands],
+        resources=_profile(problem, demands, starts, fte),
+        must_fit_ids=[d.id for d in _closure(problem, must_fit)],
+        unplaced=unplaced,
+    )
+    if report.must_fit_ids:
+        _plan_additions(problem, report, resource_weights or {}, time_limit)
+    return report
+
+
+def _fittable(problem: Problem, must: list[Demand], report: SufficiencyReport) -> list[Demand]:
+    """Must-fit demands that some capacity could admit; the others go to `report.cannot_fit`."""
+    out: dict[str, Demand] = {}
+    for d in must:  # problem order: a requirement is not necessarily listed first
+        if d.excluded:
+            report.cannot_fit.append(f"{d.id} is excluded but a must-fit demand requires it")
+        elif not d.start_window(problem.periods):
+            report.cannot_fit.append(
+                f"{d.id}: no start fits its earliest start, deadline and the horizon"
+            )
+        else:
+            out[d.id] = d
+    changed = True
+    while changed:  # a demand whose requirement cannot fit cannot fit either
+        changed = False
+        for d in list(out.values()):
+            lost = [e for e in d.requires if e not in out]
+            if lost:
+                report.cannot_fit.append(f"{d.id} requires {', '.join(lost)}, which cannot fit")
+                del out[d.id]
+                changed = True
+    return list(out.values())
+
+
+class _Rows:
+    """Sparse rows for HiGHS, built one constraint at a time."""
+
+    def __init__(self) -> None:
+        self.lower: list[float] = []
+        self.upper: list[float] = []
+        self.starts: list[int] = []
+        self.index: list[int] = []
+        self.value: list[float] = []
+
+    def add(self, terms: Mapping[int, float], lower: float, upper: float) -> None:
+        self.starts.append(len(self.index))
+        self.index.extend(terms)
+        self.value.extend(terms.values())
+        self.lower.append(lower)
+        self.upper.append(upper)
+
+
+def _spend(problem: Problem, d: Demand, start: int, first: int, last: int) -> float:
+    overlap = min(last, start + d.duration - 1) - max(first, start) + 1
+    return d.per_period_cost * max(0, overlap)
+
+
+def _build(
+    problem: Problem, fit: list[Demand], weights: Mapping[str, float], with_budgets: bool
+) -> tuple[highspy.Highs, dict[tuple[str, int], int], dict[tuple[str, int], int]]:
+    """The additions MIP: x[d, s] = d starts at s; y[r, q] = hours per period added from q on."""
+    periods = problem.periods
+    x: dict[tuple[str, int], int] = {}
+    for d in fit:
+        for s in d.start_window(periods):
+            x[(d.id, s)] = len(x)
+    used = [r for r in problem.resources if any(d.effort.get(r, 0) > 0 for d in fit)]
+    y = {(r, q): len(x) + k * periods + q for k, r in enumerate(used) for q in range(periods)}
+    cost = [0.0] * len(x) + [
+        float(weights.get(r, 1.0)) * (periods - q) for (r, q) in sorted(y, key=y.__getitem__)
+    ]
+    rows = _Rows()
+    for d in fit:  # every must-fit demand starts exactly once
+        rows.add({x[(d.id, s)]: 1.0 for s in d.start_window(periods)}, 1.0, 1.0)
+    for r in used:  # use in each period within capacity plus what was added up to then
+        for p in range(periods):
+            terms = {y[(r, q)]: -1.0 for q in range(p + 1)}
+            for d in fit:
+                hours = d.per_period_effort(r)
+                for s in d.start_window(periods):
+                    if hours > 0 and s <= p < s + d.duration:
+                        terms[x[(d.id, s)]] = hours
+            rows.add(terms, -highspy.kHighsInf, problem.resources[r].capacity[p])
+    for b in problem.budgets if with_budgets else ():
+        terms = {}
+        for d in fit:
+            for s in d.start_window(periods):
+                spend = _spend(problem, d, s, b.first, b.last)
+                if spend > 0:
+                    terms[x[(d.id, s)]] = spend
+        rows.add(terms, -highspy.kHighsInf, b.amount)
+    ids = {d.id for d in fit}
+    for d in fit:  # what a demand requires finishes before it starts
+        for e_id in d.requires:
+            e = next(e for e in fit if e.id == e_id) if e_id in ids else None
+            if e is None:
+                continue
+            terms = {x[(d.id, s)]: float(s) for s in d.start_window(periods)}
+            for s in e.start_window(periods):
+                terms[x[(e.id, s)]] = terms.get(x[(e.id, s)], 0.0) - float(s)
+            rows.add(terms, float(e.duration), highspy.kHighsInf)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    n = len(cost)
+    upper = [1.0] * len(x) + [highspy.kHighsInf] * len(y)
+    h.addVars(n, np.zeros(n), np.array(upper))
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), np.array(cost))
+    h.changeColsIntegrality(
+        len(x),
+        np.arange(len(x), dtype=np.int32),
+        np.array([highspy.HighsVarType.kInteger] * len(x)),
+    )
+    if rows.lower:
+        h.addRows(
+            len(rows.lower),
+            np.array(rows.lower),
+            np.array(rows.upper),
+            len(rows.index),
+            np.array(rows.starts, dtype=np.int32),
+            np.array(rows.index, dtype=np.int32),
+            np.array(rows.value),
+        )
+    return h, x, y
+
+
+def _solve(h: highspy.Highs, time_limit: float) -> tuple[str, np.ndarray | None]:
+    h.setOptionValue("time_limit", float(time_limit))
+    h.run()
+    status = h.getModelStatus()
+    values = np.array(h.getSolution().col_value)
+    has_solution = h.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
+    if status == highspy.HighsModelStatus.kOptimal:
+        return "optimal", values
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return "infeasible", None
+    return ("feasible", values) if has_solution else ("unknown", None)
+
+
+def _plan_additions(
+    problem: Problem, report: SufficiencyReport, weights: Mapping[str, float], time_limit: float
+) -> None:
+    """Fill `report.additions` (and schedule, status) from the additions MIP."""
+    by_id = problem.demand_by_id()
+    fit = _fittable(problem, [by_id[i] for i in report.must_fit_ids], report)
+    if not fit:
+        report.additions_status = "infeasible" if report.cannot_fit else "not_needed"
+        return
+    h, x, y = _build(problem, fit, weights, with_budgets=True)
+    status, values = _solve(h, time_limit)
+    if status == "infeasible" and problem.budgets:
+        h, x, y = _build(problem, fit, weights, with_budgets=False)
+        status, values = _solve(h, time_limit)
+        if values is not None:
+            starts = {d: s for (d, s), k in x.items() if values[k] > 0.5}
+            report.cannot_fit.extend(_budget_excess(problem, fit, starts))
+            status = "infeasible"
+    if status == "infeasible" and values is None:
+        report.cannot_fit.append(
+            "the must-fit demands' windows and requirements cannot all be met, whatever the capacity"
+        )
+    report.additions_status = status
+    if values is None:
+        return
+    report.schedule = {d: s for (d, s), k in sorted(x.items()) if values[k] > 0.5}
+    fte = report.hours_per_fte
+    for (r, q), k in sorted(y.items()):
+        amount = float(values[k])
+        if amount > _TOL:
+            report.additions.append(
+                CapacityAddition(
+                    resource=r,
+                    hours_per_period=amount,
+                    from_period=q,
+                    fte=amount / fte[q],
+                    message=(
+                        f"{r}: +{amount:.0f} hours/quarter (= {amount / fte[q]:.2f} FTE) "
+                        f"from {problem.label(q)}"
+                    ),
+                )
+            )
+            report.added_hours_total += amount * (problem.periods - q)
+
+
+def _budget_excess(problem: Problem, fit: list[Demand], starts: Mapping[str, int]) -> list[str]:
+    """Budget windows the must-fit demands overspend, however they are scheduled (messages)."""
+    out = []
+    for b in problem.budgets:
+        spend = sum(_spend(problem, d, starts[d.id], b.first, b.last) for d in fit)
+        if spend > b.amount + _TOL:
+            out.append(
+                f"budget {problem.label(b.first)}..{problem.label(b.last)}: must-fit demands "
+                f"spend {spend:,.0f} in the schedule found, the amount is {b.amount:,.0f}"
+            )
+    if not out:
+        out.append("the must-fit demands cannot be scheduled within the budget windows")
+    return out
