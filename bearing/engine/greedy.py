@@ -384,17 +384,17 @@ def _conflicts(a: _Arrays, base: _Ledger, failed: list[int]) -> tuple[list[str],
     empty = _empty_ledger(a)
     for k in failed:
         d = problem.demands[k]
-        what = "mandatory" if d.mandatory else "required by a mandatory demand:"
+        what = f"mandatory {d.id}" if d.mandatory else f"{d.id} (required by a mandatory demand)"
         missing = [r for r in d.requires if a.index[r] not in base.start]
         if missing:
             messages.append(
-                f"{what} {d.id} could not be placed: requires {', '.join(missing)}, not placed"
+                f"{what} could not be placed: requires {', '.join(missing)}, not placed"
             )
             proven = proven or any(problem.demands[a.index[r]].excluded for r in missing)
             continue
         lowest = _prerequisites_finish(a, base, k) or 0
         reasons, _ = _shortage(a, base, k, lowest)
-        messages.append(f"{what} {d.id} could not be placed: " + "; ".join(reasons))
+        messages.append(f"{what} could not be placed: " + "; ".join(reasons))
         alone = _first_fit(a, empty, k, 0)
         proven = proven or alone is None
     return messages, proven
