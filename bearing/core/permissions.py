@@ -26,6 +26,8 @@ __all__ = [
     "get_object_for_user",
     "has_model_permission",
     "has_permission",
+    "require_model_permission",
+    "require_permission",
     "restrict_queryset",
     "role_in",
 ]
@@ -43,11 +45,13 @@ _DEPARTMENT_WRITE = {Role.CIO: ALL, Role.BIO: OWN}
 @dataclass(frozen=True)
 class Policy:
     """`org_path`/`department_path`: lookups from the model to its organisation id and department;
-    `scopes`: action -> role -> ALL/OWN."""
+    `scopes`: action -> role -> ALL/OWN; `conditions`: action -> role -> {field: value} that the
+    object must also match (a lead changes only drafts)."""
 
     org_path: str
     department_path: str | None
     scopes: dict[str, dict[str, str]] = field(default_factory=dict)
+    conditions: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
 
 POLICIES: dict[str, Policy] = {
@@ -74,6 +78,7 @@ POLICIES: dict[str, Policy] = {
             "comment": {Role.CIO: ALL, Role.BIO: OWN, Role.LEAD: OWN, Role.RESOURCE_MANAGER: ALL},
             "delete": _CIO,
         },
+        conditions={"change": {Role.LEAD: {"status": "draft"}}},
     ),
     "capacity.Skill": Policy("organisation", None, {"view": _EVERYONE, "change": _CIO_RM}),
     "capacity.Person": Policy("organisation", None, {"view": _EVERYONE, "change": _CIO_RM}),
@@ -92,10 +97,18 @@ def _policy(model: type[Model]) -> Policy:
         raise LookupError(f"no permission policy for {model._meta.label}") from exc
 
 
-def _scopes(policy: Policy, action: str) -> dict[str, str]:
+def _resolved_action(policy: Policy, action: str) -> str:
     if action in policy.scopes:
-        return policy.scopes[action]
-    return policy.scopes.get(_ACTION_FALLBACK.get(action, action), {})
+        return action
+    return _ACTION_FALLBACK.get(action, action)
+
+
+def _scopes(policy: Policy, action: str) -> dict[str, str]:
+    return policy.scopes.get(_resolved_action(policy, action), {})
+
+
+def _conditions(policy: Policy, action: str, role: str) -> dict[str, Any]:
+    return policy.conditions.get(_resolved_action(policy, action), {}).get(role, {})
 
 
 def _roles(user: Any) -> dict[int, str]:
@@ -139,11 +152,12 @@ def restrict_queryset(queryset: QuerySet, user: Any, action: str = "view", organ
     condition = Q(pk__in=[])
     for org_id, role in roles.items():
         scope = scopes.get(role)
+        extra = _conditions(policy, action, role)
         if scope == ALL:
-            condition |= Q(**{policy.org_path: org_id})
+            condition |= Q(**{policy.org_path: org_id}, **extra)
         elif scope == OWN and policy.department_path:
             depts = department_ids(user, role)
-            condition |= Q(**{policy.org_path: org_id, f"{policy.department_path}__in": depts})
+            condition |= Q(**{policy.org_path: org_id, f"{policy.department_path}__in": depts}, **extra)
     return queryset.filter(condition)
 
 
@@ -168,6 +182,8 @@ def has_permission(user: Any, action: str, obj: Model) -> bool:
     if role is None:
         return False
     scope = _scopes(policy, action).get(role)
+    if any(getattr(obj, name) != value for name, value in _conditions(policy, action, role).items()):
+        return False
     if scope == ALL:
         return True
     if scope == OWN:
@@ -203,3 +219,17 @@ def get_object_for_user(queryset: QuerySet, user: Any, pk: Any, action: str = "v
     if action != "view" and not has_permission(user, action, obj):
         raise PermissionDenied(f"You may not {action} this {queryset.model._meta.verbose_name}.")
     return obj
+
+
+def require_permission(user: Any, action: str, obj: Model) -> None:
+    """Raise PermissionDenied unless `user` may `action` `obj`; `user` None is the system (loaders,
+    commands) and may do anything."""
+    if user is not None and not has_permission(user, action, obj):
+        raise PermissionDenied(f"You may not {action} {obj._meta.verbose_name} “{obj}”.")
+
+
+def require_model_permission(user: Any, action: str, model: type[Model], organisation: Any, department: Any = None) -> None:
+    """Raise PermissionDenied unless `user` may `action` (typically "add") `model` objects in
+    `organisation` (and `department` for OWN scopes); `user` None is the system."""
+    if user is not None and not has_model_permission(user, action, model, organisation, department):
+        raise PermissionDenied(f"You may not {action} {model._meta.verbose_name_plural} here.")

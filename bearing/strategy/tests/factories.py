@@ -8,7 +8,13 @@ from typing import Any
 
 from bearing.core.tests.factories import make_organisation
 from bearing.strategy.choices import ObjectiveCategory
-from bearing.strategy.models import Department, DepartmentGoal, GoalContribution, Objective, StrategySession
+from bearing.strategy.models import (
+    Department,
+    DepartmentGoal,
+    GoalContribution,
+    Objective,
+    StrategySession,
+)
 
 __all__ = ["make_department", "make_goal", "make_objective", "make_session"]
 
