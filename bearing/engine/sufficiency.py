@@ -81,7 +81,9 @@ class SufficiencyReport:
     resources: list[ResourceSufficiency]
     must_fit_ids: list[str]
     additions: list[CapacityAddition] = field(default_factory=list)
-    additions_status: str = "not_needed"  # optimal | feasible | infeasible | unknown | not_needed
+    # optimal | feasible (time limit) | infeasible | unknown | not_needed; when the budget windows
+    # alone cannot hold the must-fit demands, the additions ignore them and cannot_fit says so
+    additions_status: str = "not_needed"
     added_hours_total: float = 0.0
     schedule: dict[str, int] = field(default_factory=dict)  # must-fit demand -> start used
     cannot_fit: list[str] = field(default_factory=list)  # reasons capacity cannot fix
@@ -374,9 +376,9 @@ def _plan_additions(
         h, x, y = _build(problem, fit, weights, with_budgets=False)
         status, values = _solve(h, time_limit)
         if values is not None:
+            # the additions then ignore the budget windows; cannot_fit says which ones overflow
             starts = {d: s for (d, s), k in x.items() if values[k] > 0.5}
             report.cannot_fit.extend(_budget_excess(problem, fit, starts))
-            status = "infeasible"
     if status == "infeasible" and values is None:
         report.cannot_fit.append(
             "the must-fit demands' windows and requirements cannot all be met, whatever the capacity"

@@ -84,7 +84,8 @@ def test_reports_what_capacity_cannot_fix() -> None:
     assert report.unplaced == ["LATE"]
     assert any("LATE: no start fits" in reason for reason in report.cannot_fit)
     assert any("spend 500" in reason and "300" in reason for reason in report.cannot_fit)
-    assert report.additions_status == "infeasible"
+    # the budget alone cannot hold COSTLY: capacity needs nothing, the reason is the budget
+    assert report.additions_status == "optimal" and report.additions == []
 
 
 def test_rejects_unknown_demand_and_bad_hours_per_fte() -> None:
