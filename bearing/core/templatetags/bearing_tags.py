@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from bearing.core.choices import Role
 
@@ -40,7 +41,7 @@ def nav_item(context: template.Context, name: str, fallback: str, label: str, ex
     request = context.get("request")
     path = getattr(request, "path", "")
     is_current = path == url if exact else path.startswith(url)
-    current = format_html(' aria-current="page"') if is_current else ""
+    current = mark_safe(' aria-current="page"') if is_current else ""
     return format_html('<li><a href="{}"{}>{}</a></li>', url, current, label)
 
 
