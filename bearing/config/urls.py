@@ -8,6 +8,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("demands/", include("bearing.demand.urls")),
+    path("capacity/", include("bearing.capacity.urls")),
     path("strategy/", include("bearing.strategy.urls")),
     path("", include("bearing.core.urls")),
 ]
