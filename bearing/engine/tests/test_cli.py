@@ -1,0 +1,128 @@
+"""`bearing solve` and `bearing check`: exit codes 0/1/2, messages, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bearing.engine.cli import run
+
+PROBLEM: dict[str, Any] = {
+    "format": "bearing-problem/1",
+    "periods": 2,
+    "resources": {"dev": {"capacity": 10}},
+    "demands": [
+        {"id": "A", "value": 5, "effort": {"dev": 10}},
+        {"id": "B", "value": 4, "effort": {"dev": 10}},
+        {"id": "C", "value": 3, "effort": {"dev": 10}},
+    ],
+}
+
+
+def write(tmp_path: Path, name: str, data: Any) -> str:
+    path = tmp_path / name
+    path.write_text(data if isinstance(data, str) else json.dumps(data))
+    return str(path)
+
+
+def test_solve_greedy_writes_a_plan_that_check_accepts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    problem = write(tmp_path, "p.json", PROBLEM)
+    out = str(tmp_path / "plan.json")
+    assert run("solve", [problem, "--method", "greedy", "--out", out]) == 0
+    plan = json.loads(Path(out).read_text())
+    assert plan["format"] == "bearing-plan/1"
+    assert {s["id"]: s["start"] for s in plan["scheduled"]} == {"A": 0, "B": 1}
+    assert "feasible: objective 9" in capsys.readouterr().err
+    assert run("check", [problem, out]) == 0
+    assert capsys.readouterr().out == "OK: plan is feasible, objective 9\n"
+
+
+def test_solve_prints_the_plan_to_stdout_without_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("solve", [write(tmp_path, "p.json", PROBLEM), "--method", "greedy"]) == 0
+    assert json.loads(capsys.readouterr().out)["objective"] == 9.0
+
+
+def test_solve_default_method_reports_progress(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    problem = write(tmp_path, "p.json", PROBLEM)
+    code = run(
+        "solve", [problem, "--time-limit", "2", "--progress", "--out", str(tmp_path / "plan.json")]
+    )
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "value" in err and "objective 9" in err
+    assert run("check", [problem, str(tmp_path / "plan.json")]) == 0
+
+
+def test_check_prints_violations_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = {
+        "format": "bearing-plan/1",
+        "status": "feasible",
+        "objective": 12,
+        "scheduled": [{"id": "A", "start": 0, "finish": 1}, {"id": "C", "start": 0, "finish": 1}],
+        "unscheduled": [{"id": "B", "reasons": []}],
+    }
+    assert (
+        run("check", [write(tmp_path, "p.json", PROBLEM), write(tmp_path, "plan.json", plan)]) == 1
+    )
+    assert capsys.readouterr().out.splitlines() == [
+        "dev in period 0: 20.0 hours used, capacity 10.0",
+        "objective: plan claims 12, recomputed 8",
+    ]
+
+
+def test_check_exits_2_on_an_invalid_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = dict(PROBLEM, periods=0)
+    plan = write(
+        tmp_path, "plan.json", {"format": "bearing-plan/1", "status": "feasible", "scheduled": []}
+    )
+    assert run("check", [write(tmp_path, "p.json", bad), plan]) == 2
+    assert "periods: must be >= 1, got 0" in capsys.readouterr().err
+
+
+def test_check_exits_2_on_a_missing_file_and_bad_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad_json = write(tmp_path, "p.json", '{"format": \n ]')
+    assert run("check", [bad_json, str(tmp_path / "nope.json")]) == 2
+    err = capsys.readouterr().err
+    assert "invalid JSON at line 2 column 2" in err
+    assert "nope.json: no such file" in err
+
+
+def test_solve_exits_2_on_an_invalid_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = dict(PROBLEM, demands=[{"id": "A", "value": -1}])
+    assert run("solve", [write(tmp_path, "p.json", bad), "--method", "greedy"]) == 2
+    captured = capsys.readouterr()
+    assert "demands[0].value: must be >= 0, got -1" in captured.err
+    assert captured.out == ""
+
+
+def test_command_line_shows_no_traceback_on_bad_input(tmp_path: Path) -> None:
+    bad_json = write(tmp_path, "p.json", "{")
+    done = subprocess.run(
+        [sys.executable, "-m", "bearing.engine", "solve", bad_json],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "invalid JSON at line 1 column 2" in done.stderr
+    assert "Traceback" not in done.stderr
