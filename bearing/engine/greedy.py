@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bearing.engine.plan import Plan, Scheduled, Unscheduled
+from bearing.engine.plan import Plan, PlanStatus, Scheduled, Unscheduled
 from bearing.engine.problem import Budget, Demand, Problem
 
 __all__ = ["RANKINGS", "solve_greedy"]
@@ -359,8 +359,9 @@ def solve_greedy(problem: Problem, *, ranking: str | None = None) -> Plan:
     closed = {k for k, d in enumerate(problem.demands) if d.excluded}
     forced_failed = _fill(a, base, _forced(problem, a), closed)
     conflicts, proven = _conflicts(a, base, forced_failed)
-    # Optional demands without value only take capacity from others.
-    closed |= {k for k, d in enumerate(problem.demands) if d.value <= 0 and not d.mandatory}
+    closed |= _worthless(problem, a)
+    if ranking is not None and ranking not in RANKINGS:
+        raise ValueError(f"unknown ranking {ranking!r}; choose from {', '.join(RANKINGS)}")
     names = [ranking] if ranking is not None else list(RANKINGS)
     best: tuple[float, str, _Ledger] | None = None
     for name in names:
@@ -371,8 +372,21 @@ def solve_greedy(problem: Problem, *, ranking: str | None = None) -> Plan:
             best = (value, name, ledger)
     assert best is not None
     value, name, ledger = best
-    status = "feasible" if not conflicts else ("infeasible" if proven else "unknown")
+    status: PlanStatus = "feasible" if not conflicts else ("infeasible" if proven else "unknown")
     return _plan(a, ledger, status, value, conflicts, name, began)
+
+
+def _worthless(problem: Problem, a: _Arrays) -> set[int]:
+    """Demands that add no value and are required by nothing that does: they would only take
+    capacity from others."""
+    useful: set[int] = set()
+    stack = [k for k, d in enumerate(problem.demands) if d.value > 0 and not d.excluded]
+    while stack:
+        k = stack.pop()
+        if k not in useful:
+            useful.add(k)
+            stack.extend(a.index[r] for r in problem.demands[k].requires)
+    return set(range(len(problem.demands))) - useful
 
 
 def _conflicts(a: _Arrays, base: _Ledger, failed: list[int]) -> tuple[list[str], bool]:
@@ -403,7 +417,7 @@ def _conflicts(a: _Arrays, base: _Ledger, failed: list[int]) -> tuple[list[str],
 def _plan(
     a: _Arrays,
     ledger: _Ledger,
-    status: str,
+    status: PlanStatus,
     value: float,
     conflicts: list[str],
     ranking: str,
@@ -419,7 +433,7 @@ def _plan(
     ]
     used = a.capacity - np.array(ledger.remaining).reshape(a.capacity.shape)
     return Plan(
-        status=status,  # type: ignore[arg-type]
+        status=status,
         objective=value,
         bound=None,
         gap=None,

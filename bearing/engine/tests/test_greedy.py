@@ -180,6 +180,20 @@ def test_mandatory_demand_pulls_in_what_it_requires() -> None:
     assert starts(problem) == {"P": 0, "M": 1}
 
 
+def test_schedules_a_valueless_demand_only_when_a_valuable_one_requires_it() -> None:
+    problem = make_problem(
+        [
+            Demand("A", value=10, effort={"dev": 5}, requires=("P",)),
+            Demand("P", value=0, effort={"dev": 5}),
+            Demand("Q", value=0, effort={"dev": 5}),
+        ],
+        periods=2,
+    )
+    plan = solve_greedy(problem)
+    assert plan.starts() == {"P": 0, "A": 1}
+    assert {u.id: u.reasons for u in plan.unscheduled} == {"Q": ("has no value to gain",)}
+
+
 def test_never_schedules_excluded_demands() -> None:
     problem = make_problem([Demand("A", value=100, excluded=True), Demand("B", value=1)])
     assert starts(problem) == {"B": 0}
