@@ -188,12 +188,16 @@ def solve(
         stats["lp_bound"] = lp_res.bound
         tracker.offer_bound(lp_res.bound, "lp")
     if lp_res.x is not None and not stop():
-        base = Ledger(comp)
-        for d in range(comp.n):
+        greedy_base = Ledger(comp)
+        for d in sorted(range(comp.n), key=lambda k: (tracker.ledger.start[k], k)):
             if comp.mandatory[d] and tracker.ledger.start[d] >= 0:
-                base.book(d, tracker.ledger.start[d])
+                greedy_base.book(d, tracker.ledger.start[d])
         for variant in (0, 1):
-            tracker.offer(_fill(comp, round_lp(comp, lp, lp_res, base, variant=variant)), "lp-guided")
+            for base in (Ledger(comp), greedy_base):
+                cand = _fill(comp, round_lp(comp, lp, lp_res, base, variant=variant))
+                if all(cand.start[d] >= 0 for d in range(comp.n) if comp.mandatory[d]):
+                    tracker.offer(cand, "lp-guided")
+                    break
 
     # 4. CP-SAT: full model (proof) when small, otherwise large-neighbourhood search
     value_scale = scale_for(comp)

@@ -1,0 +1,272 @@
+"""Why a demand is out of the plan, or starts later than it could — checked, not guessed.
+
+For a demand left out: the resource and periods (or budget window) it does not fit in, the extra hours
+or money that would admit it at its best start, and the value that forcing it in costs elsewhere,
+measured by re-planning with the demand made mandatory (CP-SAT on the demands around it). Reasons
+whose re-plan did not run within the time budget say so and carry `verified: False`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+from ortools.sat.python import cp_model
+
+from bearing.engine.compiled import Compiled, Ledger, compile_problem
+from bearing.engine.model import build_start_model, scale_for
+from bearing.engine.plan import Plan, Scheduled, Unscheduled
+from bearing.engine.problem import Problem
+
+__all__ = ["explain_plan", "explain_unscheduled", "late_start_reasons"]
+
+# Free the whole plan in the verification re-plan up to this many demands; beyond, a neighbourhood.
+_WHOLE_PLAN = 150
+_NEIGHBOURS = 80
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if abs(x - round(x)) < 1e-6 or abs(x) >= 100 else f"{x:,.2f}"
+
+
+def _span(problem: Problem, a: int, b: int) -> str:
+    return problem.label(a) if a == b else f"{problem.label(a)}..{problem.label(b)}"
+
+
+def _ledger(comp: Compiled, plan: Plan) -> Ledger:
+    ledger = Ledger(comp)
+    for s in sorted(plan.scheduled, key=lambda x: (x.start, x.id)):
+        ledger.book(comp.index[s.id], s.start)
+    return ledger
+
+
+def _structural(problem: Problem, comp: Compiled, ledger: Ledger, d: int) -> str | None:
+    """A reason that needs no capacity: excluded, no start allowed, a prerequisite that is out."""
+    dem = problem.demands[d]
+    if dem.excluded:
+        return f"{dem.id} is excluded from this scenario"
+    if not comp.window[d]:
+        if dem.fixed_start is not None:
+            return f"its fixed start {problem.label(dem.fixed_start)} is outside the periods its deadline and the horizon allow"
+        return f"it needs {dem.duration} periods from {problem.label(dem.earliest_start)} and cannot finish inside its deadline or the horizon"
+    return None
+
+
+def _shortage(comp: Compiled, ledger: Ledger, d: int, s: int) -> tuple[dict[tuple[int, int], float], dict[int, float]]:
+    """Hours missing per (resource, period) and money missing per budget window if d started at s."""
+    hours: dict[tuple[int, int], float] = {}
+    for r, h in comp.use[d]:
+        for p in range(s, s + comp.duration[d]):
+            miss = h - ledger.res[r, p]
+            if miss > ledger.tol[r, p]:
+                hours[(r, p)] = miss
+    money: dict[int, float] = {}
+    for w in range(len(comp.budgets)):
+        miss = comp.budget_spend(d, s, w) - ledger.bres[w]
+        if miss > ledger.btol[w]:
+            money[w] = miss
+    return hours, money
+
+
+def _best_start(comp: Compiled, ledger: Ledger, d: int) -> tuple[int, dict[tuple[int, int], float], dict[int, float]]:
+    """The start needing the least extra capacity (as a share of capacity), after prerequisites."""
+    ready = max((ledger.start[e] + comp.duration[e] for e in comp.preds[d] if ledger.start[e] >= 0), default=0)
+    options = [s for s in comp.window[d] if s >= ready] or comp.window[d]
+    best = None
+    for s in options:
+        hours, money = _shortage(comp, ledger, d, s)
+        score = sum(v / max(comp.capacity[r, p], 1.0) for (r, p), v in hours.items())
+        score += sum(v / max(comp.budgets[w][2], 1.0) for w, v in money.items())
+        if best is None or score < best[0]:
+            best = (score, s, hours, money)
+    assert best is not None
+    return best[1], best[2], best[3]
+
+
+def _capacity_reasons(problem: Problem, comp: Compiled, d: int, s: int, hours: dict, money: dict) -> tuple[list[str], dict]:
+    reasons = []
+    by_res: dict[int, list[int]] = {}
+    for r, p in sorted(hours):
+        by_res.setdefault(r, []).append(p)
+    extra_hours: dict[str, float] = {}
+    for r, ps in by_res.items():
+        name = comp.resource_names[r]
+        extra = sum(hours[(r, p)] for p in ps)
+        extra_hours[name] = extra
+        reasons.append(
+            f"{name} capacity in {_span(problem, ps[0], ps[-1])} is used by higher-value demands: starting in "
+            f"{problem.label(s)} it needs {_fmt(comp.use[d][[x for x, _ in comp.use[d]].index(r)][1])} {name}-hours "
+            f"per period; {_fmt(extra)} more {name}-hours there would admit it"
+        )
+    extra_money = 0.0
+    budget_windows = []
+    for w, miss in sorted(money.items()):
+        first, last, _ = comp.budgets[w]
+        extra_money += miss
+        budget_windows.append([first, last])
+        reasons.append(
+            f"the budget for {_span(problem, first, last)} is spent on higher-value demands; "
+            f"{_fmt(miss)} more money there would admit it"
+        )
+    details = {
+        "start": s,
+        "binding_resources": sorted(extra_hours),
+        "periods": sorted({p for _, p in hours}),
+        "extra_hours": extra_hours,
+        "budget_windows": budget_windows,
+        "extra_money": extra_money,
+    }
+    return reasons, details
+
+
+def _neighbourhood(comp: Compiled, ledger: Ledger, d: int, s: int, hours: dict, money: dict) -> list[int]:
+    """Demands to re-plan together with d: its missing prerequisites and the scheduled demands that
+    hold the binding resources or money in its window (cheapest value per hour first)."""
+    free = {d}
+    stack = [d]
+    while stack:
+        for e in comp.preds[stack.pop()]:
+            if ledger.start[e] < 0 and e not in free:
+                free.add(e)
+                stack.append(e)
+    if comp.n <= _WHOLE_PLAN:
+        return sorted(set(range(comp.n)))
+    lo, hi = comp.window[d][0], comp.window[d][-1] + comp.duration[d]
+    binding = {r for r, _ in hours} or {r for r, _ in comp.use[d]}
+    cands = []
+    for e in range(comp.n):
+        se = ledger.start[e]
+        if se < 0 or e in free or se >= hi or se + comp.duration[e] <= lo:
+            continue
+        if money or any(r in binding for r, _ in comp.use[e]):
+            cands.append(e)
+    cands.sort(key=lambda e: comp.values[e][ledger.start[e]] / (1e-9 + sum(h for _, h in comp.use[e]) + comp.cost_pp[e]))
+    return sorted(free | set(cands[:_NEIGHBOURS]))
+
+
+def _forced_replan(comp: Compiled, ledger: Ledger, d: int, free: list[int], time_limit: float) -> tuple[str, float | None]:
+    """Re-plan `free` with d mandatory; returns (status, value of the best such plan)."""
+    forced = list(comp.mandatory)
+    forced[d] = True
+    comp_f = dataclasses.replace(comp, mandatory=forced)
+    base = ledger.copy()
+    for e in free:
+        base.unbook(e)
+    sm = build_start_model(comp_f, base, free, value_scale=scale_for(comp))
+    sm.hint({e: ledger.start[e] for e in free if ledger.start[e] >= 0})
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = max(0.02, time_limit)
+    solver.parameters.max_deterministic_time = max(0.01, time_limit)
+    status = solver.solve(sm.model)
+    if status == cp_model.INFEASIBLE:
+        return "infeasible", None
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return "unknown", None
+    new = sm.read(solver)
+    fixed_value = comp.objective({e: s for e, s in ledger.starts().items() if e not in set(free)})
+    return ("optimal" if status == cp_model.OPTIMAL else "feasible"), fixed_value + comp.objective(new)
+
+
+def explain_unscheduled(problem: Problem, plan: Plan, *, time_limit: float, comp: Compiled | None = None) -> list[Unscheduled]:
+    """Reasons for every demand the plan leaves out, verified by forced re-plans while time lasts
+    (higher-value demands first); the rest are marked unverified."""
+    comp = comp or compile_problem(problem)
+    ledger = _ledger(comp, plan)
+    end = time.perf_counter() + time_limit
+    out_ids = [u.id for u in plan.unscheduled]
+    order = sorted(out_ids, key=lambda i: -max(comp.values[comp.index[i]].values(), default=0.0))
+    per = max(0.05, min(1.0, time_limit / max(1, len(order))))
+    result: dict[str, Unscheduled] = {}
+    for uid in order:
+        d = comp.index[uid]
+        why = _structural(problem, comp, ledger, d)
+        if why is not None:
+            result[uid] = Unscheduled(uid, (why,), {"verified": True, "value_lost": None})
+            continue
+        s, hours, money = _best_start(comp, ledger, d)
+        reasons, details = _capacity_reasons(problem, comp, d, s, hours, money)
+        missing = [comp.ids[e] for e in comp.preds[d] if ledger.start[e] < 0]
+        if missing:
+            reasons.insert(0, f"it requires {', '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} not in the plan")
+        details["requires_missing"] = missing
+        left = end - time.perf_counter()
+        if left < 0.03:
+            details.update(verified=False, value_lost=None)
+            reasons.append("not verified by a re-plan within the time limit")
+        else:
+            free = _neighbourhood(comp, ledger, d, s, hours, money)
+            status, value = _forced_replan(comp, ledger, d, free, min(per, left))
+            details["verified"] = status != "unknown"
+            if status == "infeasible":
+                details["value_lost"] = None
+                reasons.append(
+                    "forcing it in is not possible without moving more of the plan"
+                    if len(free) < comp.n
+                    else "forcing it in is not possible: no plan can hold it together with the mandatory demands"
+                )
+            elif value is not None:
+                lost = max(0.0, plan.objective - value)
+                details["value_lost"] = lost
+                gain = max(comp.values[d].values())
+                reasons.append(
+                    f"forcing it in would cost {_fmt(lost)} of value elsewhere (it brings {_fmt(gain)}; "
+                    f"checked by re-planning with it forced in)"
+                )
+            else:
+                details["value_lost"] = None
+                reasons.append("not verified by a re-plan within the time limit")
+        result[uid] = Unscheduled(uid, tuple(reasons), details)
+    return [result[i] for i in out_ids]
+
+
+def late_start_reasons(problem: Problem, plan: Plan, comp: Compiled | None = None) -> list[Scheduled]:
+    """The plan's scheduled demands, each that starts later than its earliest allowed start with the
+    reason the earlier starts were blocked (a prerequisite's finish, or a resource or budget)."""
+    comp = comp or compile_problem(problem)
+    ledger = _ledger(comp, plan)
+    out = []
+    for sch in plan.scheduled:
+        d = comp.index[sch.id]
+        first = comp.window[d][0] if comp.window[d] else sch.start
+        if sch.start <= first:
+            out.append(sch)
+            continue
+        ledger.unbook(d)
+        reasons = []
+        for s in range(first, sch.start):
+            late_pred = [e for e in comp.preds[d] if ledger.start[e] + comp.duration[e] > s]
+            if late_pred:
+                e = late_pred[0]
+                reasons.append(
+                    f"it cannot start in {problem.label(s)}: prerequisite {comp.ids[e]} finishes at the end of "
+                    f"{problem.label(ledger.start[e] + comp.duration[e] - 1)}"
+                )
+                break
+            hours, money = _shortage(comp, ledger, d, s)
+            if hours:
+                (r, p), miss = max(hours.items(), key=lambda kv: kv[1])
+                reasons.append(
+                    f"it cannot start in {problem.label(s)}: {comp.resource_names[r]} in {problem.label(p)} "
+                    f"is {_fmt(miss)} hours short"
+                )
+                break
+            if money:
+                w, miss = max(money.items(), key=lambda kv: kv[1])
+                reasons.append(
+                    f"it cannot start in {problem.label(s)}: the budget for "
+                    f"{_span(problem, comp.budgets[w][0], comp.budgets[w][1])} is {_fmt(miss)} short"
+                )
+                break
+            reasons.append(f"it could also start in {problem.label(s)}; the later start loses no value")
+            break
+        ledger.book(d, sch.start)
+        out.append(dataclasses.replace(sch, reasons=tuple(reasons)))
+    return out
+
+
+def explain_plan(problem: Problem, plan: Plan, *, time_limit: float) -> None:
+    """Fill `plan.unscheduled` and late-start reasons in place, within `time_limit` seconds."""
+    comp = compile_problem(problem)
+    plan.scheduled = late_start_reasons(problem, plan, comp)
+    plan.unscheduled = explain_unscheduled(problem, plan, time_limit=time_limit, comp=comp)

@@ -1,0 +1,165 @@
+"""The default solve pipeline on hand-built problems whose optimum is worked out by hand."""
+
+from __future__ import annotations
+
+from bearing.engine.check import check_plan
+from bearing.engine.generate import generate_problem
+from bearing.engine.greedy import solve_greedy
+from bearing.engine.problem import Budget, Demand, Problem, Resource
+from bearing.engine.solve import solve
+
+
+def make_problem(demands: list[Demand], *, periods: int = 1, dev: float = 10.0, **kw: object) -> Problem:
+    return Problem(
+        periods=periods,
+        resources={"dev": Resource("dev", (dev,) * periods)},
+        demands=tuple(demands),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def run(problem: Problem, **kw: object):  # noqa: ANN201
+    plan = solve(problem, time_limit=5.0, explain=False, **kw)  # type: ignore[arg-type]
+    result = check_plan(problem, plan)
+    assert result.ok, result.violations
+    return plan
+
+
+def test_capacity_keeps_the_pair_that_fits_over_the_single_best() -> None:
+    # 10 dev-hours: A(6h, 10) + anything breaks it; B(5h, 7) + C(5h, 6) = 13 fits exactly
+    p = make_problem([
+        Demand("A", 10, effort={"dev": 6}),
+        Demand("B", 7, effort={"dev": 5}),
+        Demand("C", 6, effort={"dev": 5}),
+    ])
+    plan = run(p)
+    assert plan.status == "optimal"
+    assert plan.objective == 13
+    assert set(plan.starts()) == {"B", "C"}
+
+
+def test_budget_window_limits_spend() -> None:
+    # 100 of money: A(60)+C(40)=8 beats B(50)+C(40)=7 and A alone
+    p = make_problem(
+        [Demand("A", 5, cost=60), Demand("B", 4, cost=50), Demand("C", 3, cost=40)],
+        budgets=(Budget(0, 0, 100),),
+    )
+    plan = run(p)
+    assert plan.status == "optimal"
+    assert plan.objective == 8
+    assert set(plan.starts()) == {"A", "C"}
+
+
+def test_deadline_forces_the_early_period() -> None:
+    # one demand per period; A and B must finish by the end of period 0, C can go anywhere
+    p = make_problem(
+        [
+            Demand("A", 5, effort={"dev": 10}, deadline=1),
+            Demand("B", 4, effort={"dev": 10}, deadline=1),
+            Demand("C", 3, effort={"dev": 10}),
+        ],
+        periods=2,
+    )
+    plan = run(p)
+    assert plan.objective == 8
+    assert plan.starts() == {"A": 0, "C": 1}
+
+
+def test_requires_puts_the_prerequisite_first() -> None:
+    # B (10) needs A (1) finished first: A in period 0, B in 1 = 11 beats C (5) with A
+    p = make_problem(
+        [
+            Demand("A", 1, effort={"dev": 10}),
+            Demand("B", 10, effort={"dev": 10}, requires=("A",)),
+            Demand("C", 5, effort={"dev": 10}),
+        ],
+        periods=2,
+    )
+    plan = run(p)
+    assert plan.status == "optimal"
+    assert plan.objective == 11
+    assert plan.starts() == {"A": 0, "B": 1}
+
+
+def test_mandatory_demand_displaces_a_better_one() -> None:
+    p = make_problem([Demand("A", 1, effort={"dev": 8}, mandatory=True), Demand("B", 10, effort={"dev": 5})])
+    plan = run(p)
+    assert plan.objective == 1
+    assert plan.starts() == {"A": 0}
+
+
+def test_excluded_demand_is_left_out() -> None:
+    p = make_problem([Demand("A", 1, effort={"dev": 8}), Demand("B", 10, effort={"dev": 5}, excluded=True)])
+    plan = run(p)
+    assert plan.objective == 1
+    assert plan.starts() == {"A": 0}
+
+
+def test_fixed_start_is_kept() -> None:
+    # mandatory A is fixed in period 1, so two-period B (8) cannot fit; C goes in period 0 or 2
+    p = make_problem(
+        [
+            Demand("A", 5, effort={"dev": 10}, mandatory=True, fixed_start=1),
+            Demand("B", 8, duration=2, effort={"dev": 20}),
+            Demand("C", 3, effort={"dev": 10}),
+        ],
+        periods=3,
+    )
+    plan = run(p)
+    assert plan.objective == 8
+    assert plan.starts()["A"] == 1
+    assert "B" not in plan.starts()
+
+
+def test_discount_puts_the_bigger_value_first() -> None:
+    # rate 0.5: A first = 10 + 8*0.5 = 14; B first = 8 + 10*0.5 = 13
+    p = make_problem(
+        [Demand("A", 10, effort={"dev": 10}), Demand("B", 8, effort={"dev": 10})], periods=2, discount_rate=0.5
+    )
+    plan = run(p)
+    assert plan.objective == 14
+    assert plan.starts() == {"A": 0, "B": 1}
+
+
+def test_infeasible_mandatory_demands_are_named_with_the_shortfall() -> None:
+    p = make_problem(
+        [
+            Demand("A", 1, effort={"dev": 6}, mandatory=True),
+            Demand("B", 1, effort={"dev": 6}, mandatory=True),
+            Demand("C", 1, effort={"dev": 1}, mandatory=True),
+            Demand("D", 5, effort={"dev": 2}),
+        ],
+        period_labels=("2027-Q2",),
+    )
+    plan = solve(p, time_limit=5.0)
+    assert plan.status == "infeasible"
+    # A and B alone already conflict (12 > 10); C is not needed for the conflict
+    assert plan.conflicts == ["mandatory A and B need 12 dev-hours in 2027-Q2; capacity is 10 (short by 2)"]
+
+
+def test_progress_reports_each_improvement_and_stop_is_honoured() -> None:
+    p = generate_problem(40, 4, 4, seed=3)
+    events = []
+    plan = solve(p, time_limit=2.0, explain=False, progress=events.append, should_stop=lambda: True)
+    assert events and events[0].stage == "greedy"
+    values = [e.objective for e in events]
+    assert values == sorted(values)
+    assert plan.objective >= solve_greedy(p).objective - 1e-9
+
+
+def test_same_seed_gives_the_same_plan() -> None:
+    p = generate_problem(200, 6, 6, seed=5)
+    a = solve(p, time_limit=2.0, explain=False, seed=1)
+    b = solve(p, time_limit=2.0, explain=False, seed=1)
+    assert a.starts() == b.starts()
+    assert check_plan(p, a).ok
+
+
+def test_generated_problem_beats_greedy_and_reports_a_valid_bound() -> None:
+    p = generate_problem(60, 6, 6, seed=2)
+    plan = solve(p, time_limit=3.0, explain=False)
+    result = check_plan(p, plan)
+    assert result.ok, result.violations
+    assert abs(result.objective - plan.objective) < 1e-6
+    assert plan.objective >= solve_greedy(p).objective - 1e-9
+    assert plan.bound is not None and plan.bound >= plan.objective - 1e-9
