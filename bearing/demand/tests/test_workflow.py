@@ -1,0 +1,176 @@
+"""The demand workflow: every transition allowed or denied per role and department, reasons,
+states a transition may start from, and the buttons offered."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from bearing.core.models import AuditEntry
+from bearing.demand import services
+from bearing.demand.choices import TRANSITIONS, DemandStatus, Transition
+from bearing.demand.tests.factories import make_demand
+
+S = DemandStatus
+ROLES = ("cio", "bio", "lead", "resource_manager", "viewer", "outsider")
+
+# Written out by hand (not read from TRANSITIONS) so that a change to the table shows up here:
+# transition -> (a status it starts from, the status it leads to, roles that may take it, reason needed)
+EXPECTED = {
+    "submit": (S.DRAFT, S.SUBMITTED, {"cio", "bio", "lead"}, False),
+    "assess": (S.SUBMITTED, S.ASSESSED, {"cio", "resource_manager"}, False),
+    "approve": (S.ASSESSED, S.APPROVED, {"cio"}, False),
+    "schedule": (S.APPROVED, S.SCHEDULED, {"cio"}, False),
+    "start": (S.SCHEDULED, S.IN_PROGRESS, {"cio", "resource_manager"}, False),
+    "deliver": (S.IN_PROGRESS, S.DELIVERED, {"cio", "resource_manager"}, False),
+    "reject": (S.SUBMITTED, S.REJECTED, {"cio"}, True),
+    "defer": (S.APPROVED, S.DEFERRED, {"cio"}, True),
+    "withdraw": (S.ASSESSED, S.WITHDRAWN, {"cio", "bio", "lead"}, True),
+    "reopen": (S.REJECTED, S.DRAFT, {"cio", "bio"}, False),
+}
+
+
+def _entries(demand):
+    return AuditEntry.objects.filter(object_type="demand.Demand", object_id=str(demand.pk))
+
+
+def test_the_expected_table_covers_every_transition():
+    assert set(EXPECTED) == set(Transition.values) == set(TRANSITIONS)
+
+
+@pytest.mark.parametrize("department", ["sales", "finance"])
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("transition", sorted(EXPECTED))
+def test_transition_per_role_and_department(cast, transition, role, department):
+    source, target, roles, _needs_reason = EXPECTED[transition]
+    demand = make_demand(department=getattr(cast, department), status=source)
+    actor = cast.user(role)
+    own = department == "sales" or role not in ("bio", "lead")
+    offered = services.allowed_transitions(actor, demand)
+    if role in roles and own:
+        assert Transition(transition) in offered
+        services.transition_demand(actor, demand, transition, reason="decided in the board")
+        assert demand.status == target
+        demand.refresh_from_db()
+        assert demand.status == target
+        entry = _entries(demand).get()
+        assert (entry.actor, entry.action, entry.reason) == (actor, f"transition:{target}", "decided in the board")
+        assert (entry.before["status"], entry.after["status"]) == (source, target)
+    else:
+        with pytest.raises(PermissionDenied):
+            services.transition_demand(actor, demand, transition, reason="decided in the board")
+        demand.refresh_from_db()
+        assert demand.status == source
+        assert not _entries(demand).exists()
+        assert Transition(transition) not in offered
+
+
+@pytest.mark.parametrize(
+    ("transition", "source"),
+    [(name, source) for name, (sources, *_rest) in TRANSITIONS.items() for source in sources],
+)
+def test_every_listed_source_status_may_take_the_transition(cast, transition, source):
+    demand = make_demand(department=cast.sales, status=source)
+    services.transition_demand(cast.cio, demand, transition, reason="because")
+    demand.refresh_from_db()
+    assert demand.status == TRANSITIONS[transition][1]
+
+
+@pytest.mark.parametrize(
+    ("transition", "source"),
+    [
+        (name, status)
+        for name, (sources, *_rest) in TRANSITIONS.items()
+        for status in S.values
+        if status not in sources
+    ],
+)
+def test_a_transition_from_any_other_status_is_refused(cast, transition, source):
+    demand = make_demand(department=cast.sales, status=source)
+    with pytest.raises(ValidationError) as exc:
+        services.transition_demand(cast.cio, demand, transition, reason="because")
+    assert "transition" in exc.value.message_dict
+    demand.refresh_from_db()
+    assert demand.status == source
+    assert not _entries(demand).exists()
+
+
+@pytest.mark.parametrize("transition", [name for name, spec in EXPECTED.items() if spec[3]])
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_reject_defer_and_withdraw_need_a_reason(cast, transition, reason):
+    source = EXPECTED[transition][0]
+    demand = make_demand(department=cast.sales, status=source)
+    with pytest.raises(ValidationError) as exc:
+        services.transition_demand(cast.cio, demand, transition, reason=reason)
+    assert "reason" in exc.value.message_dict
+    demand.refresh_from_db()
+    assert demand.status == source
+    assert not _entries(demand).exists()
+
+
+@pytest.mark.parametrize("transition", [name for name, spec in EXPECTED.items() if not spec[3]])
+def test_other_transitions_need_no_reason(cast, transition):
+    source, target, *_rest = EXPECTED[transition]
+    demand = make_demand(department=cast.sales, status=source)
+    services.transition_demand(cast.cio, demand, transition)
+    assert demand.status == target
+    assert _entries(demand).get().reason == ""
+
+
+def test_the_needs_reason_flags_match_the_table():
+    assert {name: spec[3] for name, spec in TRANSITIONS.items()} == {
+        name: spec[3] for name, spec in EXPECTED.items()
+    }
+
+
+def test_an_unknown_transition_is_a_field_error(cast):
+    demand = make_demand(department=cast.sales)
+    with pytest.raises(ValidationError) as exc:
+        services.transition_demand(cast.cio, demand, "teleport")
+    assert "transition" in exc.value.message_dict
+
+
+def test_a_stale_copy_cannot_take_a_transition_twice(cast):
+    demand = make_demand(department=cast.sales, status=S.SUBMITTED)
+    stale = type(demand).objects.get(pk=demand.pk)
+    services.transition_demand(cast.cio, demand, "assess")
+    with pytest.raises(ValidationError):
+        services.transition_demand(cast.cio, stale, "assess")
+    assert _entries(demand).count() == 1
+
+
+def test_the_whole_happy_path_leaves_one_entry_per_step(cast):
+    demand = make_demand(department=cast.sales)
+    steps = [(cast.lead, "submit"), (cast.resource_manager, "assess"), (cast.cio, "approve"),
+             (cast.cio, "schedule"), (cast.resource_manager, "start"), (cast.resource_manager, "deliver")]
+    for actor, step in steps:
+        services.transition_demand(actor, demand, step)
+    assert demand.status == S.DELIVERED
+    actions = list(_entries(demand).order_by("id").values_list("action", flat=True))
+    assert actions == ["transition:submitted", "transition:assessed", "transition:approved",
+                       "transition:scheduled", "transition:in_progress", "transition:delivered"]
+
+
+@pytest.mark.parametrize(
+    ("status", "role", "department", "expected"),
+    [
+        (S.DRAFT, "cio", "finance", ["submit", "withdraw"]),
+        (S.DRAFT, "bio", "sales", ["submit", "withdraw"]),
+        (S.DRAFT, "bio", "finance", []),
+        (S.DRAFT, "lead", "sales", ["submit", "withdraw"]),
+        (S.DRAFT, "resource_manager", "sales", []),
+        (S.SUBMITTED, "cio", "sales", ["assess", "reject", "defer", "withdraw"]),
+        (S.SUBMITTED, "resource_manager", "finance", ["assess"]),
+        (S.SUBMITTED, "lead", "sales", ["withdraw"]),
+        (S.APPROVED, "cio", "sales", ["schedule", "defer", "withdraw"]),
+        (S.SCHEDULED, "resource_manager", "sales", ["start"]),
+        (S.DEFERRED, "bio", "sales", ["reopen"]),
+        (S.DEFERRED, "lead", "sales", []),
+        (S.DELIVERED, "cio", "sales", []),
+        (S.DRAFT, "viewer", "sales", []),
+        (S.DRAFT, "outsider", "sales", []),
+    ],
+)
+def test_allowed_transitions_offer_only_what_the_user_may_do_now(cast, status, role, department, expected):
+    demand = make_demand(department=getattr(cast, department), status=status)
+    assert [t.value for t in services.allowed_transitions(cast.user(role), demand)] == expected
