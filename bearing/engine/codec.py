@@ -172,7 +172,10 @@ def problem_from_dict(data: Any) -> Problem:
         r.fail("format", f'must be "{PROBLEM_FORMAT}", not {json.dumps(top.get("format"))}')
     periods = r.integer(top, "periods", "")
     horizon = periods if periods is not None and periods >= 1 else 0
-    labels = [str(x) for x in r.items(top, "period_labels", "", required=False)]
+    labels = r.items(top, "period_labels", "", required=False)
+    for p, label in enumerate(labels):
+        if not isinstance(label, str):
+            r.fail(f"period_labels[{p}]", f"must be a string, not {_kind(label)}")
     resources = _read_resources(r, top, horizon)
     budgets = _read_budgets(r, top)
     discount = r.number(top, "discount_rate", "", default=0.0)

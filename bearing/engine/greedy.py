@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bearing.engine.plan import Plan, PlanStatus, Scheduled, Unscheduled
-from bearing.engine.problem import Budget, Demand, Problem
+from bearing.engine.problem import Demand, Problem
 
 __all__ = ["RANKINGS", "solve_greedy"]
 
@@ -120,7 +120,7 @@ def _first_fit(a: _Arrays, ledger: _Ledger, k: int, lowest: int) -> int | None:
         # Find the latest period of s..s+duration-1 that is short; no start up to it can fit.
         blocked = -1
         for left, need in pairs:
-            for q in range(s + duration - 1, max(s, blocked + 1) - 1, -1):
+            for q in range(s + duration - 1, (s if blocked < s else blocked + 1) - 1, -1):
                 if left[q] < need:
                     blocked = q
                     break
@@ -300,27 +300,37 @@ def _shortage(
             reasons.append(f"not enough {name} hours in {labels} ({need:g} needed per period)")
     budgets: list[int] = []
     if d.cost > 0:
-        for b, bud in enumerate(problem.budgets):
-            if any(
-                not _budget_fits_one(bud, ledger.budget_left[b], d, s)
-                for s in range(first, last + 1)
-            ):
+        # A window is short when the start that spends most in it finds too little money left.
+        most = {
+            b: _most_overlap(w.first, w.last, first, last, d.duration)
+            for b, w in enumerate(problem.budgets)
+        }
+        for b, n in sorted(most.items()):
+            if n * d.per_period_cost > ledger.budget_left[b] + _TOL:
                 budgets.append(b)
-                left_money = ledger.budget_left[b]
+                bud = problem.budgets[b]
                 span = f"{problem.label(bud.first)}..{problem.label(bud.last)}"
-                reasons.append(f"budget {span} has {left_money:g} left")
+                reasons.append(f"budget {span} has {ledger.budget_left[b]:g} left")
     if not reasons:
         reasons.append("resources are used by higher-ranked demands")
     return reasons, {"rule": "capacity", "resources": short_names, "budgets": budgets}
 
 
+def _most_overlap(w_first: int, w_last: int, first: int, last: int, duration: int) -> int:
+    """Most periods of window w_first..w_last a `duration`-long run starting in first..last covers.
+
+    Coverage rises, plateaus, then falls as the start moves right, so the best start is one of the
+    plateau's ends moved into first..last.
+    """
+    best = 0
+    for s in (w_first, w_last - duration + 1):
+        s = min(max(s, first), last)
+        best = max(best, min(w_last, s + duration - 1) - max(w_first, s) + 1)
+    return best
+
+
 def _blocks_every_start(short: set[int], first: int, last: int, duration: int) -> bool:
     return all(any(p in short for p in range(s, s + duration)) for s in range(first, last + 1))
-
-
-def _budget_fits_one(bud: Budget, left: float, d: Demand, start: int) -> bool:
-    overlap = min(bud.last, start + d.duration - 1) - max(bud.first, start) + 1
-    return overlap <= 0 or overlap * d.per_period_cost <= left + _TOL
 
 
 def _unscheduled(a: _Arrays, ledger: _Ledger, k: int) -> Unscheduled:
