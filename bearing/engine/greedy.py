@@ -354,7 +354,9 @@ def _unscheduled(a: _Arrays, ledger: _Ledger, k: int) -> Unscheduled:
 
 
 def _objective(problem: Problem, ledger: _Ledger) -> float:
-    return sum(problem.discounted_value(problem.demands[k], s) for k, s in ledger.start.items())
+    return sum(
+        (problem.discounted_value(problem.demands[k], s) for k, s in ledger.start.items()), 0.0
+    )
 
 
 def solve_greedy(problem: Problem, *, ranking: str | None = None) -> Plan:

@@ -272,3 +272,15 @@ def test_greedy_plans_pass_the_independent_checker(seed: int) -> None:
         # Only the unplaced mandatory demands may break a rule.
         assert all("mandatory but not scheduled" in v for v in result.violations)
     assert result.objective == pytest.approx(plan.objective)
+
+
+def test_greedy_plan_on_a_generated_instance_is_feasible() -> None:
+    from bearing.engine.generate import generate_size
+
+    problem = generate_size("S", seed=0)
+    plan = solve_greedy(problem)
+    result = check_plan(problem, plan)
+    assert plan.status == "feasible" and result.violations == []
+    assert 0 < len(plan.scheduled) < len(problem.demands)
+    assert len(plan.scheduled) + len(plan.unscheduled) == len(problem.demands)
+    assert all(u.reasons for u in plan.unscheduled)
