@@ -308,3 +308,73 @@ def _priced_use(comp: Compiled, lp: LpModel, res: LpResult) -> np.ndarray:
             total += abs(duals[row]) * comp.budget_spend(d, s0, w)
         price[d] = total
     return price
+
+
+def lagrangian_bound(comp: Compiled, target: float, *, deadline: float, iterations: int = 400) -> float | None:
+    """A proven upper bound for problems too big for the LP in time: capacity and budget limits are
+    priced (prices >= 0, tuned by subgradient steps) and each demand takes its best priced start.
+    Any non-negative prices give a valid bound; requirements are dropped, which only loosens it."""
+    import time
+
+    n, periods = comp.n, comp.periods
+    nres = len(comp.resource_names)
+    col_d, col_s, val, ent_c, ent_r, ent_v = [], [], [], [], [], []
+    for d in range(n):
+        for s in comp.window[d]:
+            c = len(col_d)
+            col_d.append(d)
+            col_s.append(s)
+            val.append(comp.values[d][s])
+            for r, h in comp.use[d]:
+                for p in range(s, s + comp.duration[d]):
+                    ent_c.append(c)
+                    ent_r.append(r * periods + p)
+                    ent_v.append(h)
+            for w in range(len(comp.budgets)):
+                spend = comp.budget_spend(d, s, w)
+                if spend > 0:
+                    ent_c.append(c)
+                    ent_r.append(nres * periods + w)
+                    ent_v.append(spend)
+    if not col_d:
+        return 0.0
+    cd = np.array(col_d)
+    v = np.array(val)
+    ec, er, ev = np.array(ent_c), np.array(ent_r), np.array(ent_v)
+    rhs = np.concatenate([comp.capacity.reshape(-1), [b[2] for b in comp.budgets]])
+    scale = np.maximum(rhs, 1.0)
+    starts = np.flatnonzero(np.r_[True, cd[1:] != cd[:-1]])
+    owners = cd[starts]
+    optional = ~np.array([comp.mandatory[d] for d in owners])
+    y = np.zeros(len(rhs))
+    best = None
+    step = 1.0
+    stall = 0
+    for _ in range(iterations):
+        if time.perf_counter() > deadline:
+            break
+        reduced = v - np.bincount(ec, weights=ev * y[er], minlength=len(v))
+        top = np.maximum.reduceat(reduced, starts)
+        take = np.where(optional, np.maximum(top, 0.0), top)
+        bound = float(y @ rhs + take.sum())
+        if best is None or bound < best - 1e-9:
+            best, stall = bound, 0
+        else:
+            stall += 1
+            if stall >= 15:
+                step, stall = step / 2, 0
+        # columns chosen by the priced subproblem: each demand's best start when it pays
+        seg = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(v)]))
+        is_top = reduced >= top[seg] - 1e-12
+        first_top = np.zeros(len(v), dtype=bool)
+        idx = np.flatnonzero(is_top)
+        _, keep = np.unique(seg[idx], return_index=True)
+        first_top[idx[keep]] = True
+        chosen = first_top & ((reduced > 0) | ~optional[seg])
+        usage = np.bincount(er, weights=ev * chosen[ec], minlength=len(rhs))
+        g = (rhs - usage) / scale
+        norm = float(g @ g)
+        if norm < 1e-12:
+            break
+        y = np.maximum(0.0, y - step * (bound - target) / norm * g / scale)
+    return best

@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 from bearing.engine.compiled import Compiled, Ledger, compile_problem, plan_from_starts
 from bearing.engine.greedy import solve_greedy
 from bearing.engine.lns import LnsSettings, improve, solve_full
-from bearing.engine.lp import LpModel, build_lp, round_lp
+from bearing.engine.lp import LpModel, build_lp, lagrangian_bound, round_lp
 from bearing.engine.model import build_cumulative_model, scale_for
 from bearing.engine.plan import Plan, ProgressEvent
 from bearing.engine.problem import Problem
@@ -25,6 +25,9 @@ __all__ = ["solve"]
 
 # Full CP-SAT model (with a proof attempt) when it has at most this many start variables.
 _FULL_MODEL_VARS = 4000
+# Above this many start variables the LP does not solve in time on 2 cores (10,000 demands x 16
+# quarters took > 60 s); a Lagrangian bound replaces it.
+_LP_VARS = 60000
 # LNS work budget per second of time limit, in CP-SAT deterministic seconds (calibrated on 2 cores,
 # so that the budget, not the clock, ends the search under normal load: same seed, same plan).
 _WORK_PER_SECOND = 0.6
@@ -175,19 +178,28 @@ def solve(
     if all(comp.mandatory[d] or not comp.window[d] for d in range(comp.n)) and problem.discount_rate <= 0:
         # every selectable demand is mandatory: any feasible schedule has the same value
         tracker.offer_bound(tracker.value, "schedule")
-        return _finish(problem, comp, tracker, t0, "optimal", stats, explain=False, time_left=0.0)
+        return _finish(
+            problem, comp, tracker, t0, "optimal", stats, explain=explain, time_left=deadline - time.perf_counter()
+        )
 
     # 3. LP relaxation: bound and LP-guided plans
     tracker.offer_bound(_upper_bound_trivial(comp), "bound")
-    lp = build_lp(comp, seed=seed, threads=workers)
-    lp_res = lp.solve(max(0.1, 0.4 * (search_end - time.perf_counter())))
+    n_vars = sum(len(w) for w in comp.window)
+    if n_vars > _LP_VARS:
+        # too big for the LP in time: a priced (Lagrangian) bound, then search from greedy
+        lag_end = time.perf_counter() + 0.1 * (search_end - time.perf_counter())
+        tracker.offer_bound(lagrangian_bound(comp, tracker.value, deadline=lag_end), "lagrangian")
+        lp, lp_res = None, None
+    else:
+        lp = build_lp(comp, seed=seed, threads=workers)
+        lp_res = lp.solve(max(0.1, 0.4 * (search_end - time.perf_counter())))
     stats["lp_seconds"] = round(time.perf_counter() - t0, 3)
-    if lp_res.infeasible:
+    if lp_res is not None and lp_res.infeasible:
         return _infeasible(problem, comp, t0, time_limit, workers, seed, stats)
-    if lp_res.bound is not None:
+    if lp_res is not None and lp_res.bound is not None:
         stats["lp_bound"] = lp_res.bound
         tracker.offer_bound(lp_res.bound, "lp")
-    if lp_res.x is not None and not stop():
+    if lp is not None and lp_res is not None and lp_res.x is not None and not stop():
         greedy_base = Ledger(comp)
         for d in sorted(range(comp.n), key=lambda k: (tracker.ledger.start[k], k)):
             if comp.mandatory[d] and tracker.ledger.start[d] >= 0:
@@ -202,8 +214,7 @@ def solve(
     # 4. CP-SAT: full model (proof) when small, otherwise large-neighbourhood search
     value_scale = scale_for(comp)
     proven = False
-    n_vars = sum(len(w) for w in comp.window)
-    if n_vars <= _FULL_MODEL_VARS and not stop():
+    if lp is not None and n_vars <= _FULL_MODEL_VARS and not stop():
         proven = _prove(comp, lp, tracker, search_end, workers, seed, value_scale, stats)
     if not proven and not stop() and time.perf_counter() < search_end - 0.05:
         settings = LnsSettings(
