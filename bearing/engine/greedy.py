@@ -165,24 +165,27 @@ def _fill(a: _Arrays, ledger: _Ledger, order: Iterable[int], closed: set[int]) -
     waiting: dict[int, list[int]] = {}
     failed: list[int] = []
 
-    def attempt(k: int) -> None:
-        lowest = _prerequisites_finish(a, ledger, k)
-        if lowest is None:
-            reqs = [a.index[r] for r in a.problem.demands[k].requires]
-            blocker = next(j for j in reqs if j not in ledger.start)
-            if blocker in closed:
+    def attempt(first: int) -> None:
+        todo = [first]  # a stack, not recursion: a long chain of waiting demands must not overflow
+        while todo:
+            k = todo.pop()
+            lowest = _prerequisites_finish(a, ledger, k)
+            if lowest is None:
+                reqs = [a.index[r] for r in a.problem.demands[k].requires]
+                blocker = next(j for j in reqs if j not in ledger.start)
+                if blocker in closed:
+                    failed.append(k)
+                    closed.add(k)
+                else:
+                    waiting.setdefault(blocker, []).append(k)
+                continue
+            start = _first_fit(a, ledger, k, lowest)
+            if start is None:
                 failed.append(k)
-            else:
-                waiting.setdefault(blocker, []).append(k)
-            return
-        start = _first_fit(a, ledger, k, lowest)
-        if start is None:
-            failed.append(k)
-            closed.add(k)
-            return
-        _place(a, ledger, k, start)
-        for j in waiting.pop(k, []):
-            attempt(j)
+                closed.add(k)
+                continue
+            _place(a, ledger, k, start)
+            todo.extend(reversed(waiting.pop(k, [])))
 
     for k in order:
         if k not in ledger.start and k not in closed:
