@@ -4,7 +4,8 @@ systems. Views translate HTTP to the services in bearing.capacity.services."""
 from __future__ import annotations
 
 import datetime
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +18,13 @@ from django.views.decorators.http import require_POST
 
 from bearing.capacity import services
 from bearing.capacity.filters import PersonFilterSet, SkillFilterSet, SystemFilterSet
-from bearing.capacity.forms import AvailabilityForm, PersonForm, SkillCapacityForm, SkillForm, SystemForm
+from bearing.capacity.forms import (
+    AvailabilityForm,
+    PersonForm,
+    SkillCapacityForm,
+    SkillForm,
+    SystemForm,
+)
 from bearing.capacity.models import Person, Skill, SkillCapacity, System
 from bearing.core.listing import list_context
 from bearing.core.models import Organisation
@@ -139,10 +146,11 @@ def skill_create(request: HttpRequest) -> HttpResponse:
 def skill_edit(request: HttpRequest, pk: int) -> HttpResponse:
     skill = _get(request, Skill.objects.all(), pk, "change")
     form = SkillForm(request.POST or None, instance=Skill.objects.get(pk=skill.pk))
-    if request.method == "POST":
-        if _try_save([form], lambda: services.update_skill(request.user, skill, **form.cleaned_data)):
-            messages.success(request, f"Skill {form.cleaned_data['name']} saved.")
-            return redirect("capacity:skill_detail", pk=skill.pk)
+    if request.method == "POST" and _try_save(
+        [form], lambda: services.update_skill(request.user, skill, **form.cleaned_data)
+    ):
+        messages.success(request, f"Skill {form.cleaned_data['name']} saved.")
+        return redirect("capacity:skill_detail", pk=skill.pk)
     return render(request, "capacity/object_form.html", {"form": form, "object": skill, "kind": "skill",
                                                           "cancel_url": "capacity:skill_list"})
 
@@ -371,9 +379,10 @@ def system_edit(request: HttpRequest, pk: int) -> HttpResponse:
     system = _get(request, System.objects.all(), pk, "change")
     form = SystemForm(request.POST or None, instance=System.objects.get(pk=system.pk),
                       organisation=system.organisation)
-    if request.method == "POST":
-        if _try_save([form], lambda: services.update_system(request.user, system, **form.cleaned_data)):
-            messages.success(request, f"System {form.cleaned_data['name']} saved.")
-            return redirect("capacity:system_detail", pk=system.pk)
+    if request.method == "POST" and _try_save(
+        [form], lambda: services.update_system(request.user, system, **form.cleaned_data)
+    ):
+        messages.success(request, f"System {form.cleaned_data['name']} saved.")
+        return redirect("capacity:system_detail", pk=system.pk)
     return render(request, "capacity/object_form.html", {"form": form, "object": system, "kind": "system",
                                                           "cancel_url": "capacity:system_list"})

@@ -479,3 +479,16 @@ def test_empty_comment_is_not_saved(client, world):
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()
     assert not DemandComment.objects.exists()
+
+
+def test_detail_links_the_session_and_goals_it_came_from(client, world):
+    from bearing.strategy.tests.factories import make_goal, make_session
+
+    session = make_session(organisation=world.org, department=world.sales, title="Spring planning")
+    goal = make_goal(organisation=world.org, department=world.sales, title="Double online sales")
+    world.sales_demand.session = session
+    world.sales_demand.save()
+    world.sales_demand.goals.add(goal)
+    body = login(client, world.viewer).get(reverse("demand:demand_detail", kwargs={"pk": world.sales_demand.pk})).content.decode()
+    assert reverse("strategy:session_detail", kwargs={"pk": session.pk}) in body and "Spring planning" in body
+    assert reverse("strategy:goal_detail", kwargs={"pk": goal.pk}) in body and "Double online sales" in body
