@@ -199,6 +199,9 @@ def solve(
     if lp_res is not None and lp_res.bound is not None:
         stats["lp_bound"] = lp_res.bound
         tracker.offer_bound(lp_res.bound, "lp")
+    elif lp_res is not None:
+        lag_end = time.perf_counter() + 0.1 * (search_end - time.perf_counter())
+        tracker.offer_bound(lagrangian_bound(comp, tracker.value, deadline=lag_end), "lagrangian")
     if lp is not None and lp_res is not None and lp_res.x is not None and not stop():
         greedy_base = Ledger(comp)
         for d in sorted(range(comp.n), key=lambda k: (tracker.ledger.start[k], k)):
