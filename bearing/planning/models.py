@@ -72,7 +72,12 @@ class Scenario(models.Model):
         return self.name
 
     def latest_plan(self) -> "PlanRun | None":
-        return self.runs.filter(status=RunStatus.SUCCEEDED).order_by("-finished_at", "-id").first()
+        """The scenario's plan: its latest run that succeeded with a schedule (an infeasible
+        outcome is shown on its run page but does not replace the plan in place)."""
+        return (
+            self.runs.filter(status=RunStatus.SUCCEEDED).exclude(plan_status="infeasible")
+            .defer(*PlanRun.LARGE_FIELDS).order_by("-finished_at", "-id").first()
+        )
 
 
 class PlanRun(models.Model):
@@ -99,6 +104,12 @@ class PlanRun(models.Model):
     problem = models.JSONField(null=True, blank=True)  # bearing-problem/1 snapshot
     plan = models.JSONField(null=True, blank=True)  # bearing-plan/1 result
     context = models.JSONField(default=dict, blank=True)  # demand id -> department, score terms, ...
+    # Small figures the result pages need without loading the snapshot: resource labels,
+    # capacity and use per quarter, budget windows with their spend, conflicts, frontier points.
+    summary = models.JSONField(default=dict, blank=True)
+
+    # Fields of organisation size; pages defer them.
+    LARGE_FIELDS = ("problem", "plan", "context", "progress")
 
     objects = OrganisationScopedQuerySet.as_manager()
 

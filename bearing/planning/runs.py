@@ -15,14 +15,15 @@ from django.utils import timezone
 
 from bearing.core.audit import record_change, snapshot
 from bearing.core.permissions import has_permission
-from bearing.engine.codec import plan_to_dict, problem_to_dict
+from bearing.engine.codec import plan_to_dict, problem_from_dict, problem_to_dict
+from bearing.engine.frontier import efficient_frontier
 from bearing.engine.plan import Plan, ProgressEvent
 from bearing.engine.solve import solve
 from bearing.planning.adapters import build_problem
 from bearing.planning.choices import RunStatus
 from bearing.planning.models import PlanDecision, PlanRun, Scenario
 
-__all__ = ["cancel_run", "execute", "mark_lost_runs", "queue_run"]
+__all__ = ["cancel_run", "compute_frontier", "execute", "mark_lost_runs", "queue_frontier", "queue_run"]
 
 HEARTBEAT_SECONDS = 2.0
 # A running run whose worker has not written a heartbeat for this long is marked lost.
@@ -152,7 +153,38 @@ def execute(run_id: int) -> None:
 
 
 def _finish(run_id: int, status: str, error: str) -> None:
-    PlanRun.objects.filter(pk=run_id).update(status=status, error=error, finished_at=timezone.now())
+    # Only a run still running is finished here: one marked lost meanwhile keeps that verdict.
+    PlanRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+        status=status, error=error, finished_at=timezone.now()
+    )
+
+
+def _summary(built: Any, plan: Plan) -> dict[str, Any]:
+    """The small figures the result pages show: capacity against use per resource and quarter,
+    budget windows against spend, conflicts and counts."""
+    problem = built.problem
+    resources = {}
+    for name, resource in problem.resources.items():
+        info = dict(built.context["resources"].get(name, {"label": name, "kind": "skill"}))
+        info["capacity"] = list(resource.capacity)
+        info["used"] = [round(x, 3) for x in plan.resource_usage.get(name, [0.0] * problem.periods)]
+        resources[name] = info
+    budgets = [
+        {"first": b.first, "last": b.last, "amount": b.amount,
+         "spent": plan.budget_usage[i] if i < len(plan.budget_usage) else 0.0}
+        for i, b in enumerate(problem.budgets)
+    ]
+    cost = {d.id: d.cost for d in problem.demands}
+    return {
+        "labels": list(problem.period_labels),
+        "resources": resources,
+        "budgets": budgets,
+        "conflicts": list(plan.conflicts),
+        "dropped": dict(built.context.get("dropped", {})),
+        "scheduled": len(plan.scheduled),
+        "unscheduled": len(plan.unscheduled),
+        "spend": sum(cost.get(s.id, 0.0) for s in plan.scheduled),
+    }
 
 
 def _store(run_id: int, built: Any, plan: Plan) -> None:
@@ -172,12 +204,58 @@ def _store(run_id: int, built: Any, plan: Plan) -> None:
         for u in plan.unscheduled
     ]
     with transaction.atomic():
+        claimed = PlanRun.objects.select_for_update().filter(pk=run_id, status=RunStatus.RUNNING).exists()
+        if not claimed:
+            return  # marked lost or cancelled meanwhile: nothing of this run is written
         PlanDecision.objects.bulk_create(decisions, batch_size=1000)
         PlanRun.objects.filter(pk=run_id).update(
             status=RunStatus.SUCCEEDED, finished_at=timezone.now(), stage="done",
             plan=plan_to_dict(plan, built.problem), plan_status=plan.status,
-            objective=plan.objective, bound=plan.bound, gap=plan.gap,
+            objective=plan.objective, bound=plan.bound, gap=plan.gap, summary=_summary(built, plan),
         )
+
+
+def queue_frontier(actor: Any, run: PlanRun) -> PlanRun:
+    """Queue the efficient frontier (best value per total-budget level) of a finished run's
+    problem snapshot for the background worker (CIO/admin only)."""
+    if actor is not None and not has_permission(actor, "change", run):
+        raise PermissionDenied("Only the CIO or an administrator computes frontiers.")
+    if run.status != RunStatus.SUCCEEDED or run.plan_status == "infeasible":
+        raise ValidationError("The frontier needs a run that produced a plan.")
+    from bearing.planning.tasks import compute_plan_frontier
+
+    with transaction.atomic():
+        locked = PlanRun.objects.select_for_update().defer(*PlanRun.LARGE_FIELDS).get(pk=run.pk)
+        current = (locked.summary or {}).get("frontier", {})
+        if current.get("status") in ("queued", "running"):
+            raise ValidationError("The frontier of this run is already being computed.")
+        locked.summary = {**(locked.summary or {}), "frontier": {"status": "queued"}}
+        locked.save(update_fields=["summary"])
+        record_change(actor=actor, organisation=run.organisation_id, action="frontier", obj=locked, before=None, after={"frontier": "queued"})
+        transaction.on_commit(lambda: compute_plan_frontier.enqueue(run.pk))
+    return locked
+
+
+def _set_frontier(run_id: int, frontier: dict[str, Any]) -> None:
+    with transaction.atomic():
+        locked = PlanRun.objects.select_for_update().defer(*PlanRun.LARGE_FIELDS).get(pk=run_id)
+        locked.summary = {**(locked.summary or {}), "frontier": frontier}
+        locked.save(update_fields=["summary"])
+
+
+def compute_frontier(run_id: int, *, steps: int = 8, time_limit_per_level: float = 3.0) -> None:
+    """Worker side: the efficient frontier of the run's problem snapshot, stored in its summary."""
+    _set_frontier(run_id, {"status": "running"})
+    try:
+        problem = problem_from_dict(PlanRun.objects.values_list("problem", flat=True).get(pk=run_id))
+        points = efficient_frontier(problem, steps=steps, time_limit_per_level=time_limit_per_level)
+        _set_frontier(run_id, {"status": "done", "points": [
+            {"budget": p.budget, "value": p.value, "spend": p.spend, "status": p.status, "bound": p.bound,
+             "selected": len(p.selected), "entering": list(p.entering)[:20], "leaving": list(p.leaving)[:20]}
+            for p in points
+        ]})
+    except Exception as exc:  # the page shows the reason; the worker lives on
+        _set_frontier(run_id, {"status": "failed", "error": f"{type(exc).__name__}: {exc}"})
 
 
 def _plain(value: Any) -> Any:

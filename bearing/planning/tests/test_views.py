@@ -1,0 +1,237 @@
+"""Planning pages: every view for the CIO (full page and htmx partial where there is one), read
+access for other members, 403 for writes by non-CIOs, 404 for outsiders, login for anonymous."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from bearing.core.models import AuditEntry
+from bearing.planning.models import PlanRun, Scenario
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_scenario_list_shows_scenarios_to_every_member(client, cast, scenario):
+    for name in ("cio", "viewer", "lead"):
+        response = _login(client, cast.user(name)).get(reverse("planning:scenario_list"))
+        assert response.status_code == 200
+        assert "Base" in response.content.decode()
+    assert b"New scenario" in _login(client, cast.cio).get(reverse("planning:scenario_list")).content
+
+
+def test_scenario_list_hides_new_button_from_viewer(client, cast, scenario):
+    response = _login(client, cast.viewer).get(reverse("planning:scenario_list"))
+    assert b"New scenario" not in response.content
+
+
+def test_anonymous_goes_to_login(client, scenario):
+    response = client.get(reverse("planning:scenario_detail", args=[scenario.pk]))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_outsider_gets_404(client, cast, finished_run):
+    client.force_login(cast.outsider)
+    for name in ("planning:scenario_detail", "planning:scenario_edit"):
+        assert client.get(reverse(name, args=[finished_run.scenario.pk])).status_code == 404
+    for name in ("planning:run_detail", "planning:run_roadmap", "planning:run_capacity", "planning:run_unscheduled",
+                 "planning:run_priority", "planning:run_frontier"):
+        assert client.get(reverse(name, args=[finished_run.pk])).status_code == 404
+    assert client.post(reverse("planning:scenario_run", args=[finished_run.scenario.pk])).status_code == 404
+
+
+def _form_data(**overrides):
+    data = {
+        "name": "Hire two", "description": "", "selection": "default", "time_limit_seconds": "5",
+        "chosen_demands": "", "forced_in": "D-B", "forced_out": "D-D",
+        "budget-TOTAL_FORMS": "1", "budget-INITIAL_FORMS": "0",
+        "budget-0-first": "0", "budget-0-last": "3", "budget-0-amount": "150000",
+        "capacity-TOTAL_FORMS": "2", "capacity-INITIAL_FORMS": "0",
+        "capacity-0-resource": "skill:java", "capacity-0-amount": "2", "capacity-0-unit": "fte", "capacity-0-from_quarter": "2",
+        "capacity-1-resource": "", "capacity-1-amount": "", "capacity-1-unit": "", "capacity-1-from_quarter": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_cio_creates_scenario_with_rows_and_audit(client, cast, planning_org):
+    client.force_login(cast.cio)
+    assert client.get(reverse("planning:scenario_create")).status_code == 200
+    response = client.post(reverse("planning:scenario_create"), _form_data())
+    scenario = Scenario.objects.get(name="Hire two")
+    assert response.status_code == 302 and response["Location"] == reverse("planning:scenario_detail", args=[scenario.pk])
+    assert scenario.budget_windows == [{"first": 0, "last": 3, "amount": 150000.0}]
+    assert scenario.capacity_changes == [{"resource": "skill:java", "amount": 2.0, "unit": "fte", "from_quarter": 2}]
+    assert list(scenario.forced_in.values_list("reference", flat=True)) == ["D-B"]
+    assert list(scenario.forced_out.values_list("reference", flat=True)) == ["D-D"]
+    entry = AuditEntry.objects.get(object_type="planning.Scenario", object_id=str(scenario.pk))
+    assert entry.action == "create" and entry.after["forced_in"] == ["D-B"]
+    page = client.get(reverse("planning:scenario_detail", args=[scenario.pk])).content.decode()
+    assert "2027-Q1 – 2027-Q4" in page and "from 2027-Q3" in page
+
+
+def test_scenario_form_shows_errors_next_to_fields(client, cast, planning_org):
+    client.force_login(cast.cio)
+    response = client.post(reverse("planning:scenario_create"), _form_data(
+        **{"budget-0-first": "3", "budget-0-last": "1", "forced_in": "D-ZZZ", "capacity-0-unit": "units"}))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The last quarter must not come before the first." in page
+    assert "No such demand: D-ZZZ." in page
+    assert "Skills change in FTE or hours" in page
+    assert not Scenario.objects.filter(name="Hire two").exists()
+
+
+def test_viewer_and_lead_may_not_create_or_edit(client, cast, scenario):
+    for name in ("viewer", "lead", "bio", "resource_manager"):
+        client.force_login(cast.user(name))
+        assert client.get(reverse("planning:scenario_create")).status_code == 403
+        assert client.post(reverse("planning:scenario_create"), _form_data()).status_code == 403
+        assert client.post(reverse("planning:scenario_edit", args=[scenario.pk]), _form_data(name="X")).status_code == 403
+    assert not Scenario.objects.filter(name__in=["Hire two", "X"]).exists()
+    assert not AuditEntry.objects.filter(object_type="planning.Scenario").exists()
+
+
+def test_cio_edits_scenario(client, cast, scenario):
+    client.force_login(cast.cio)
+    page = client.get(reverse("planning:scenario_edit", args=[scenario.pk]))
+    assert page.status_code == 200
+    response = client.post(reverse("planning:scenario_edit", args=[scenario.pk]), _form_data(name="Renamed", forced_out=""))
+    assert response.status_code == 302
+    scenario.refresh_from_db()
+    assert scenario.name == "Renamed" and scenario.time_limit_seconds == 5
+    entry = AuditEntry.objects.get(object_type="planning.Scenario", action="update")
+    assert entry.before["name"] == "Base" and entry.after["name"] == "Renamed"
+
+
+def test_cio_runs_plan_and_is_sent_to_the_run_page(client, cast, scenario, django_capture_on_commit_callbacks):
+    client.force_login(cast.cio)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("planning:scenario_run", args=[scenario.pk]))
+    run = PlanRun.objects.get(scenario=scenario)
+    assert response.status_code == 302 and response["Location"] == reverse("planning:run_detail", args=[run.pk])
+    assert run.status == "succeeded"  # the test settings run tasks immediately
+    assert AuditEntry.objects.filter(object_type="planning.PlanRun", action="run").exists()
+
+
+def test_htmx_run_answers_with_hx_redirect(client, cast, scenario):
+    client.force_login(cast.cio)
+    response = client.post(reverse("planning:scenario_run", args=[scenario.pk]), **HX)
+    run = PlanRun.objects.get(scenario=scenario)
+    assert response.status_code == 204 and response["HX-Redirect"] == reverse("planning:run_detail", args=[run.pk])
+
+
+@pytest.mark.parametrize("name", ["viewer", "lead", "bio", "resource_manager"])
+def test_only_cio_runs_plans(client, cast, scenario, name):
+    client.force_login(cast.user(name))
+    assert client.post(reverse("planning:scenario_run", args=[scenario.pk])).status_code == 403
+    assert not PlanRun.objects.exists()
+    assert not AuditEntry.objects.filter(object_type="planning.PlanRun").exists()
+
+
+def test_run_page_polls_while_active_and_stops_when_finished(client, cast, scenario):
+    from bearing.planning import runs
+
+    client.force_login(cast.cio)
+    run = runs.queue_run(None, scenario)  # on_commit never fires in this test: stays queued
+    full = client.get(reverse("planning:run_detail", args=[run.pk]))
+    assert full.status_code == 200 and b"<html" in full.content
+    partial = client.get(reverse("planning:run_detail", args=[run.pk]), **HX)
+    text = partial.content.decode()
+    assert "<html" not in text and 'hx-trigger="every 1s"' in text and ">Cancel<" in text
+    runs.execute(run.pk)
+    done = client.get(reverse("planning:run_detail", args=[run.pk]), **HX).content.decode()
+    assert "hx-trigger" not in done and "Open the roadmap" in done
+
+
+def test_viewer_sees_run_without_cancel_button(client, cast, scenario):
+    from bearing.planning import runs
+
+    run = runs.queue_run(None, scenario)
+    client.force_login(cast.viewer)
+    text = client.get(reverse("planning:run_detail", args=[run.pk]), **HX).content.decode()
+    assert ">Cancel<" not in text
+    assert client.post(reverse("planning:run_cancel", args=[run.pk])).status_code == 403
+    run.refresh_from_db()
+    assert run.status == "queued"
+
+
+def test_cio_cancels_queued_run(client, cast, scenario):
+    from bearing.planning import runs
+
+    run = runs.queue_run(None, scenario)
+    client.force_login(cast.cio)
+    response = client.post(reverse("planning:run_cancel", args=[run.pk]))
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.status == "cancelled" and "before it started" in run.error
+    assert AuditEntry.objects.filter(object_type="planning.PlanRun", action="cancel", actor=cast.cio).exists()
+    page = client.get(reverse("planning:run_detail", args=[run.pk])).content.decode()
+    assert "The run was cancelled." in page and "previous plan of this scenario stays" in page
+
+
+@pytest.mark.parametrize("name", ["run_roadmap", "run_capacity", "run_unscheduled", "run_priority", "run_frontier"])
+def test_result_pages_render_for_members(client, cast, finished_run, name):
+    for user in ("cio", "viewer", "lead"):
+        client.force_login(cast.user(user))
+        response = client.get(reverse(f"planning:{name}", args=[finished_run.pk]))
+        assert response.status_code == 200, (user, name)
+        assert b"plotly/plotly.min.js" in response.content or name == "run_unscheduled"
+
+
+def test_roadmap_lists_planned_demands_with_dependencies(client, cast, finished_run):
+    client.force_login(cast.viewer)
+    text = client.get(reverse("planning:run_roadmap", args=[finished_run.pk])).content.decode()
+    assert "D-A" in text and "D-B" in text and "2027-Q1" in text
+    assert '"links": [{"from": "D-A", "to": "D-B"}]' in text  # the arrow from A to B
+    by_resource = client.get(reverse("planning:run_roadmap", args=[finished_run.pk]), {"by": "resource", "resource": "system:erp"})
+    body = by_resource.content.decode()
+    assert "D-E" in body and "D-A" not in body.split("<tbody>")[1]
+
+
+def test_unscheduled_page_explains_each_left_out_demand(client, cast, finished_run):
+    client.force_login(cast.lead)
+    text = client.get(reverse("planning:run_unscheduled", args=[finished_run.pk])).content.decode()
+    assert "D-D" in text and "java" in text
+
+
+def test_capacity_page_shows_used_against_capacity(client, cast, finished_run):
+    client.force_login(cast.cio)
+    text = client.get(reverse("planning:run_capacity", args=[finished_run.pk])).content.decode()
+    assert "Java" in text and "/ 624" in text and "ERP" in text
+
+
+def test_scenario_plan_redirects_to_the_latest_plan(client, cast, finished_run):
+    client.force_login(cast.viewer)
+    response = client.get(reverse("planning:scenario_plan", args=[finished_run.scenario.pk]))
+    assert response["Location"] == reverse("planning:run_roadmap", args=[finished_run.pk])
+
+
+def test_frontier_compute_by_cio_only(client, cast, finished_run, django_capture_on_commit_callbacks):
+    client.force_login(cast.viewer)
+    assert client.post(reverse("planning:run_frontier_compute", args=[finished_run.pk])).status_code == 403
+    client.force_login(cast.cio)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("planning:run_frontier_compute", args=[finished_run.pk]))
+    assert response.status_code == 302
+    finished_run.refresh_from_db()
+    frontier = finished_run.summary["frontier"]
+    assert frontier["status"] == "done" and len(frontier["points"]) >= 2
+    values = [p["value"] for p in frontier["points"]]
+    assert values == sorted(values)
+    partial = client.get(reverse("planning:run_frontier", args=[finished_run.pk]), **HX).content.decode()
+    assert "<html" not in partial and "frontier-data" in partial and "hx-trigger" not in partial
+
+
+def test_plotly_is_served_locally(client, cast):
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("plotly/plotly.min.js")
+    assert finders.find("planning/charts.js")
