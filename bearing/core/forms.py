@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-__all__ = ["MemberChoiceField", "MembersChoiceField", "apply_service_errors", "members_of", "save_with_service"]
+__all__ = [
+    "MemberChoiceField",
+    "MembersChoiceField",
+    "apply_service_errors",
+    "members_of",
+    "save_with_service",
+]
 
 T = TypeVar("T")
 

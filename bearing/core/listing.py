@@ -31,10 +31,14 @@ def list_context(
     """
     filterset = None
     if filterset_class is not None:
-        filterset = filterset_class(request.GET or None, queryset=queryset, request=request, **(filterset_kwargs or {}))
+        filterset = filterset_class(
+            request.GET or None, queryset=queryset, request=request, **(filterset_kwargs or {})
+        )
         # An invalid filter value shows its error on the form and lists nothing unexpected.
-        queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else (
-            queryset.none() if filterset.is_bound else queryset
+        queryset = (
+            filterset.qs
+            if filterset.is_bound and filterset.is_valid()
+            else (queryset.none() if filterset.is_bound else queryset)
         )
 
     sort = request.GET.get("sort", "") or default_sort

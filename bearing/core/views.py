@@ -49,19 +49,27 @@ def home(request: HttpRequest) -> HttpResponse:
     by_status = dict(demands.order_by().values_list("status").annotate(n=Count("pk")))
     status_counts = [(s.value, s.label, by_status.get(s.value, 0)) for s in DemandStatus]
 
-    waiting = demands.filter(status__in=[DemandStatus.SUBMITTED, DemandStatus.ASSESSED]).select_related("department")
-    waiting_count = waiting.count()
-    waiting_rows = list(waiting.order_by("status", "reference")[:ATTENTION_LIMIT])
-
-    sessions = visible(StrategySession).filter(
-        ~Exists(DepartmentGoal.objects.filter(session=OuterRef("pk"))),
-        ~Exists(Demand.objects.filter(session=OuterRef("pk"))),
+    waiting = demands.filter(
+        status__in=[DemandStatus.SUBMITTED, DemandStatus.ASSESSED]
     ).select_related("department")
+    waiting_count = waiting.count()
+    waiting_rows = list(waiting.order_by("reference")[:ATTENTION_LIMIT])
+
+    sessions = (
+        visible(StrategySession)
+        .filter(
+            ~Exists(DepartmentGoal.objects.filter(session=OuterRef("pk"))),
+            ~Exists(Demand.objects.filter(session=OuterRef("pk"))),
+        )
+        .select_related("department")
+    )
     empty_session_count = sessions.count()
     empty_sessions = list(sessions[:ATTENTION_LIMIT])
 
     today = datetime.date.today()
-    ageing = visible(System).filter(end_of_support__isnull=False, end_of_support__lte=today + END_OF_SUPPORT_WARNING)
+    ageing = visible(System).filter(
+        end_of_support__isnull=False, end_of_support__lte=today + END_OF_SUPPORT_WARNING
+    )
     ageing_count = ageing.count()
     ageing_systems = list(ageing.order_by("end_of_support", "name")[:ATTENTION_LIMIT])
 
@@ -69,17 +77,60 @@ def home(request: HttpRequest) -> HttpResponse:
         return has_model_permission(user, "add", model, organisation)
 
     counts = [
-        ("Objectives", visible(Objective).count(), _url("strategy:objective_list"), _url("strategy:objective_create") if may_add(Objective) else None),
-        ("Departments", visible(Department).count(), _url("strategy:department_list"), _url("strategy:department_create") if may_add(Department) else None),
-        ("Goals", visible(DepartmentGoal).count(), _url("strategy:goal_list"), _url("strategy:goal_create") if may_add(DepartmentGoal) else None),
-        ("Sessions", visible(StrategySession).count(), _url("strategy:session_list"), _url("strategy:session_create") if may_add(StrategySession) else None),
-        ("Demands", sum(by_status.values()), _url("demand:demand_list"), _url("demand:demand_create") if may_add(Demand) else None),
-        ("Skills", visible(Skill).count(), _url("capacity:skill_list"), _url("capacity:skill_create") if may_add(Skill) else None),
-        ("People", visible(Person).count(), _url("capacity:person_list"), _url("capacity:person_create") if may_add(Person) else None),
-        ("Systems", visible(System).count(), _url("capacity:system_list"), _url("capacity:system_create") if may_add(System) else None),
+        (
+            "Objectives",
+            visible(Objective).count(),
+            _url("strategy:objective_list"),
+            _url("strategy:objective_create") if may_add(Objective) else None,
+        ),
+        (
+            "Departments",
+            visible(Department).count(),
+            _url("strategy:department_list"),
+            _url("strategy:department_create") if may_add(Department) else None,
+        ),
+        (
+            "Goals",
+            visible(DepartmentGoal).count(),
+            _url("strategy:goal_list"),
+            _url("strategy:goal_create") if may_add(DepartmentGoal) else None,
+        ),
+        (
+            "Sessions",
+            visible(StrategySession).count(),
+            _url("strategy:session_list"),
+            _url("strategy:session_create") if may_add(StrategySession) else None,
+        ),
+        (
+            "Demands",
+            sum(by_status.values()),
+            _url("demand:demand_list"),
+            _url("demand:demand_create") if may_add(Demand) else None,
+        ),
+        (
+            "Skills",
+            visible(Skill).count(),
+            _url("capacity:skill_list"),
+            _url("capacity:skill_create") if may_add(Skill) else None,
+        ),
+        (
+            "People",
+            visible(Person).count(),
+            _url("capacity:person_list"),
+            _url("capacity:person_create") if may_add(Person) else None,
+        ),
+        (
+            "Systems",
+            visible(System).count(),
+            _url("capacity:system_list"),
+            _url("capacity:system_create") if may_add(System) else None,
+        ),
     ]
     context = {
-        "counts": [{"label": label, "count": n, "list_url": lst, "create_url": new} for label, n, lst, new in counts],
+        "counts": [
+            {"label": label, "count": n, "list_url": lst, "create_url": new}
+            for label, n, lst, new in counts
+        ],
         "status_counts": status_counts,
         "demand_list_url": _url("demand:demand_list"),
         "waiting_count": waiting_count,

@@ -29,11 +29,13 @@ def _objectives(request: Any) -> QuerySet:
 
 class ObjectiveFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search")
-    category = django_filters.ChoiceFilter(choices=ObjectiveCategory.choices, empty_label="Any category")
+    category = django_filters.ChoiceFilter(
+        choices=ObjectiveCategory.choices, empty_label="Any category"
+    )
 
     class Meta:
         model = Objective
-        fields = ["q", "category"]
+        fields = ("q", "category")
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(name__icontains=value) | Q(kpi_metric__icontains=value))
@@ -44,7 +46,7 @@ class DepartmentFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Department
-        fields = ["q"]
+        fields = "q"
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
@@ -52,14 +54,20 @@ class DepartmentFilterSet(django_filters.FilterSet):
 
 class GoalFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search")
-    department = django_filters.ModelChoiceFilter(queryset=_departments, empty_label="Any department")
+    department = django_filters.ModelChoiceFilter(
+        queryset=_departments, empty_label="Any department"
+    )
     objective = django_filters.ModelChoiceFilter(
-        queryset=_objectives, field_name="contributions__objective", empty_label="Any objective", distinct=True
+        queryset=_objectives,
+        field_name="contributions__objective",
+        label="Objective",
+        empty_label="Any objective",
+        distinct=True,
     )
 
     class Meta:
         model = DepartmentGoal
-        fields = ["q", "department", "objective"]
+        fields = ("q", "department", "objective")
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(title__icontains=value) | Q(kpi_metric__icontains=value))
@@ -67,19 +75,25 @@ class GoalFilterSet(django_filters.FilterSet):
 
 class SessionFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search")
-    department = django_filters.ModelChoiceFilter(queryset=_departments, empty_label="Any department")
+    department = django_filters.ModelChoiceFilter(
+        queryset=_departments, empty_label="Any department"
+    )
     held_after = django_filters.DateFilter(
-        field_name="held_on", lookup_expr="gte", label="Held from",
+        field_name="held_on",
+        lookup_expr="gte",
+        label="Held from",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     held_before = django_filters.DateFilter(
-        field_name="held_on", lookup_expr="lte", label="Held until",
+        field_name="held_on",
+        lookup_expr="lte",
+        label="Held until",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:
         model = StrategySession
-        fields = ["q", "department", "held_after", "held_before"]
+        fields = ("q", "department", "held_after", "held_before")
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(title__icontains=value) | Q(notes__icontains=value))

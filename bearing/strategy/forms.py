@@ -3,7 +3,7 @@ organisation; the services re-check everything and write."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 
@@ -25,22 +25,30 @@ __all__ = [
     "writable_departments",
 ]
 
-KPI_FIELDS = ["kpi_metric", "kpi_unit", "kpi_baseline", "kpi_target", "kpi_due_date", "kpi_current"]
+KPI_FIELDS = ("kpi_metric", "kpi_unit", "kpi_baseline", "kpi_target", "kpi_due_date", "kpi_current")
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def writable_departments(user: Any, organisation: Any, model: type) -> list[Department]:
     """Departments of `organisation` in which `user` may add `model` objects (a BIO: their own)."""
     departments = Department.objects.filter(organisation=organisation).order_by("name")
-    return [d for d in departments if has_model_permission(user, "add", model, organisation, department=d)]
+    return [
+        d
+        for d in departments
+        if has_model_permission(user, "add", model, organisation, department=d)
+    ]
 
 
-def _department_field(form: forms.Form, user: Any, organisation: Any, model: type, current: Department | None) -> None:
+def _department_field(
+    form: forms.Form, user: Any, organisation: Any, model: type, current: Department | None
+) -> None:
     allowed = writable_departments(user, organisation, model)
     ids = {d.pk for d in allowed}
     if current is not None:
         ids.add(current.pk)
-    form.fields["department"].queryset = Department.objects.filter(organisation=organisation, pk__in=ids).order_by("name")
+    form.fields["department"].queryset = Department.objects.filter(
+        organisation=organisation, pk__in=ids
+    ).order_by("name")
     if len(ids) == 1 and current is None:
         form.fields["department"].initial = next(iter(ids))
 
@@ -48,21 +56,31 @@ def _department_field(form: forms.Form, user: Any, organisation: Any, model: typ
 class ObjectiveForm(forms.ModelForm):
     class Meta:
         model = Objective
-        fields = ["name", "category", "description", "weight", *KPI_FIELDS]
-        widgets = {"kpi_due_date": _DATE, "description": forms.Textarea(attrs={"rows": 3})}
+        fields = ("name", "category", "description", "weight", *KPI_FIELDS)
+        widgets: ClassVar[dict[str, forms.Widget]] = {
+            "kpi_due_date": _DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class DepartmentForm(forms.ModelForm):
-    lead = MemberChoiceField(queryset=None, required=False, help_text="A member of the organisation")
+    lead = MemberChoiceField(
+        queryset=None, required=False, help_text="A member of the organisation"
+    )
     bios = MembersChoiceField(
-        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="BIOs",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="BIOs",
         help_text="Members with the BIO role who record this department's strategy and demands",
     )
 
     class Meta:
         model = Department
-        fields = ["name", "code", "description", "lead", "bios"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = ("name", "code", "description", "lead", "bios")
+        widgets: ClassVar[dict[str, forms.Widget]] = {
+            "description": forms.Textarea(attrs={"rows": 3})
+        }
 
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -76,17 +94,24 @@ class GoalForm(forms.ModelForm):
 
     class Meta:
         model = DepartmentGoal
-        fields = ["department", "title", "description", "session", *KPI_FIELDS]
-        widgets = {"kpi_due_date": _DATE, "description": forms.Textarea(attrs={"rows": 3})}
+        fields = ("department", "title", "description", "session", *KPI_FIELDS)
+        widgets: ClassVar[dict[str, forms.Widget]] = {
+            "kpi_due_date": _DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args: Any, organisation: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         current = self.instance.department if self.instance.pk else None
         _department_field(self, user, organisation, DepartmentGoal, current)
         self.fields["session"].queryset = (
-            StrategySession.objects.filter(organisation=organisation).select_related("department").order_by("-held_on")
+            StrategySession.objects.filter(organisation=organisation)
+            .select_related("department")
+            .order_by("-held_on")
         )
-        self.fields["session"].help_text = "The strategy session in which the goal was captured (optional)"
+        self.fields[
+            "session"
+        ].help_text = "The strategy session in which the goal was captured (optional)"
         self.objectives = list(Objective.objects.filter(organisation=organisation).order_by("name"))
         existing: dict[int, str] = {}
         if self.instance.pk:
@@ -94,7 +119,10 @@ class GoalForm(forms.ModelForm):
         choices = [("", "— not linked —"), *ContributionStrength.choices]
         for objective in self.objectives:
             self.fields[self.contribution_field(objective)] = forms.ChoiceField(
-                label=objective.name, choices=choices, required=False, initial=existing.get(objective.pk, ""),
+                label=objective.name,
+                choices=choices,
+                required=False,
+                initial=existing.get(objective.pk, ""),
             )
 
     @staticmethod
@@ -121,12 +149,14 @@ class GoalForm(forms.ModelForm):
 
 
 class SessionForm(forms.ModelForm):
-    bio = MemberChoiceField(queryset=None, required=False, label="BIO", help_text="Who recorded the session")
+    bio = MemberChoiceField(
+        queryset=None, required=False, label="BIO", help_text="Who recorded the session"
+    )
 
     class Meta:
         model = StrategySession
-        fields = ["department", "title", "held_on", "bio", "attendees", "notes"]
-        widgets = {
+        fields = ("department", "title", "held_on", "bio", "attendees", "notes")
+        widgets: ClassVar[dict[str, forms.Widget]] = {
             "held_on": _DATE,
             "attendees": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 6}),
@@ -148,8 +178,10 @@ class CaptureGoalForm(forms.ModelForm):
 
     class Meta:
         model = DepartmentGoal
-        fields = ["title", "description", "kpi_metric", "kpi_target"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        fields = ("title", "description", "kpi_metric", "kpi_target")
+        widgets: ClassVar[dict[str, forms.Widget]] = {
+            "description": forms.Textarea(attrs={"rows": 2})
+        }
 
 
 class CaptureDemandForm(forms.ModelForm):
@@ -160,12 +192,24 @@ class CaptureDemandForm(forms.ModelForm):
 
     class Meta:
         model = Demand
-        fields = ["title", "demand_type", "need_class", "description", "cost_eur", "duration_quarters", "earliest_start_quarter"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        fields = (
+            "title",
+            "demand_type",
+            "need_class",
+            "description",
+            "cost_eur",
+            "duration_quarters",
+            "earliest_start_quarter",
+        )
+        widgets: ClassVar[dict[str, forms.Widget]] = {
+            "description": forms.Textarea(attrs={"rows": 2})
+        }
 
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         calendar = getattr(organisation, "calendar", None)
-        self.fields["earliest_start_quarter"].choices = calendar.choices() if calendar else [(0, "First quarter")]
+        self.fields["earliest_start_quarter"].choices = (
+            calendar.choices() if calendar else [(0, "First quarter")]
+        )
         self.fields["demand_type"].choices = DemandType.choices
         self.fields["need_class"].choices = NeedClass.choices

@@ -23,6 +23,12 @@ urlpatterns = [
     path("sessions/new/", views.session_create, name="session_create"),
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
-    path("sessions/<int:pk>/capture/goal/", views.session_capture_goal, name="session_capture_goal"),
-    path("sessions/<int:pk>/capture/demand/", views.session_capture_demand, name="session_capture_demand"),
+    path(
+        "sessions/<int:pk>/capture/goal/", views.session_capture_goal, name="session_capture_goal"
+    ),
+    path(
+        "sessions/<int:pk>/capture/demand/",
+        views.session_capture_demand,
+        name="session_capture_demand",
+    ),
 ]

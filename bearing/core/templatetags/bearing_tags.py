@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
@@ -11,7 +12,7 @@ from django.utils.safestring import mark_safe
 
 from bearing.core.choices import Role
 
-__all__ = ["nav_item", "nav_url", "quarter_label", "role_label", "sort_link", "try_url"]
+__all__ = ["nav_item", "nav_url", "number", "quarter_label", "role_label", "sort_link", "try_url"]
 
 register = template.Library()
 
@@ -35,7 +36,9 @@ def try_url(name: str, *args: Any) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def nav_item(context: template.Context, name: str, fallback: str, label: str, exact: bool = False) -> str:
+def nav_item(
+    context: template.Context, name: str, fallback: str, label: str, exact: bool = False
+) -> str:
     """One `<li>` of the main navigation, marked current when the page is under its URL."""
     url = nav_url(name, fallback)
     request = context.get("request")
@@ -47,7 +50,7 @@ def nav_item(context: template.Context, name: str, fallback: str, label: str, ex
 
 @register.filter
 def role_label(value: str) -> str:
-    """"cio" -> "CIO / admin"."""
+    """ "cio" -> "CIO / admin"."""
     try:
         return Role(value).label
     except ValueError:
@@ -69,15 +72,33 @@ def sort_link(context: template.Context, key: str, label: str) -> str:
     else:
         new, indicator, css = key, "", ""
     params["sort"] = new
-    indicator_html = format_html('<span class="sort-indicator" aria-hidden="true">{}</span>', indicator) if indicator else ""
+    indicator_html = (
+        format_html('<span class="sort-indicator" aria-hidden="true">{}</span>', indicator)
+        if indicator
+        else ""
+    )
     return format_html(
         '<a class="sort-link{}" href="?{}">{}{}</a>', css, params.urlencode(), label, indicator_html
     )
 
 
+@register.filter
+def number(value: Any) -> str:
+    """A number without trailing zeros, with thousands separators: 2400.00 -> "2,400"; None -> "—"."""
+    if value is None or value == "":
+        return "—"
+    try:
+        decimal_value = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if decimal_value == decimal_value.to_integral_value():
+        return f"{int(decimal_value):,}"
+    return f"{decimal_value.normalize():,f}"
+
+
 @register.simple_tag(takes_context=True)
 def quarter_label(context: template.Context, index: Any) -> str:
-    """"2027-Q3" for quarter `index` on the current organisation's calendar ("—" when unset)."""
+    """ "2027-Q3" for quarter `index` on the current organisation's calendar ("—" when unset)."""
     if index is None or index == "":
         return "—"
     organisation = context.get("organisation")

@@ -68,7 +68,16 @@ def test_layout_shows_user_role_and_navigation(client, cast):
     client.force_login(cast.bio)
     html = client.get(HOME).content.decode()
     assert "Business Information Officer" in html
-    for label in ("Objectives", "Departments", "Goals", "Sessions", "Demands", "Skills", "People", "Systems"):
+    for label in (
+        "Objectives",
+        "Departments",
+        "Goals",
+        "Sessions",
+        "Demands",
+        "Skills",
+        "People",
+        "Systems",
+    ):
         assert f">{label}</a>" in html
     assert 'action="/logout/"' in html
 
@@ -77,7 +86,8 @@ def test_static_stylesheet_exists_and_uses_system_fonts(client, db):
     from django.contrib.staticfiles import finders
 
     path = finders.find("bearing/bearing.css")
-    css = open(path, encoding="utf-8").read()
+    with open(path, encoding="utf-8") as handle:
+        css = handle.read()
     assert "system-ui" in css and "@import" not in css and "url(http" not in css
 
 
@@ -97,8 +107,12 @@ def test_home_counts_and_waiting_demands(client, cast):
     make_demand(department=cast.sales, title="Submitted one", status=DemandStatus.SUBMITTED)
     make_demand(department=cast.finance, title="Assessed one", status=DemandStatus.ASSESSED)
     make_demand(department=cast.sales, title="Still a draft")
-    make_demand(organisation=cast.other_org, department=cast.other_department, title="Globex waiting",
-                status=DemandStatus.SUBMITTED)
+    make_demand(
+        organisation=cast.other_org,
+        department=cast.other_department,
+        title="Globex waiting",
+        status=DemandStatus.SUBMITTED,
+    )
     client.force_login(cast.cio)
     response = client.get(HOME)
     counts = {c["label"]: c["count"] for c in response.context["counts"]}
@@ -133,9 +147,15 @@ def test_home_lists_sessions_with_nothing_captured(client, cast):
 
 def test_home_lists_systems_past_or_near_end_of_support(client, cast):
     today = datetime.date.today()
-    make_system(organisation=cast.org, name="Mainframe", end_of_support=today - datetime.timedelta(days=30))
-    make_system(organisation=cast.org, name="Old ERP", end_of_support=today + datetime.timedelta(days=90))
-    make_system(organisation=cast.org, name="New cloud", end_of_support=today + datetime.timedelta(days=800))
+    make_system(
+        organisation=cast.org, name="Mainframe", end_of_support=today - datetime.timedelta(days=30)
+    )
+    make_system(
+        organisation=cast.org, name="Old ERP", end_of_support=today + datetime.timedelta(days=90)
+    )
+    make_system(
+        organisation=cast.org, name="New cloud", end_of_support=today + datetime.timedelta(days=800)
+    )
     make_system(organisation=cast.org, name="Forever")
     client.force_login(cast.viewer)
     response = client.get(HOME)
@@ -186,14 +206,19 @@ def test_switcher_moves_a_member_to_another_organisation(client, cast):
 
 def test_switcher_refuses_an_organisation_the_user_is_not_a_member_of(client, cast):
     client.force_login(cast.viewer)
-    response = client.post(reverse("core:switch_organisation"), {"organisation": cast.other_org.pk}, follow=True)
+    response = client.post(
+        reverse("core:switch_organisation"), {"organisation": cast.other_org.pk}, follow=True
+    )
     assert SESSION_KEY not in client.session
     assert response.context["organisation"] == cast.org
     assert b"not a member of that organisation" in response.content
 
 
 def test_switcher_requires_post_and_login(client, cast):
-    assert client.post(reverse("core:switch_organisation"), {"organisation": cast.org.pk}).status_code == 302
+    assert (
+        client.post(reverse("core:switch_organisation"), {"organisation": cast.org.pk}).status_code
+        == 302
+    )
     client.force_login(cast.viewer)
     assert client.get(reverse("core:switch_organisation")).status_code == 405
 
@@ -214,7 +239,9 @@ def test_403_uses_the_layout_and_shows_no_traceback(client, cast):
     response = client.get(reverse("strategy:objective_create"))
     assert response.status_code == 403
     html = response.content.decode()
-    assert "You may not do that" in html and 'class="site-header"' in html and "Traceback" not in html
+    assert (
+        "You may not do that" in html and 'class="site-header"' in html and "Traceback" not in html
+    )
 
 
 def test_500_page_is_plain_and_standalone(db):
@@ -239,8 +266,12 @@ def test_list_context_sorts_by_whitelisted_keys_only(cast):
     sorts = {"name": "name"}
     ctx = list_context(_request({"sort": "-name"}), qs, sort_fields=sorts, default_sort="name")
     assert [o.name for o in ctx["object_list"]] == ["c", "b", "a"] and ctx["sort"] == "-name"
-    ctx = list_context(_request({"sort": "organisation__memberships__user__password"}), qs, sort_fields=sorts,
-                       default_sort="name")
+    ctx = list_context(
+        _request({"sort": "organisation__memberships__user__password"}),
+        qs,
+        sort_fields=sorts,
+        default_sort="name",
+    )
     assert [o.name for o in ctx["object_list"]] == ["a", "b", "c"] and ctx["sort"] == "name"
 
 
@@ -250,30 +281,48 @@ def test_list_context_filters_paginates_and_keeps_the_query_string(cast):
     make_objective(organisation=cast.org, name="Beta")
     request = _request({"q": "alpha", "sort": "name", "page": "2"})
     request.organisation = cast.org
-    ctx = list_context(request, Objective.objects.all(), filterset_class=ObjectiveFilterSet,
-                       sort_fields={"name": "name"}, default_sort="name", per_page=5)
-    assert ctx["paginator"].count == 7 and [o.name for o in ctx["object_list"]] == ["Alpha 5", "Alpha 6"]
+    ctx = list_context(
+        request,
+        Objective.objects.all(),
+        filterset_class=ObjectiveFilterSet,
+        sort_fields={"name": "name"},
+        default_sort="name",
+        per_page=5,
+    )
+    assert ctx["paginator"].count == 7 and [o.name for o in ctx["object_list"]] == [
+        "Alpha 5",
+        "Alpha 6",
+    ]
     assert ctx["query_string"] == "q=alpha&sort=name"
 
 
 def test_list_context_invalid_filter_lists_nothing(cast):
     make_objective(organisation=cast.org)
     request = _request({"category": "no-such-category"})
-    ctx = list_context(request, Objective.objects.all(), filterset_class=ObjectiveFilterSet,
-                       sort_fields={"name": "name"}, default_sort="name")
+    ctx = list_context(
+        request,
+        Objective.objects.all(),
+        filterset_class=ObjectiveFilterSet,
+        sort_fields={"name": "name"},
+        default_sort="name",
+    )
     assert ctx["paginator"].count == 0 and ctx["filterset"].errors
 
 
-@pytest.mark.parametrize(("current", "expected_href", "marked"), [
-    ("", "?q=x&amp;sort=title", False),
-    ("title", "?q=x&amp;sort=-title", True),
-    ("-title", "?q=x&amp;sort=title", True),
-])
+@pytest.mark.parametrize(
+    ("current", "expected_href", "marked"),
+    [
+        ("", "?q=x&amp;sort=title", False),
+        ("title", "?q=x&amp;sort=-title", True),
+        ("-title", "?q=x&amp;sort=title", True),
+    ],
+)
 def test_sort_link_toggles_direction_and_keeps_filters(current, expected_href, marked):
     from django.template import Context, Template
 
     request = _request({"q": "x", "page": "3", "sort": current})
     html = Template('{% load bearing_tags %}{% sort_link "title" "Title" %}').render(
-        Context({"request": request, "sort": current}))
+        Context({"request": request, "sort": current})
+    )
     assert f'href="{expected_href}"' in html
     assert ("sort-active" in html) is marked

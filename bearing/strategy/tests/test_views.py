@@ -15,8 +15,19 @@ from bearing.core.models import AuditEntry
 from bearing.demand.choices import DemandStatus
 from bearing.demand.models import Demand
 from bearing.demand.tests.factories import make_benefit, make_demand
-from bearing.strategy.models import Department, DepartmentGoal, GoalContribution, Objective, StrategySession
-from bearing.strategy.tests.factories import make_department, make_goal, make_objective, make_session
+from bearing.strategy.models import (
+    Department,
+    DepartmentGoal,
+    GoalContribution,
+    Objective,
+    StrategySession,
+)
+from bearing.strategy.tests.factories import (
+    make_department,
+    make_goal,
+    make_objective,
+    make_session,
+)
 
 ROLES = ("cio", "bio", "lead", "resource_manager", "viewer")
 
@@ -25,7 +36,9 @@ ROLES = ("cio", "bio", "lead", "resource_manager", "viewer")
 def world(cast):
     """An objective, a goal and a session in sales and in finance, on top of the cast."""
     cast.objective = make_objective(organisation=cast.org, name="Grow revenue")
-    cast.sales_goal = make_goal(department=cast.sales, title="Win more deals", contributions={cast.objective: "high"})
+    cast.sales_goal = make_goal(
+        department=cast.sales, title="Win more deals", contributions={cast.objective: "high"}
+    )
     cast.finance_goal = make_goal(department=cast.finance, title="Close faster")
     cast.sales_session = make_session(department=cast.sales, title="Sales kick-off")
     cast.finance_session = make_session(department=cast.finance, title="Finance review")
@@ -74,7 +87,9 @@ PAGES = [
     ("strategy:session_edit", lambda w: [w.sales_session.pk], CIO_BIO),
     ("strategy:session_edit", lambda w: [w.finance_session.pk], {**CIO_ONLY, "lead": 404}),
 ]
-OBJECT_PAGES = [(name, args) for name, args, _ in PAGES if "list" not in name and "create" not in name]
+OBJECT_PAGES = [
+    (name, args) for name, args, _ in PAGES if "list" not in name and "create" not in name
+]
 
 
 @pytest.mark.parametrize(("name", "args", "expected"), PAGES, ids=[p[0] for p in PAGES])
@@ -136,16 +151,30 @@ def test_create_and_edit_buttons_only_for_those_who_may(client, world):
     assert create_url in client.get(reverse("strategy:objective_list")).content
     login(client, world, "viewer")
     assert create_url not in client.get(reverse("strategy:objective_list")).content
-    assert edit_url not in client.get(reverse("strategy:goal_detail", args=[world.sales_goal.pk])).content
+    assert (
+        edit_url
+        not in client.get(reverse("strategy:goal_detail", args=[world.sales_goal.pk])).content
+    )
     login(client, world, "bio")
-    assert edit_url in client.get(reverse("strategy:goal_detail", args=[world.sales_goal.pk])).content
-    assert finance_edit_url not in client.get(reverse("strategy:goal_detail", args=[world.finance_goal.pk])).content
+    assert (
+        edit_url in client.get(reverse("strategy:goal_detail", args=[world.sales_goal.pk])).content
+    )
+    assert (
+        finance_edit_url
+        not in client.get(reverse("strategy:goal_detail", args=[world.finance_goal.pk])).content
+    )
 
 
 # Objectives: writes
 
-OBJECTIVE_POST = {"name": "Cut cost", "category": "cost_reduction", "weight": "2", "kpi_metric": "Opex",
-                  "kpi_baseline": "100", "kpi_target": "80"}
+OBJECTIVE_POST = {
+    "name": "Cut cost",
+    "category": "cost_reduction",
+    "weight": "2",
+    "kpi_metric": "Opex",
+    "kpi_baseline": "100",
+    "kpi_target": "80",
+}
 
 
 def test_cio_creates_an_objective_and_it_is_audited(client, world):
@@ -170,7 +199,9 @@ def test_others_may_not_create_objectives(client, world, role):
 
 def test_invalid_objective_shows_the_error_next_to_the_field_and_saves_nothing(client, world):
     login(client, world, "cio")
-    response = client.post(reverse("strategy:objective_create"), {**OBJECTIVE_POST, "name": "", "weight": "-1"})
+    response = client.post(
+        reverse("strategy:objective_create"), {**OBJECTIVE_POST, "name": "", "weight": "-1"}
+    )
     assert response.status_code == 200
     form = response.context["form"]
     assert "name" in form.errors and "weight" in form.errors
@@ -182,7 +213,9 @@ def test_invalid_objective_shows_the_error_next_to_the_field_and_saves_nothing(c
 
 def test_duplicate_objective_name_from_the_service_is_shown_on_the_name_field(client, world):
     login(client, world, "cio")
-    response = client.post(reverse("strategy:objective_create"), {**OBJECTIVE_POST, "name": "Grow revenue"})
+    response = client.post(
+        reverse("strategy:objective_create"), {**OBJECTIVE_POST, "name": "Grow revenue"}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors.get("name")
     assert Objective.objects.filter(organisation=world.org, name="Grow revenue").count() == 1
@@ -192,7 +225,9 @@ def test_duplicate_objective_name_from_the_service_is_shown_on_the_name_field(cl
 def test_cio_edits_an_objective_with_before_and_after_in_the_audit(client, world):
     login(client, world, "cio")
     url = reverse("strategy:objective_edit", args=[world.objective.pk])
-    response = client.post(url, {**OBJECTIVE_POST, "name": "Grow revenue fast", "category": "revenue_growth"})
+    response = client.post(
+        url, {**OBJECTIVE_POST, "name": "Grow revenue fast", "category": "revenue_growth"}
+    )
     assert response.status_code == 302
     world.objective.refresh_from_db()
     assert world.objective.name == "Grow revenue fast"
@@ -203,7 +238,9 @@ def test_cio_edits_an_objective_with_before_and_after_in_the_audit(client, world
 
 def test_bio_may_not_edit_an_objective(client, world):
     login(client, world, "bio")
-    response = client.post(reverse("strategy:objective_edit", args=[world.objective.pk]), OBJECTIVE_POST)
+    response = client.post(
+        reverse("strategy:objective_edit", args=[world.objective.pk]), OBJECTIVE_POST
+    )
     assert response.status_code == 403
     world.objective.refresh_from_db()
     assert world.objective.name == "Grow revenue"
@@ -212,7 +249,9 @@ def test_bio_may_not_edit_an_objective(client, world):
 
 def test_cio_deletes_an_objective_with_a_reason(client, world):
     login(client, world, "cio")
-    response = client.post(reverse("strategy:objective_delete", args=[world.objective.pk]), {"reason": "merged"})
+    response = client.post(
+        reverse("strategy:objective_delete", args=[world.objective.pk]), {"reason": "merged"}
+    )
     assert response.status_code == 302
     assert not Objective.objects.filter(pk=world.objective.pk).exists()
     entry = AuditEntry.objects.get(object_type="strategy.Objective", action="delete")
@@ -231,7 +270,9 @@ def test_objective_detail_lists_goals_and_benefits(client, world):
     demand = make_demand(department=world.sales, title="CRM upgrade")
     make_benefit(demand, world.objective, score=8)
     login(client, world, "viewer")
-    html = client.get(reverse("strategy:objective_detail", args=[world.objective.pk])).content.decode()
+    html = client.get(
+        reverse("strategy:objective_detail", args=[world.objective.pk])
+    ).content.decode()
     assert "Win more deals" in html and "CRM upgrade" in html
 
 
@@ -245,10 +286,16 @@ def test_cio_edits_department_lead_and_bios(client, world):
     second_bio = make_user(username="bio2")
     make_membership(second_bio, world.org, Role.BIO)
     login(client, world, "cio")
-    response = client.post(reverse("strategy:department_edit", args=[world.finance.pk]), {
-        "name": "Finance", "code": "FIN", "description": "Money", "lead": world.viewer.pk,
-        "bios": [world.bio.pk, second_bio.pk],
-    })
+    response = client.post(
+        reverse("strategy:department_edit", args=[world.finance.pk]),
+        {
+            "name": "Finance",
+            "code": "FIN",
+            "description": "Money",
+            "lead": world.viewer.pk,
+            "bios": [world.bio.pk, second_bio.pk],
+        },
+    )
     assert response.status_code == 302
     world.finance.refresh_from_db()
     assert world.finance.lead == world.viewer
@@ -259,9 +306,14 @@ def test_cio_edits_department_lead_and_bios(client, world):
 
 def test_department_bios_must_be_bios_of_the_organisation(client, world):
     login(client, world, "cio")
-    response = client.post(reverse("strategy:department_edit", args=[world.finance.pk]), {
-        "name": "Finance", "code": "FIN", "bios": [world.viewer.pk],
-    })
+    response = client.post(
+        reverse("strategy:department_edit", args=[world.finance.pk]),
+        {
+            "name": "Finance",
+            "code": "FIN",
+            "bios": [world.viewer.pk],
+        },
+    )
     assert response.status_code == 200
     assert "bios" in response.context["form"].errors
     assert world.finance.bios.count() == 0
@@ -270,9 +322,14 @@ def test_department_bios_must_be_bios_of_the_organisation(client, world):
 
 def test_department_lead_must_be_a_member(client, world):
     login(client, world, "cio")
-    response = client.post(reverse("strategy:department_create"), {
-        "name": "Marketing", "code": "MKT", "lead": world.outsider.pk,
-    })
+    response = client.post(
+        reverse("strategy:department_create"),
+        {
+            "name": "Marketing",
+            "code": "MKT",
+            "lead": world.outsider.pk,
+        },
+    )
     assert response.status_code == 200
     assert "lead" in response.context["form"].errors
     assert not Department.objects.filter(name="Marketing").exists()
@@ -280,9 +337,15 @@ def test_department_lead_must_be_a_member(client, world):
 
 def test_cio_creates_a_department(client, world):
     login(client, world, "cio")
-    response = client.post(reverse("strategy:department_create"), {
-        "name": "Marketing", "code": "MKT", "lead": world.lead.pk, "bios": [world.bio.pk],
-    })
+    response = client.post(
+        reverse("strategy:department_create"),
+        {
+            "name": "Marketing",
+            "code": "MKT",
+            "lead": world.lead.pk,
+            "bios": [world.bio.pk],
+        },
+    )
     department = Department.objects.get(organisation=world.org, name="Marketing")
     assert response.status_code == 302
     assert department.lead == world.lead and list(department.bios.all()) == [world.bio]
@@ -291,7 +354,10 @@ def test_cio_creates_a_department(client, world):
 
 def test_bio_may_not_edit_a_department(client, world):
     login(client, world, "bio")
-    response = client.post(reverse("strategy:department_edit", args=[world.sales.pk]), {"name": "Renamed", "code": "SAL"})
+    response = client.post(
+        reverse("strategy:department_edit", args=[world.sales.pk]),
+        {"name": "Renamed", "code": "SAL"},
+    )
     assert response.status_code == 403
     world.sales.refresh_from_db()
     assert world.sales.name == "Sales"
@@ -301,8 +367,12 @@ def test_bio_may_not_edit_a_department(client, world):
 
 
 def goal_post(cast, **overrides):
-    data = {"department": cast.sales.pk, "title": "Shorter sales cycle", "description": "",
-            f"contribution_{cast.objective.pk}": "medium"}
+    data = {
+        "department": cast.sales.pk,
+        "title": "Shorter sales cycle",
+        "description": "",
+        f"contribution_{cast.objective.pk}": "medium",
+    }
     data.update(overrides)
     return data
 
@@ -313,14 +383,18 @@ def test_bio_creates_a_goal_for_own_department_with_contributions(client, world)
     assert response.status_code == 302
     goal = DepartmentGoal.objects.get(title="Shorter sales cycle")
     assert goal.department == world.sales
-    assert dict(goal.contributions.values_list("objective__name", "strength")) == {"Grow revenue": "medium"}
+    assert dict(goal.contributions.values_list("objective__name", "strength")) == {
+        "Grow revenue": "medium"
+    }
     entry = AuditEntry.objects.get(object_type="strategy.DepartmentGoal", action="create")
     assert entry.after["contributions"] == {"Grow revenue": "medium"}
 
 
 def test_bio_may_not_create_a_goal_for_another_department(client, world):
     login(client, world, "bio")
-    response = client.post(reverse("strategy:goal_create"), goal_post(world, department=world.finance.pk))
+    response = client.post(
+        reverse("strategy:goal_create"), goal_post(world, department=world.finance.pk)
+    )
     assert response.status_code == 200
     assert "department" in response.context["form"].errors
     assert not DepartmentGoal.objects.filter(title="Shorter sales cycle").exists()
@@ -339,11 +413,22 @@ def test_goal_edit_changes_contribution_strengths(client, world):
     login(client, world, "bio")
     url = reverse("strategy:goal_edit", args=[world.sales_goal.pk])
     form_page = client.get(url).content.decode()
-    assert f'name="contribution_{world.objective.pk}"' in form_page and "Delight customers" in form_page
-    response = client.post(url, goal_post(world, title="Win more deals", **{
-        f"contribution_{world.objective.pk}": "", f"contribution_{second.pk}": "low"}))
+    assert (
+        f'name="contribution_{world.objective.pk}"' in form_page
+        and "Delight customers" in form_page
+    )
+    response = client.post(
+        url,
+        goal_post(
+            world,
+            title="Win more deals",
+            **{f"contribution_{world.objective.pk}": "", f"contribution_{second.pk}": "low"},
+        ),
+    )
     assert response.status_code == 302
-    assert dict(world.sales_goal.contributions.values_list("objective__name", "strength")) == {"Delight customers": "low"}
+    assert dict(world.sales_goal.contributions.values_list("objective__name", "strength")) == {
+        "Delight customers": "low"
+    }
     entry = AuditEntry.objects.get(object_type="strategy.DepartmentGoal", action="update")
     assert entry.before["contributions"] == {"Grow revenue": "high"}
     assert entry.after["contributions"] == {"Delight customers": "low"}
@@ -351,7 +436,9 @@ def test_goal_edit_changes_contribution_strengths(client, world):
 
 def test_goal_session_of_another_department_is_rejected_next_to_the_field(client, world):
     login(client, world, "cio")
-    response = client.post(reverse("strategy:goal_create"), goal_post(world, session=world.finance_session.pk))
+    response = client.post(
+        reverse("strategy:goal_create"), goal_post(world, session=world.finance_session.pk)
+    )
     assert response.status_code == 200
     assert "session" in response.context["form"].errors
     assert not DepartmentGoal.objects.filter(title="Shorter sales cycle").exists()
@@ -359,8 +446,10 @@ def test_goal_session_of_another_department_is_rejected_next_to_the_field(client
 
 def test_bio_may_not_edit_another_departments_goal(client, world):
     login(client, world, "bio")
-    response = client.post(reverse("strategy:goal_edit", args=[world.finance_goal.pk]),
-                           goal_post(world, department=world.finance.pk, title="Hijacked"))
+    response = client.post(
+        reverse("strategy:goal_edit", args=[world.finance_goal.pk]),
+        goal_post(world, department=world.finance.pk, title="Hijacked"),
+    )
     assert response.status_code == 403
     world.finance_goal.refresh_from_db()
     assert world.finance_goal.title == "Close faster"
@@ -383,10 +472,17 @@ def test_bio_records_a_session_and_becomes_its_bio(client, world):
     login(client, world, "bio")
     page = client.get(reverse("strategy:session_create"))
     assert list(page.context["form"].fields["department"].queryset) == [world.sales]
-    response = client.post(reverse("strategy:session_create"), {
-        "department": world.sales.pk, "title": "Q3 planning", "held_on": "2027-06-01",
-        "bio": world.bio.pk, "attendees": "Ann\nBob", "notes": "Pipeline review",
-    })
+    response = client.post(
+        reverse("strategy:session_create"),
+        {
+            "department": world.sales.pk,
+            "title": "Q3 planning",
+            "held_on": "2027-06-01",
+            "bio": world.bio.pk,
+            "attendees": "Ann\nBob",
+            "notes": "Pipeline review",
+        },
+    )
     session = StrategySession.objects.get(title="Q3 planning")
     assert response.status_code == 302
     assert response["Location"] == reverse("strategy:session_detail", args=[session.pk])
@@ -396,7 +492,9 @@ def test_bio_records_a_session_and_becomes_its_bio(client, world):
 
 def test_session_needs_a_date(client, world):
     login(client, world, "bio")
-    response = client.post(reverse("strategy:session_create"), {"department": world.sales.pk, "title": "No date"})
+    response = client.post(
+        reverse("strategy:session_create"), {"department": world.sales.pk, "title": "No date"}
+    )
     assert response.status_code == 200
     assert "held_on" in response.context["form"].errors
     assert not StrategySession.objects.filter(title="No date").exists()
@@ -404,8 +502,10 @@ def test_session_needs_a_date(client, world):
 
 def test_lead_may_not_edit_a_session(client, world):
     login(client, world, "lead")
-    response = client.post(reverse("strategy:session_edit", args=[world.sales_session.pk]), {
-        "department": world.sales.pk, "title": "Renamed", "held_on": "2027-01-15"})
+    response = client.post(
+        reverse("strategy:session_edit", args=[world.sales_session.pk]),
+        {"department": world.sales.pk, "title": "Renamed", "held_on": "2027-01-15"},
+    )
     assert response.status_code == 403
     world.sales_session.refresh_from_db()
     assert world.sales_session.title == "Sales kick-off"
@@ -413,17 +513,30 @@ def test_lead_may_not_edit_a_session(client, world):
 
 def test_bio_edits_own_session(client, world):
     login(client, world, "bio")
-    response = client.post(reverse("strategy:session_edit", args=[world.sales_session.pk]), {
-        "department": world.sales.pk, "title": "Kick-off 2027", "held_on": "2027-01-20", "notes": "Done"})
+    response = client.post(
+        reverse("strategy:session_edit", args=[world.sales_session.pk]),
+        {
+            "department": world.sales.pk,
+            "title": "Kick-off 2027",
+            "held_on": "2027-01-20",
+            "notes": "Done",
+        },
+    )
     assert response.status_code == 302
     world.sales_session.refresh_from_db()
     assert world.sales_session.title == "Kick-off 2027"
     assert audit_count(world.sales_session, "update") == 1
 
 
-DEMAND_CAPTURE = {"demand-title": "Lead scoring", "demand-demand_type": "new_system", "demand-need_class": "critical",
-                  "demand-description": "From the meeting", "demand-cost_eur": "25000",
-                  "demand-duration_quarters": "2", "demand-earliest_start_quarter": "2"}
+DEMAND_CAPTURE = {
+    "demand-title": "Lead scoring",
+    "demand-demand_type": "new_system",
+    "demand-need_class": "critical",
+    "demand-description": "From the meeting",
+    "demand-cost_eur": "25000",
+    "demand-duration_quarters": "2",
+    "demand-earliest_start_quarter": "2",
+}
 
 
 def test_session_page_offers_capture_forms_only_to_those_who_may(client, world):
@@ -445,8 +558,16 @@ def test_htmx_capture_of_a_demand_returns_the_refreshed_section(client, world):
     html = response.content.decode()
     assert "<html" not in html and 'id="session-capture"' in html
     demand = Demand.objects.get(title="Lead scoring")
-    assert (demand.session, demand.department, demand.status) == (world.sales_session, world.sales, DemandStatus.DRAFT)
-    assert demand.earliest_start_quarter == 2 and demand.cost_eur == 25000 and demand.proposed_by == world.bio
+    assert (demand.session, demand.department, demand.status) == (
+        world.sales_session,
+        world.sales,
+        DemandStatus.DRAFT,
+    )
+    assert (
+        demand.earliest_start_quarter == 2
+        and demand.cost_eur == 25000
+        and demand.proposed_by == world.bio
+    )
     assert demand.reference in html
     assert audit_count(demand, "create") == 1
     # The form is fresh again, ready for the next demand.
@@ -469,8 +590,16 @@ def test_plain_post_capture_of_a_goal_redirects_to_the_session(client, world):
 def test_invalid_htmx_capture_shows_errors_next_to_fields_and_saves_nothing(client, world):
     login(client, world, "bio")
     url = reverse("strategy:session_capture_demand", args=[world.sales_session.pk])
-    response = client.post(url, {**DEMAND_CAPTURE, "demand-title": "", "demand-cost_eur": "-5",
-                                 "demand-earliest_start_quarter": "99"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        url,
+        {
+            **DEMAND_CAPTURE,
+            "demand-title": "",
+            "demand-cost_eur": "-5",
+            "demand-earliest_start_quarter": "99",
+        },
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     errors = response.context["demand_form"].errors
     assert {"title", "cost_eur", "earliest_start_quarter"} <= set(errors)
@@ -501,21 +630,30 @@ def test_others_may_not_capture_from_a_session(client, world, role):
 
 def test_bio_may_not_capture_into_another_departments_session(client, world):
     login(client, world, "bio")
-    response = client.post(reverse("strategy:session_capture_goal", args=[world.finance_session.pk]),
-                           {"goal-title": "Sneaky"})
+    response = client.post(
+        reverse("strategy:session_capture_goal", args=[world.finance_session.pk]),
+        {"goal-title": "Sneaky"},
+    )
     assert response.status_code == 403
     assert not DepartmentGoal.objects.filter(title="Sneaky").exists()
 
 
 def test_capture_is_post_only(client, world):
     login(client, world, "bio")
-    assert client.get(reverse("strategy:session_capture_goal", args=[world.sales_session.pk])).status_code == 405
+    assert (
+        client.get(
+            reverse("strategy:session_capture_goal", args=[world.sales_session.pk])
+        ).status_code
+        == 405
+    )
 
 
 def test_outsider_may_not_capture(client, world):
     login(client, world, "outsider")
-    response = client.post(reverse("strategy:session_capture_goal", args=[world.sales_session.pk]),
-                           {"goal-title": "Foreign"})
+    response = client.post(
+        reverse("strategy:session_capture_goal", args=[world.sales_session.pk]),
+        {"goal-title": "Foreign"},
+    )
     assert response.status_code == 404
     assert not DepartmentGoal.objects.filter(title="Foreign").exists()
 
@@ -537,29 +675,43 @@ def test_session_list_paginates_and_keeps_filters_in_links(client, world):
     for i in range(55):
         make_session(department=world.sales, title=f"Weekly {i}")
     login(client, world, "cio")
-    response = client.get(reverse("strategy:session_list"), {"department": world.sales.pk, "sort": "title"})
+    response = client.get(
+        reverse("strategy:session_list"), {"department": world.sales.pk, "sort": "title"}
+    )
     assert len(response.context["object_list"]) == 50
     html = response.content.decode()
     assert f"department={world.sales.pk}&amp;sort=title&amp;page=2" in html
-    response = client.get(reverse("strategy:session_list"), {"department": world.sales.pk, "page": 2})
+    response = client.get(
+        reverse("strategy:session_list"), {"department": world.sales.pk, "page": 2}
+    )
     assert len(response.context["object_list"]) == 6
 
 
 def _rows(cast, n, start):
     for i in range(start, start + n):
-        department = make_department(organisation=cast.org, name=f"Unit {i}", code=f"U{i}", lead=cast.lead,
-                                     bios=[cast.bio])
-        goal = make_goal(department=department, title=f"Goal {i}", contributions={cast.objective: "low"})
+        department = make_department(
+            organisation=cast.org, name=f"Unit {i}", code=f"U{i}", lead=cast.lead, bios=[cast.bio]
+        )
+        goal = make_goal(
+            department=department, title=f"Goal {i}", contributions={cast.objective: "low"}
+        )
         session = make_session(department=department, title=f"Session {i}")
         make_objective(organisation=cast.org, name=f"Objective {i}")
         make_demand(department=department, session=session, goals=[goal])
 
 
-LIST_PAGES = ["strategy:objective_list", "strategy:department_list", "strategy:goal_list", "strategy:session_list"]
+LIST_PAGES = [
+    "strategy:objective_list",
+    "strategy:department_list",
+    "strategy:goal_list",
+    "strategy:session_list",
+]
 
 
 @pytest.mark.parametrize("name", LIST_PAGES)
-def test_list_query_count_does_not_grow_with_rows(client, world, django_assert_max_num_queries, name):
+def test_list_query_count_does_not_grow_with_rows(
+    client, world, django_assert_max_num_queries, name
+):
     login(client, world, "cio")
     url = reverse(name)
     _rows(world, 5, 0)
