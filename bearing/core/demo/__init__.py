@@ -7,10 +7,18 @@ runs, screenshots and tests, and the same generator sized up for load and benchm
 
 from __future__ import annotations
 
-from bearing.core.demo.generator import OrganisationSpec, build_organisation
+from bearing.core.demo.generator import build_organisation
 from bearing.core.demo.loader import delete_organisation, load_organisation
+from bearing.core.demo.specs import OrganisationSpec
 
-__all__ = ["DEMO_PASSWORD", "DEMO_SEED", "OrganisationSpec", "build_organisation", "delete_organisation", "load_organisation"]
+__all__ = [
+    "DEMO_PASSWORD",
+    "DEMO_SEED",
+    "OrganisationSpec",
+    "build_organisation",
+    "delete_organisation",
+    "load_organisation",
+]
 
 DEMO_PASSWORD = "bearing-demo"
 DEMO_SEED = 2027

@@ -11,34 +11,53 @@ from __future__ import annotations
 
 import datetime
 import random
-import unicodedata
-from dataclasses import dataclass, field
 
 from bearing.core.demo import catalogue as cat
+from bearing.core.demo.people import (
+    build_people,
+    calibrate_efforts,
+    fit_mandatory,
+    price_demands,
+    round10,
+)
+from bearing.core.demo.specs import (
+    PLANNED_STATUSES,
+    CommentSpec,
+    DemandSpec,
+    DepartmentSpec,
+    GoalSpec,
+    ObjectiveSpec,
+    OrganisationSpec,
+    SessionSpec,
+    SkillCapacitySpec,
+    SkillSpec,
+    SystemSpec,
+    UserSpec,
+)
 
-__all__ = [
-    "CommentSpec",
-    "DemandSpec",
-    "DepartmentSpec",
-    "GoalSpec",
-    "ObjectiveSpec",
-    "OrganisationSpec",
-    "PersonSpec",
-    "SessionSpec",
-    "SkillCapacitySpec",
-    "SkillSpec",
-    "SystemSpec",
-    "UserSpec",
-    "build_organisation",
-]
+__all__ = ["build_organisation"]
 
-PLANNED_STATUSES = ("assessed", "approved")
-_TYPES = {"ns": "new_system", "en": "enhancement", "in": "infrastructure", "se": "security", "co": "compliance", "su": "support"}
+_TYPES = {
+    "ns": "new_system",
+    "en": "enhancement",
+    "in": "infrastructure",
+    "se": "security",
+    "co": "compliance",
+    "su": "support",
+}
 _NEEDS = {"m": "mandatory", "c": "critical", "i": "important", "n": "nice_to_have"}
 # Share of non-mandatory demands per status (spread over the whole workflow).
 _STATUS_SHARES = {
-    "approved": 0.32, "assessed": 0.25, "submitted": 0.12, "draft": 0.08, "scheduled": 0.04, "in_progress": 0.05,
-    "delivered": 0.03, "rejected": 0.05, "deferred": 0.04, "withdrawn": 0.02,
+    "approved": 0.32,
+    "assessed": 0.25,
+    "submitted": 0.12,
+    "draft": 0.08,
+    "scheduled": 0.04,
+    "in_progress": 0.05,
+    "delivered": 0.03,
+    "rejected": 0.05,
+    "deferred": 0.04,
+    "withdrawn": 0.02,
 }
 # Skills every demand of a type needs besides its department's domain skills (relative weight).
 _TYPE_SKILLS = {
@@ -49,214 +68,59 @@ _TYPE_SKILLS = {
     "compliance": {"analysis": 1.2, "pm": 0.6, "testing": 0.8, "security": 0.4},
     "support": {"testing": 0.4, "dba": 0.4},
 }
-_TYPE_DURATION = {"new_system": (2, 4), "enhancement": (1, 2), "infrastructure": (1, 3), "security": (1, 3),
-                  "compliance": (1, 3), "support": (1, 2)}
-_TYPE_SIZE = {"new_system": 1.3, "enhancement": 0.9, "infrastructure": 1.1, "security": 1.0, "compliance": 1.0, "support": 0.6}
-_VERB_TYPES = {
-    "Automate": "enhancement", "Modernise": "enhancement", "Integrate": "enhancement", "Replace": "new_system",
-    "Extend": "enhancement", "Migrate": "infrastructure", "Harmonise": "enhancement", "Digitise": "new_system",
-    "Consolidate": "support", "Upgrade": "support", "Standardise": "compliance", "Monitor": "security",
+_TYPE_DURATION = {
+    "new_system": (2, 4),
+    "enhancement": (1, 2),
+    "infrastructure": (1, 3),
+    "security": (1, 3),
+    "compliance": (1, 3),
+    "support": (1, 2),
 }
-_TEAM_OPERATIONS = {"Application Development": 0.3, "Data & Analytics": 0.3, "Infrastructure & Operations": 0.55,
-                    "Security": 0.45, "Enterprise Applications": 0.4, "Delivery & Architecture": 0.15}
+_TYPE_SIZE = {
+    "new_system": 1.3,
+    "enhancement": 0.9,
+    "infrastructure": 1.1,
+    "security": 1.0,
+    "compliance": 1.0,
+    "support": 0.6,
+}
+_VERB_TYPES = {
+    "Automate": "enhancement",
+    "Modernise": "enhancement",
+    "Integrate": "enhancement",
+    "Replace": "new_system",
+    "Extend": "enhancement",
+    "Migrate": "infrastructure",
+    "Harmonise": "enhancement",
+    "Digitise": "new_system",
+    "Consolidate": "support",
+    "Upgrade": "support",
+    "Standardise": "compliance",
+    "Monitor": "security",
+}
 _STRENGTH_SCORES = {"high": (6, 9), "medium": (4, 7), "low": (1, 4)}
 _REASONS = {
-    "rejected": ["The business case does not cover the running cost.",
-                 "Covered by standard functions of the platform we already license.",
-                 "No sponsor agreed to fund the licences."],
-    "deferred": ["Deferred to the next planning cycle: it depends on the S/4HANA decision.",
-                 "Deferred at the department's request until the reorganisation is settled.",
-                 "Deferred: the vendor's next release makes this much cheaper."],
-    "withdrawn": ["Withdrawn by the department: the vendor now includes this in the standard product.",
-                  "Withdrawn: merged into a larger demand of the same department."],
+    "rejected": [
+        "The business case does not cover the running cost.",
+        "Covered by standard functions of the platform we already license.",
+        "No sponsor agreed to fund the licences.",
+    ],
+    "deferred": [
+        "Deferred to the next planning cycle: it depends on the S/4HANA decision.",
+        "Deferred at the department's request until the reorganisation is settled.",
+        "Deferred: the vendor's next release makes this much cheaper.",
+    ],
+    "withdrawn": [
+        "Withdrawn by the department: the vendor now includes this in the standard product.",
+        "Withdrawn: merged into a larger demand of the same department.",
+    ],
 }
-_LEAD_REMARKS = ["We need this before the spring trade fair.", "Two key users are ready to help with testing.",
-                 "Please align the scope with the data platform work.", "This saves about one FTE of manual work."]
-
-
-@dataclass
-class ObjectiveSpec:
-    key: str
-    name: str
-    category: str
-    weight: float
-    description: str
-    kpi_metric: str
-    kpi_unit: str
-    kpi_baseline: float
-    kpi_target: float
-    kpi_current: float
-    kpi_due_date: datetime.date
-
-
-@dataclass
-class UserSpec:
-    username: str
-    first_name: str
-    last_name: str
-    role: str
-    leads: tuple[str, ...] = ()
-    bio_of: tuple[str, ...] = ()
-
-
-@dataclass
-class DepartmentSpec:
-    code: str
-    name: str
-    description: str
-    base: str  # catalogue department it is modelled on
-    lead: str | None  # username
-    bios: list[str] = field(default_factory=list)
-
-
-@dataclass
-class SessionSpec:
-    key: str
-    department: str
-    title: str
-    held_on: datetime.date
-    bio: str | None
-    attendees: list[str]
-    notes: str
-
-
-@dataclass
-class GoalSpec:
-    key: str
-    department: str
-    title: str
-    description: str
-    kpi_metric: str
-    kpi_unit: str
-    kpi_baseline: float
-    kpi_target: float
-    kpi_current: float
-    kpi_due_date: datetime.date
-    session: str | None
-    contributions: dict[str, str]
-
-
-@dataclass
-class SkillSpec:
-    code: str
-    name: str
-    description: str
-
-
-@dataclass
-class PersonSpec:
-    name: str
-    email: str
-    team: str
-    skills: list[str]
-    fte: float
-    operations_share: float
-    availability: dict[int, float] = field(default_factory=dict)
-
-
-@dataclass
-class SkillCapacitySpec:
-    skill: str
-    quarter: int
-    hours: float
-    note: str
-
-
-@dataclass
-class SystemSpec:
-    code: str
-    name: str
-    kind: str
-    owner: str | None
-    criticality: str
-    end_of_support: datetime.date | None
-    capacity_unit: str
-    capacity_units: float
-    utilised_units: float
-    description: str
-
-
-@dataclass
-class DemandSpec:
-    reference: str
-    department: str
-    title: str
-    description: str
-    demand_type: str
-    need_class: str
-    status: str
-    risk: str
-    cost_eur: float
-    duration_quarters: int
-    earliest_start_quarter: int
-    deadline_quarter: int | None
-    session: str | None
-    proposed_by: str | None
-    goals: list[str] = field(default_factory=list)
-    requires: list[str] = field(default_factory=list)
-    efforts: dict[str, float] = field(default_factory=dict)
-    benefits: dict[str, float] = field(default_factory=dict)
-    system_uses: dict[str, tuple[float, bool]] = field(default_factory=dict)
-
-
-@dataclass
-class CommentSpec:
-    demand: str
-    author: str
-    text: str
-
-
-@dataclass
-class OrganisationSpec:
-    name: str
-    slug: str
-    first_year: int
-    first_quarter: int
-    quarters: int
-    seed: int
-    objectives: list[ObjectiveSpec]
-    users: list[UserSpec]
-    departments: list[DepartmentSpec]
-    sessions: list[SessionSpec]
-    goals: list[GoalSpec]
-    skills: list[SkillSpec]
-    people: list[PersonSpec]
-    skill_capacities: list[SkillCapacitySpec]
-    systems: list[SystemSpec]
-    demands: list[DemandSpec]
-    comments: list[CommentSpec]
-
-    def planned_hours(self) -> dict[str, float]:
-        """Effort hours per skill of the assessed and approved demands."""
-        totals: dict[str, float] = {}
-        for d in self.demands:
-            if d.status in PLANNED_STATUSES:
-                for code, hours in d.efforts.items():
-                    totals[code] = totals.get(code, 0.0) + hours
-        return totals
-
-    def capacity_hours(self, hours_per_fte: float = 390.0) -> dict[str, list[float]]:
-        """Project hours per skill per quarter derived from people (the rule of
-        capacity.services.derived_skill_hours), with the skill-capacity overrides applied."""
-        result = {s.code: [0.0] * self.quarters for s in self.skills}
-        for p in self.people:
-            if not p.skills:
-                continue
-            for q in range(self.quarters):
-                hours = p.availability.get(q, p.fte) * hours_per_fte * (1 - p.operations_share) / len(p.skills)
-                for code in p.skills:
-                    result[code][q] += hours
-        for c in self.skill_capacities:
-            result[c.skill][c.quarter] = c.hours
-        return result
-
-
-def _ascii(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().replace(" ", "")
-
-
-def _round10(value: float) -> float:
-    return float(max(10, int(round(value / 10.0)) * 10))
+_LEAD_REMARKS = [
+    "We need this before the spring trade fair.",
+    "Two key users are ready to help with testing.",
+    "Please align the scope with the data platform work.",
+    "This saves about one FTE of manual work.",
+]
 
 
 def build_organisation(
@@ -275,13 +139,26 @@ def build_organisation(
     """The demo organisation as plain data: the catalogue company with `demands` demands (default:
     the 84 hand-written ones) and `people` people (default 34); usernames get `username_prefix`."""
     rng = random.Random(seed)
-    n_demands = len([1 for items in cat.DEMANDS.values() for _ in items]) if demands is None else demands
+    n_demands = (
+        len([1 for items in cat.DEMANDS.values() for _ in items]) if demands is None else demands
+    )
     n_people = 34 if people is None else people
     if n_demands < 0 or n_people < 0:
         raise ValueError("demands and people must be zero or more")
 
     objectives = [
-        ObjectiveSpec(key, nm, category, weight, desc, *kpi[:2], float(kpi[2]), float(kpi[3]), float(kpi[4]), kpi[5])
+        ObjectiveSpec(
+            key,
+            nm,
+            category,
+            weight,
+            desc,
+            *kpi[:2],
+            float(kpi[2]),
+            float(kpi[3]),
+            float(kpi[4]),
+            kpi[5],
+        )
         for key, nm, category, weight, desc, kpi in cat.OBJECTIVES
     ]
     departments, users = _departments_and_users(n_demands, username_prefix)
@@ -290,33 +167,65 @@ def build_organisation(
     systems = _systems(n_people)
     demand_specs = _demands(rng, n_demands, departments, sessions, goals, systems, quarters)
     _add_dependencies_and_deadlines(rng, demand_specs, quarters)
-    person_specs = _people(rng, n_people, demand_specs, quarters)
-    _calibrate_efforts(rng, demand_specs, person_specs, quarters, capacity_ratio, hours_per_fte)
+    person_specs = build_people(rng, n_people, demand_specs, quarters)
+    calibrate_efforts(demand_specs, person_specs, quarters, capacity_ratio, hours_per_fte)
+    fit_mandatory(demand_specs, person_specs, quarters, hours_per_fte)
+    price_demands(rng, demand_specs)
     org = OrganisationSpec(
-        name=name or cat.COMPANY["name"], slug=slug or cat.COMPANY["slug"], first_year=first_year, first_quarter=1,
-        quarters=quarters, seed=seed, objectives=objectives, users=users, departments=departments, sessions=sessions,
-        goals=goals, skills=skills, people=person_specs, skill_capacities=[], systems=systems, demands=demand_specs,
+        name=name or cat.COMPANY["name"],
+        slug=slug or cat.COMPANY["slug"],
+        first_year=first_year,
+        first_quarter=1,
+        quarters=quarters,
+        seed=seed,
+        objectives=objectives,
+        users=users,
+        departments=departments,
+        sessions=sessions,
+        goals=goals,
+        skills=skills,
+        people=person_specs,
+        skill_capacities=[],
+        systems=systems,
+        demands=demand_specs,
         comments=_comments(rng, demand_specs, departments, username_prefix),
     )
     # An external SAP partner contract raises ERP hours in the middle of the horizon (an override).
     derived = org.capacity_hours(hours_per_fte)
     if any("erp" in p.skills for p in person_specs):
         org.skill_capacities = [
-            SkillCapacitySpec("erp", q, round(derived["erp"][q] + 300.0, 1), "SAP partner contract: +300 h per quarter")
+            SkillCapacitySpec(
+                "erp",
+                q,
+                round(derived["erp"][q] + 300.0, 1),
+                "SAP partner contract: +300 h per quarter",
+            )
             for q in range(min(2, quarters), min(6, quarters))
         ]
     return org
 
 
-def _departments_and_users(n_demands: int, prefix: str) -> tuple[list[DepartmentSpec], list[UserSpec]]:
-    users = [UserSpec(prefix + u, first, last, role, leads, bios) for u, first, last, role, leads, bios in cat.USERS]
+def _departments_and_users(
+    n_demands: int, prefix: str
+) -> tuple[list[DepartmentSpec], list[UserSpec]]:
+    users = [
+        UserSpec(prefix + u, first, last, role, leads, bios)
+        for u, first, last, role, leads, bios in cat.USERS
+    ]
     lead_of = {code: u.username for u in users for code in u.leads}
     bios_of: dict[str, list[str]] = {}
     for u in users:
         for code in u.bio_of:
             bios_of.setdefault(code, []).append(u.username)
     departments = [
-        DepartmentSpec(d["code"], d["name"], d["description"], d["code"], lead_of.get(d["code"]), list(bios_of.get(d["code"], [])))
+        DepartmentSpec(
+            d["code"],
+            d["name"],
+            d["description"],
+            d["code"],
+            lead_of.get(d["code"]),
+            list(bios_of.get(d["code"], [])),
+        )
         for d in cat.DEPARTMENTS
     ]
     # Large organisations get regional business units, each with its own lead.
@@ -326,15 +235,26 @@ def _departments_and_users(n_demands: int, prefix: str) -> tuple[list[Department
         region, rcode = cat.REGIONS[i // len(business)]
         base = business[i % len(business)]
         code = f"{base['code']}-{rcode}"
-        lead = UserSpec(f"{prefix}lead-{code.lower()}", "Lead", f"{base['name']} {region}", "lead", (code,), ())
+        lead = UserSpec(
+            f"{prefix}lead-{code.lower()}", "Lead", f"{base['name']} {region}", "lead", (code,), ()
+        )
         users.append(lead)
-        departments.append(DepartmentSpec(code, f"{base['name']} {region}", base["description"], base["code"],
-                                          lead.username, list(bios_of.get(base["code"], []))))
+        departments.append(
+            DepartmentSpec(
+                code,
+                f"{base['name']} {region}",
+                base["description"],
+                base["code"],
+                lead.username,
+                list(bios_of.get(base["code"], [])),
+            )
+        )
     return departments, users
 
 
-def _sessions_and_goals(departments: list[DepartmentSpec], users: list[UserSpec], first_year: int
-                        ) -> tuple[list[SessionSpec], list[GoalSpec]]:
+def _sessions_and_goals(
+    departments: list[DepartmentSpec], users: list[UserSpec], first_year: int
+) -> tuple[list[SessionSpec], list[GoalSpec]]:
     base = {d["code"]: d for d in cat.DEPARTMENTS}
     cio = users[0].username
     sessions: list[SessionSpec] = []
@@ -346,14 +266,35 @@ def _sessions_and_goals(departments: list[DepartmentSpec], users: list[UserSpec]
         for j, (title, (month, day), attendees, notes) in enumerate(info["sessions"]):
             key = f"{dept.code}/S{j + 1}"
             held = datetime.date(first_year - 1, month, day) + datetime.timedelta(days=k // 6)
-            sessions.append(SessionSpec(key, dept.code, title + suffix, held, dept.bios[0] if dept.bios else cio,
-                                        list(attendees), notes))
+            sessions.append(
+                SessionSpec(
+                    key,
+                    dept.code,
+                    title + suffix,
+                    held,
+                    dept.bios[0] if dept.bios else cio,
+                    list(attendees),
+                    notes,
+                )
+            )
             keys.append(key)
         for j, (title, desc, kpi, contributions) in enumerate(info["goals"]):
-            goals.append(GoalSpec(
-                f"{dept.code}/G{j + 1}", dept.code, title, desc, kpi[0], kpi[1], float(kpi[2]), float(kpi[3]),
-                float(kpi[4]), datetime.date(first_year + 1, 12, 31), keys[j % len(keys)], dict(contributions),
-            ))
+            goals.append(
+                GoalSpec(
+                    f"{dept.code}/G{j + 1}",
+                    dept.code,
+                    title,
+                    desc,
+                    kpi[0],
+                    kpi[1],
+                    float(kpi[2]),
+                    float(kpi[3]),
+                    float(kpi[4]),
+                    datetime.date(first_year + 1, 12, 31),
+                    keys[j % len(keys)],
+                    dict(contributions),
+                )
+            )
     return sessions, goals
 
 
@@ -366,9 +307,20 @@ def _systems(n_people: int) -> list[SystemSpec]:
         s = regional[i % len(regional)]
         round_no = i // (len(regional) * len(cat.REGIONS))
         code = f"{s.code}-{rcode.lower()}" + (f"-{round_no + 1}" if round_no else "")
-        systems.append(SystemSpec(code, f"{s.name} — {region}" + (f" {round_no + 1}" if round_no else ""), s.kind,
-                                  s.owner, s.criticality, s.end_of_support, s.capacity_unit, s.capacity_units,
-                                  s.utilised_units, s.description))
+        systems.append(
+            SystemSpec(
+                code,
+                f"{s.name} — {region}" + (f" {round_no + 1}" if round_no else ""),
+                s.kind,
+                s.owner,
+                s.criticality,
+                s.end_of_support,
+                s.capacity_unit,
+                s.capacity_units,
+                s.utilised_units,
+                s.description,
+            )
+        )
     return systems
 
 
@@ -387,15 +339,24 @@ def _catalogue_rows() -> list[tuple[str, tuple]]:
 def _status_quota(rng: random.Random, count: int) -> list[str]:
     exact = {s: share * count for s, share in _STATUS_SHARES.items()}
     quota = {s: int(v) for s, v in exact.items()}
-    for s in sorted(exact, key=lambda s: exact[s] - quota[s], reverse=True)[: count - sum(quota.values())]:
+    for s in sorted(exact, key=lambda s: exact[s] - quota[s], reverse=True)[
+        : count - sum(quota.values())
+    ]:
         quota[s] += 1
     statuses = [s for s, n in quota.items() for _ in range(n)]
     rng.shuffle(statuses)
     return statuses
 
 
-def _demands(rng: random.Random, count: int, departments: list[DepartmentSpec], sessions: list[SessionSpec],
-             goals: list[GoalSpec], systems: list[SystemSpec], quarters: int) -> list[DemandSpec]:
+def _demands(
+    rng: random.Random,
+    count: int,
+    departments: list[DepartmentSpec],
+    sessions: list[SessionSpec],
+    goals: list[GoalSpec],
+    systems: list[SystemSpec],
+    quarters: int,
+) -> list[DemandSpec]:
     width = max(4, len(str(count)))
     base = {d["code"]: d for d in cat.DEPARTMENTS}
     goals_of: dict[str, list[GoalSpec]] = {}
@@ -414,7 +375,8 @@ def _demands(rng: random.Random, count: int, departments: list[DepartmentSpec], 
 
     rows = _catalogue_rows()[:count]
     drafts: list[tuple[str, str, str, str, str, tuple | None]] = [
-        (code, title, _TYPES[t], _NEEDS[n], desc, extra[0] if extra else None) for code, (title, t, n, desc, *extra) in rows
+        (code, title, _TYPES[t], _NEEDS[n], desc, extra[0] if extra else None)
+        for code, (title, t, n, desc, *extra) in rows
     ]
     for i in range(count - len(drafts)):
         dept = rng.choice(departments)
@@ -422,9 +384,18 @@ def _demands(rng: random.Random, count: int, departments: list[DepartmentSpec], 
         obj = rng.choice(cat.TITLE_OBJECTS[dept.base])
         dtype = _VERB_TYPES[verb]
         roll = rng.random()
-        need = ("mandatory" if dtype in ("compliance", "security") and roll < 0.08
-                else "critical" if roll < 0.25 else "important" if roll < 0.68 else "nice_to_have")
-        title = f"{verb} {obj}" + ("" if dept.code == dept.base else f" — {dept.name.split(' ', 1)[-1]}")
+        need = (
+            "mandatory"
+            if dtype in ("compliance", "security") and roll < 0.08
+            else "critical"
+            if roll < 0.25
+            else "important"
+            if roll < 0.68
+            else "nice_to_have"
+        )
+        title = f"{verb} {obj}" + (
+            "" if dept.code == dept.base else f" — {dept.name.split(' ', 1)[-1]}"
+        )
         desc = f"{verb} {obj} for {dept.name} so that the team spends less time on manual steps and errors."
         drafts.append((dept.code, title, dtype, need, desc, None))
 
@@ -443,21 +414,36 @@ def _demands(rng: random.Random, count: int, departments: list[DepartmentSpec], 
         # Effort: the type's skills plus the department's domain skills, sized by duration.
         domain = list(base[dept.base]["skills"])
         weights = dict(_TYPE_SKILLS[dtype])
-        picked = [domain[0]] + rng.sample(domain[1:], 1 if dtype in ("infrastructure", "security") else 2)
+        picked = [domain[0]] + rng.sample(
+            domain[1:], 1 if dtype in ("infrastructure", "security") else 2
+        )
         for rank, skill in enumerate(picked):
             weights[skill] = weights.get(skill, 0.0) + (2.0 if rank == 0 else 1.2)
-        total = duration * rng.uniform(350, 1000) * _TYPE_SIZE[dtype] * (0.6 if need == "mandatory" else 1.0)
+        total = (
+            duration
+            * rng.uniform(350, 1000)
+            * _TYPE_SIZE[dtype]
+            * (0.6 if need == "mandatory" else 1.0)
+        )
         jittered = {s: w * rng.uniform(0.6, 1.4) for s, w in weights.items()}
         norm = sum(jittered.values())
-        efforts = {s: _round10(total * w / norm) for s, w in sorted(jittered.items())}
+        efforts = {s: round10(total * w / norm) for s, w in sorted(jittered.items())}
         # Goals and benefits: the linked goals' contributions, plus what the type brings.
-        linked = rng.sample(goals_of[code], min(len(goals_of[code]), rng.choice((1, 1, 2)))) if rng.random() < 0.85 else []
+        linked = (
+            rng.sample(goals_of[code], min(len(goals_of[code]), rng.choice((1, 1, 2))))
+            if rng.random() < 0.85
+            else []
+        )
         benefits: dict[str, float] = {}
         for g in linked:
             for obj_key, strength in g.contributions.items():
-                benefits[obj_key] = max(benefits.get(obj_key, 0), float(rng.randint(*_STRENGTH_SCORES[strength])))
+                benefits[obj_key] = max(
+                    benefits.get(obj_key, 0), float(rng.randint(*_STRENGTH_SCORES[strength]))
+                )
         if dtype in ("compliance", "security"):
-            benefits["risk"] = float(rng.randint(9, 10) if need == "mandatory" else rng.randint(6, 9))
+            benefits["risk"] = float(
+                rng.randint(9, 10) if need == "mandatory" else rng.randint(6, 9)
+            )
         elif dtype in ("infrastructure", "support"):
             benefits["cost"] = max(benefits.get("cost", 0), float(rng.randint(2, 6)))
             benefits.setdefault("risk", float(rng.randint(3, 7)))
@@ -466,25 +452,57 @@ def _demands(rng: random.Random, count: int, departments: list[DepartmentSpec], 
         if need == "nice_to_have":
             benefits = {k: max(1.0, v - 1) for k, v in benefits.items()}
         # Systems it needs or changes.
-        pool = [s for c in base[dept.base]["systems"] for s in regional_systems.get(c, [system_by_code[c]])]
+        pool = [
+            s
+            for c in base[dept.base]["systems"]
+            for s in regional_systems.get(c, [system_by_code[c]])
+        ]
         if dtype in ("infrastructure", "security"):
-            pool += [system_by_code[c] for c in ("vmware", "k8s", "siem", "backup") if system_by_code[c] not in pool]
+            pool += [
+                system_by_code[c]
+                for c in ("vmware", "k8s", "siem", "backup")
+                if system_by_code[c] not in pool
+            ]
         uses = {}
         for s in rng.sample(pool, min(len(pool), rng.choice((0, 1, 1, 2)))):
             free = s.capacity_units - s.utilised_units
-            uses[s.code] = (round(max(0.1, free * rng.uniform(0.03, 0.15) * unit_scale), 1), rng.random() < 0.6)
+            uses[s.code] = (
+                round(max(0.1, free * rng.uniform(0.03, 0.15) * unit_scale), 1),
+                rng.random() < 0.6,
+            )
         dsessions = sessions_of[code]
         session = rng.choice(dsessions).key if rng.random() < 0.75 else None
         proposer = rng.choice(dept.bios) if dept.bios and rng.random() < 0.7 else dept.lead
         risk_roll = rng.random()
-        risk = ("high" if risk_roll < (0.3 if dtype == "new_system" else 0.15)
-                else "low" if risk_roll > (0.8 if dtype == "new_system" else 0.6) else "medium")
-        result.append(DemandSpec(
-            reference=f"D-{i + 1:0{width}d}", department=code, title=title, description=desc, demand_type=dtype,
-            need_class=need, status=status, risk=risk, cost_eur=0.0, duration_quarters=duration,
-            earliest_start_quarter=earliest, deadline_quarter=deadline, session=session, proposed_by=proposer,
-            goals=[g.key for g in linked], efforts=efforts, benefits=benefits, system_uses=uses,
-        ))
+        risk = (
+            "high"
+            if risk_roll < (0.3 if dtype == "new_system" else 0.15)
+            else "low"
+            if risk_roll > (0.8 if dtype == "new_system" else 0.6)
+            else "medium"
+        )
+        result.append(
+            DemandSpec(
+                reference=f"D-{i + 1:0{width}d}",
+                department=code,
+                title=title,
+                description=desc,
+                demand_type=dtype,
+                need_class=need,
+                status=status,
+                risk=risk,
+                cost_eur=0.0,
+                duration_quarters=duration,
+                earliest_start_quarter=earliest,
+                deadline_quarter=deadline,
+                session=session,
+                proposed_by=proposer,
+                goals=[g.key for g in linked],
+                efforts=efforts,
+                benefits=benefits,
+                system_uses=uses,
+            )
+        )
     # Every session captures at least one demand where its department has demands enough.
     by_dept: dict[str, list[DemandSpec]] = {}
     for d in result:
@@ -496,11 +514,13 @@ def _demands(rng: random.Random, count: int, departments: list[DepartmentSpec], 
     return result
 
 
-_PLANNABLE = {"assessed", "approved"}
+_PLANNABLE = set(PLANNED_STATUSES)
 _PREREQUISITE_OK = {"assessed", "approved", "scheduled", "in_progress", "delivered"}
 
 
-def _add_dependencies_and_deadlines(rng: random.Random, demands: list[DemandSpec], quarters: int) -> None:
+def _add_dependencies_and_deadlines(
+    rng: random.Random, demands: list[DemandSpec], quarters: int
+) -> None:
     """Finish-to-start links only to earlier demands (so the graph is acyclic), only when the
     chain still fits the horizon; deadlines no earlier than the chain's earliest finish."""
     finish: dict[str, int] = {}
@@ -508,91 +528,51 @@ def _add_dependencies_and_deadlines(rng: random.Random, demands: list[DemandSpec
     it_infra: list[DemandSpec] = []
     for d in demands:
         requires: list[DemandSpec] = []
-        if d.need_class != "mandatory" and d.status not in ("scheduled", "in_progress", "delivered") and rng.random() < 0.18:
-            ok = _PREREQUISITE_OK if d.status in _PLANNABLE else _PREREQUISITE_OK | {"submitted", "draft"}
-            candidates = [c for c in recent.get(d.department, [])[-30:] + it_infra[-10:] if c.status in ok]
+        if (
+            d.need_class != "mandatory"
+            and d.status not in ("scheduled", "in_progress", "delivered")
+            and rng.random() < 0.18
+        ):
+            ok = (
+                _PREREQUISITE_OK
+                if d.status in _PLANNABLE
+                else _PREREQUISITE_OK | {"submitted", "draft"}
+            )
+            candidates = [
+                c for c in recent.get(d.department, [])[-30:] + it_infra[-10:] if c.status in ok
+            ]
             for c in rng.sample(candidates, min(len(candidates), rng.choice((1, 1, 2)))):
-                if max(d.earliest_start_quarter, finish[c.reference]) + d.duration_quarters <= quarters and c not in requires:
+                if (
+                    max(d.earliest_start_quarter, finish[c.reference]) + d.duration_quarters
+                    <= quarters
+                    and c not in requires
+                ):
                     requires.append(c)
         d.requires = [c.reference for c in requires]
         start = max([d.earliest_start_quarter] + [finish[c.reference] for c in requires])
         finish[d.reference] = start + d.duration_quarters
         if d.deadline_quarter is None and d.need_class != "mandatory" and rng.random() < 0.25:
             d.deadline_quarter = min(quarters, finish[d.reference] + rng.randint(0, 2))
-            d.deadline_quarter = max(d.deadline_quarter, d.earliest_start_quarter + d.duration_quarters)
+            d.deadline_quarter = max(
+                d.deadline_quarter, d.earliest_start_quarter + d.duration_quarters
+            )
         recent.setdefault(d.department, []).append(d)
         if d.department == "IT" and d.demand_type == "infrastructure":
             it_infra.append(d)
 
 
-def _people(rng: random.Random, count: int, demands: list[DemandSpec], quarters: int) -> list[PersonSpec]:
-    """IT's people: names from the pools, skills chosen where the planned hours most lack cover."""
-    hours: dict[str, float] = {code: 1.0 for code, *_ in cat.SKILLS}
-    for d in demands:
-        if d.status in _PLANNABLE:
-            for code, h in d.efforts.items():
-                hours[code] += h
-    total = sum(hours.values())
-    share = {code: h / total for code, h in hours.items()}
-    team_of = {skill: team for team, skills in reversed(list(cat.TEAMS.items())) for skill in skills}
-    names = [f"{f} {l}" for f in cat.FIRST_NAMES for l in cat.LAST_NAMES]
-    rng.shuffle(names)
-    base_names = list(names)
-    for letter in "ABCDEFGHIJKLMNOPRSTUVWZ":
-        if len(names) >= count:
-            break
-        names += [n.replace(" ", f" {letter}. ", 1) for n in base_names]
-    if len(names) < count:
-        raise ValueError(f"at most {len(names)} people can be named")
-    covered = {code: 0.0 for code in hours}
-    people: list[PersonSpec] = []
-    for name in names[:count]:
-        fte = rng.choices((1.0, 0.8, 0.5), weights=(85, 10, 5))[0]
-        cover_total = sum(covered.values()) + 1.0
-        primary = max(share, key=lambda c: share[c] * cover_total - covered[c])
-        team = team_of[primary]
-        skills = [primary]
-        if rng.random() < 0.35:
-            others = [c for c in cat.TEAMS[team] if c != primary]
-            if others:
-                skills.append(max(others, key=lambda c: share[c] * cover_total - covered[c]))
-        ops = round(min(0.8, max(0.05, _TEAM_OPERATIONS[team] + rng.uniform(-0.1, 0.1))), 2)
-        for code in skills:
-            covered[code] += fte * (1 - ops) / len(skills)
-        first, last = name.split(" ", 1)
-        email = f"{_ascii(first)}.{_ascii(last.replace('. ', ''))}@northwind.example"
-        people.append(PersonSpec(name, email, team, skills, fte, ops))
-    # A few availability changes: parental leave, part-time phases.
-    for p in rng.sample(people, min(len(people), max(3, count // 12))):
-        q = rng.randrange(quarters)
-        fte = rng.choice((0.0, 0.5))
-        for k in range(q, min(quarters, q + rng.randint(1, 2))):
-            p.availability[k] = fte
-    return people
-
-
-def _calibrate_efforts(rng: random.Random, demands: list[DemandSpec], people: list[PersonSpec], quarters: int,
-                       ratio: float, hours_per_fte: float) -> None:
-    """Scale effort hours so that people's project hours over the horizon are `ratio` of the
-    planned (assessed and approved) hours; then price the demands."""
-    capacity = sum(p.availability.get(q, p.fte) * hours_per_fte * (1 - p.operations_share)
-                   for p in people if p.skills for q in range(quarters))
-    planned = sum(h for d in demands if d.status in _PLANNABLE for h in d.efforts.values())
-    factor = min(4.0, max(0.25, capacity / (ratio * planned))) if planned and capacity else 1.0
-    for d in demands:
-        d.efforts = {s: _round10(h * factor) for s, h in d.efforts.items()}
-        hours = sum(d.efforts.values())
-        licences = rng.uniform(20_000, 150_000) if d.demand_type == "new_system" else rng.uniform(0, 20_000)
-        d.cost_eur = float(round((hours * rng.uniform(15, 60) + licences) / 1000.0) * 1000)
-
-
-def _comments(rng: random.Random, demands: list[DemandSpec], departments: list[DepartmentSpec], prefix: str
-              ) -> list[CommentSpec]:
+def _comments(
+    rng: random.Random, demands: list[DemandSpec], departments: list[DepartmentSpec], prefix: str
+) -> list[CommentSpec]:
     lead_of = {d.code: d.lead for d in departments}
     comments = []
     for d in demands:
         if d.status in _REASONS:
-            comments.append(CommentSpec(d.reference, prefix + "cio", rng.choice(_REASONS[d.status])))
+            comments.append(
+                CommentSpec(d.reference, prefix + "cio", rng.choice(_REASONS[d.status]))
+            )
         elif d.status == "submitted" and lead_of.get(d.department) and rng.random() < 0.4:
-            comments.append(CommentSpec(d.reference, lead_of[d.department], rng.choice(_LEAD_REMARKS)))
+            comments.append(
+                CommentSpec(d.reference, lead_of[d.department], rng.choice(_LEAD_REMARKS))
+            )
     return comments

@@ -9,7 +9,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from bearing.core.choices import Role
-from bearing.core.demo import DEMO_PASSWORD, DEMO_SEED, build_organisation, delete_organisation, load_organisation
+from bearing.core.demo import (
+    DEMO_PASSWORD,
+    DEMO_SEED,
+    build_organisation,
+    delete_organisation,
+    load_organisation,
+)
 from bearing.core.demo.catalogue import COMPANY
 from bearing.core.models import Organisation
 
@@ -21,8 +27,13 @@ def after_demo_loaded(organisation: Organisation) -> None:
     compute its first plan. A no-op for now."""
 
 
-def ensure_demo_organisation(*, reset: bool = False, seed: int = DEMO_SEED, demands: int | None = None,
-                             people: int | None = None) -> tuple[Organisation, bool]:
+def ensure_demo_organisation(
+    *,
+    reset: bool = False,
+    seed: int = DEMO_SEED,
+    demands: int | None = None,
+    people: int | None = None,
+) -> tuple[Organisation, bool]:
     """The demo organisation, loaded if missing (or rebuilt with `reset`); returns it and whether
     it was loaded now."""
     existing = Organisation.objects.filter(slug=COMPANY["slug"]).first()
@@ -42,9 +53,13 @@ def describe_logins(organisation: Organisation) -> list[str]:
     for m in organisation.memberships.select_related("user").order_by("role", "user__username"):
         detail = ""
         if m.role == Role.BIO:
-            detail = "BIO for " + ", ".join(sorted(d.name for d in m.user.bio_departments.filter(organisation=organisation)))
+            detail = "BIO for " + ", ".join(
+                sorted(d.name for d in m.user.bio_departments.filter(organisation=organisation))
+            )
         elif m.role == Role.LEAD:
-            detail = "lead of " + ", ".join(sorted(d.name for d in m.user.led_departments.filter(organisation=organisation)))
+            detail = "lead of " + ", ".join(
+                sorted(d.name for d in m.user.led_departments.filter(organisation=organisation))
+            )
         lines.append(f"  {m.user.username:<18} {m.get_role_display():<30} {detail}".rstrip())
     return lines
 
@@ -56,20 +71,40 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="Load and exit without serving")
         parser.add_argument("--host", default=os.environ.get("BEARING_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("BEARING_PORT", "8000")))
-        parser.add_argument("--reset", action="store_true", help="Delete the demo organisation and build it again")
-        parser.add_argument("--no-input", "--noinput", action="store_true", dest="no_input",
-                            help="Do not ask for confirmation before --reset")
+        parser.add_argument(
+            "--reset", action="store_true", help="Delete the demo organisation and build it again"
+        )
+        parser.add_argument(
+            "--no-input",
+            "--noinput",
+            action="store_true",
+            dest="no_input",
+            help="Do not ask for confirmation before --reset",
+        )
         parser.add_argument("--seed", type=int, default=DEMO_SEED)
-        parser.add_argument("--demands", type=int, default=None, help="Number of demands (default: the 84 hand-written ones)")
-        parser.add_argument("--people", type=int, default=None, help="Number of IT people (default 34)")
+        parser.add_argument(
+            "--demands",
+            type=int,
+            default=None,
+            help="Number of demands (default: the 84 hand-written ones)",
+        )
+        parser.add_argument(
+            "--people", type=int, default=None, help="Number of IT people (default 34)"
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         reset = bool(options["reset"])
-        if reset and not options["no_input"] and Organisation.objects.filter(slug=COMPANY["slug"]).exists():
+        if (
+            reset
+            and not options["no_input"]
+            and Organisation.objects.filter(slug=COMPANY["slug"]).exists()
+        ):
             try:
-                answer = input(f"This deletes {COMPANY['name']} and everything in it, then builds it again. "
-                               "Type 'yes' to go on: ")
+                answer = input(
+                    f"This deletes {COMPANY['name']} and everything in it, then builds it again. "
+                    "Type 'yes' to go on: "
+                )
             except EOFError:
                 answer = ""
             if answer.strip().lower() != "yes":
@@ -77,15 +112,23 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             organisation, loaded = ensure_demo_organisation(
-                reset=reset, seed=options["seed"], demands=options["demands"], people=options["people"])
+                reset=reset,
+                seed=options["seed"],
+                demands=options["demands"],
+                people=options["people"],
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         if loaded:
-            self.stdout.write(f"Loaded the demo organisation {organisation.name} in {time.monotonic() - started:.1f} s: "
-                              f"{organisation.demands.count()} demands, {organisation.people.count()} people, "
-                              f"{organisation.systems.count()} systems.")
+            self.stdout.write(
+                f"Loaded the demo organisation {organisation.name} in {time.monotonic() - started:.1f} s: "
+                f"{organisation.demands.count()} demands, {organisation.people.count()} people, "
+                f"{organisation.systems.count()} systems."
+            )
         else:
-            self.stdout.write(f"The demo organisation {organisation.name} is already loaded (--reset rebuilds it).")
+            self.stdout.write(
+                f"The demo organisation {organisation.name} is already loaded (--reset rebuilds it)."
+            )
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(f"\nBearing: {url}\nDemo logins (password: {DEMO_PASSWORD}):")
         for line in describe_logins(organisation):
