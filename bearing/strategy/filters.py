@@ -46,7 +46,7 @@ class DepartmentFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Department
-        fields = "q"
+        fields = ("q",)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
