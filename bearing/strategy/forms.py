@@ -104,8 +104,9 @@ class GoalForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         current = self.instance.department if self.instance.pk else None
         _department_field(self, user, organisation, DepartmentGoal, current)
+        # Sessions of the departments the user may choose (the service checks the pairing).
         self.fields["session"].queryset = (
-            StrategySession.objects.filter(organisation=organisation)
+            StrategySession.objects.filter(department__in=self.fields["department"].queryset)
             .select_related("department")
             .order_by("-held_on")
         )

@@ -61,6 +61,7 @@ def test_layout_serves_every_asset_locally_and_sends_csrf_with_htmx(client, cast
     assert sources and not [s for s in sources if s.startswith(("http:", "https:", "//"))]
     assert re.search(r'<script src="/static/django_htmx/htmx[^"]*\.js"', html)
     assert '<link rel="stylesheet" href="/static/bearing/bearing.css">' in html
+    assert '<script src="/static/bearing/bearing.js" defer></script>' in html
     assert 'hx-headers=\'{"X-CSRFToken": "' in html
 
 
