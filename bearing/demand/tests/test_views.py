@@ -492,3 +492,12 @@ def test_detail_links_the_session_and_goals_it_came_from(client, world):
     body = login(client, world.viewer).get(reverse("demand:demand_detail", kwargs={"pk": world.sales_demand.pk})).content.decode()
     assert reverse("strategy:session_detail", kwargs={"pk": session.pk}) in body and "Spring planning" in body
     assert reverse("strategy:goal_detail", kwargs={"pk": goal.pk}) in body and "Double online sales" in body
+
+
+def test_requires_select_marks_current_dependencies_and_escapes_titles(client, world):
+    evil = make_demand(organisation=world.org, department=world.finance, title="<script>x</script>", reference="D-0009")
+    world.sales_demand.requires.add(world.finance_demand)
+    body = login(client, world.cio).get(reverse("demand:demand_edit", kwargs={"pk": world.sales_demand.pk})).content.decode()
+    assert f'<option value="{world.finance_demand.pk}" selected>D-0002 Ledger upgrade</option>' in body
+    assert f'<option value="{evil.pk}">D-0009 &lt;script&gt;x&lt;/script&gt;</option>' in body
+    assert ">D-0001 New CRM</option>" not in body  # a demand cannot require itself
