@@ -124,7 +124,7 @@ def priority_data(run: PlanRun, periods: int) -> dict[str, Any]:
     return {"points": points, "summary": summary, "needs": [[c.value, c.label] for c in NeedClass]}
 
 
-_REFERENCE = re.compile(r"\b[A-Z][A-Z0-9]*-\d+\b")
+_REFERENCE = re.compile(r"\b[A-Z][A-Z0-9]*-[A-Z0-9]+\b")
 
 
 def link_references(text: str, references: dict[str, int]) -> SafeString:

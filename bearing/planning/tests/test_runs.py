@@ -1,0 +1,173 @@
+"""The life of a plan run: queue, execute, cancel (before and while running), failure, lost
+worker, infeasible scenarios; the scenario's plan changes only when a run succeeds."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from bearing.core.models import AuditEntry
+from bearing.demand.choices import NeedClass
+from bearing.demand.tests.factories import make_demand, make_effort
+from bearing.engine import solve as engine_solve
+from bearing.planning import runs
+from bearing.planning.models import PlanDecision, PlanRun
+from bearing.planning.tests.factories import make_scenario
+
+pytestmark = pytest.mark.django_db
+
+
+def test_queue_then_execute_stores_decisions_and_summary(cast, scenario):
+    run = runs.queue_run(cast.cio, scenario)
+    assert run.status == "queued"
+    runs.execute(run.pk)
+    run.refresh_from_db()
+    assert run.status == "succeeded" and run.plan_status in ("optimal", "feasible") and run.finished_at
+    decisions = {d.demand.reference: d for d in run.decisions.select_related("demand")}
+    assert sorted(decisions) == ["D-A", "D-B", "D-C", "D-D", "D-E"]
+    assert decisions["D-A"].is_scheduled and decisions["D-A"].start_quarter == 0
+    assert decisions["D-B"].start_quarter >= decisions["D-A"].finish_quarter
+    assert not decisions["D-D"].is_scheduled and decisions["D-D"].reasons
+    assert run.summary["resources"]["java"]["capacity"][0] == 624.0
+    assert run.summary["resources"]["java"]["used"][0] >= 500
+    assert run.problem["format"] == "bearing-problem/1" and run.plan["format"] == "bearing-plan/1"
+    assert scenario.latest_plan().pk == run.pk
+
+
+def test_only_cio_queues_and_one_run_at_a_time(cast, scenario):
+    with pytest.raises(PermissionDenied):
+        runs.queue_run(cast.viewer, scenario)
+    runs.queue_run(cast.cio, scenario)
+    with pytest.raises(ValidationError):
+        runs.queue_run(cast.cio, scenario)
+    assert PlanRun.objects.count() == 1
+
+
+def test_cancel_before_start(cast, scenario):
+    run = runs.queue_run(cast.cio, scenario)
+    runs.cancel_run(cast.cio, run)
+    runs.execute(run.pk)  # the worker picks it up late: nothing happens
+    run.refresh_from_db()
+    assert run.status == "cancelled" and not run.decisions.exists() and run.started_at is None
+
+
+def test_cancel_while_running_stops_the_solver(cast, scenario, monkeypatch):
+    real_solve = engine_solve.solve
+    seen = {}
+
+    def solve_with_cancel(problem, **options):
+        run = PlanRun.objects.get(scenario=scenario)
+        assert run.status == "running"
+        runs.cancel_run(cast.cio, run)
+        seen["should_stop"] = options["should_stop"]()
+        return real_solve(problem, **options)
+
+    monkeypatch.setattr(runs, "solve", solve_with_cancel)
+    run = runs.queue_run(cast.cio, scenario)
+    runs.execute(run.pk)
+    run.refresh_from_db()
+    assert seen["should_stop"] is True
+    assert run.status == "cancelled" and "Cancelled while solving" in run.error
+    assert not run.decisions.exists() and scenario.latest_plan() is None
+
+
+def test_failure_is_marked_with_the_reason_and_the_previous_plan_stays(cast, finished_run):
+    scenario = finished_run.scenario
+    scenario.capacity_changes = [{"resource": "skill:java", "amount": -5, "unit": "fte", "from_quarter": 0}]
+    scenario.save()  # bypasses the service's validation on purpose
+    run = runs.queue_run(None, scenario)
+    runs.execute(run.pk)
+    run.refresh_from_db()
+    assert run.status == "failed"
+    assert "cannot be planned" in run.error and "resources.java.capacity[0]" in run.error
+    assert not run.decisions.exists()
+    assert scenario.latest_plan().pk == finished_run.pk
+    assert PlanDecision.objects.filter(run=finished_run).count() == 5
+
+
+def test_unexpected_error_is_marked_failed(cast, scenario, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("solver exploded")
+
+    monkeypatch.setattr(runs, "solve", broken)
+    run = runs.queue_run(None, scenario)
+    runs.execute(run.pk)
+    run.refresh_from_db()
+    assert run.status == "failed" and "solver exploded" in run.error
+
+
+def test_lost_worker_is_marked_lost_and_a_late_result_is_not_stored(cast, scenario):
+    run = runs.queue_run(None, scenario)
+    old = timezone.now() - runs.LOST_AFTER - timedelta(seconds=5)
+    PlanRun.objects.filter(pk=run.pk).update(status="running", started_at=old, heartbeat_at=old)
+    assert runs.mark_lost_runs() == 1
+    run.refresh_from_db()
+    assert run.status == "lost" and "stopped responding" in run.error
+    # a worker that was only slow finishes later: its result does not overwrite the verdict
+    PlanRun.objects.filter(pk=run.pk).update(status="queued")
+    runs.execute(run.pk)
+    PlanRun.objects.filter(pk=run.pk, status="succeeded").update(status="lost")
+    fresh = runs.queue_run(None, make_scenario(cast.org, name="Other"))
+    assert runs.mark_lost_runs() == 0
+    fresh.refresh_from_db()
+    assert fresh.status == "queued"
+
+
+def test_store_after_lost_writes_nothing(cast, scenario, monkeypatch):
+    real_solve = engine_solve.solve
+
+    def solve_then_lose(problem, **options):
+        plan = real_solve(problem, **options)
+        PlanRun.objects.filter(scenario=scenario).update(status="lost", error="lost")
+        return plan
+
+    monkeypatch.setattr(runs, "solve", solve_then_lose)
+    run = runs.queue_run(None, scenario)
+    runs.execute(run.pk)
+    run.refresh_from_db()
+    assert run.status == "lost" and not run.decisions.exists()
+
+
+def test_unclaimed_queued_run_is_lost(cast, scenario):
+    run = runs.queue_run(None, scenario)
+    PlanRun.objects.filter(pk=run.pk).update(queued_at=timezone.now() - runs.UNCLAIMED_AFTER - timedelta(seconds=1))
+    assert runs.mark_lost_runs() == 1
+    run.refresh_from_db()
+    assert run.status == "lost" and "bearing worker" in run.error
+
+
+def test_run_page_marks_lost_runs_when_polled(client, cast, scenario):
+    run = runs.queue_run(None, scenario)
+    old = timezone.now() - runs.LOST_AFTER - timedelta(seconds=5)
+    PlanRun.objects.filter(pk=run.pk).update(status="running", started_at=old, heartbeat_at=old)
+    client.force_login(cast.viewer)
+    text = client.get(reverse("planning:run_detail", args=[run.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert "The worker was lost." in text and "hx-trigger" not in text
+
+
+def test_infeasible_scenario_shows_conflicts_and_keeps_the_plan(client, cast, finished_run, planning_org):
+    big = make_demand(organisation=cast.org, department=cast.finance, reference="D-BIG", status="approved",
+                      need_class=NeedClass.MANDATORY)
+    make_effort(big, planning_org.dba, 5000)
+    run = runs.queue_run(None, finished_run.scenario)
+    runs.execute(run.pk)
+    run.refresh_from_db()
+    assert run.status == "succeeded" and run.plan_status == "infeasible"
+    assert any("D-BIG" in c for c in run.summary["conflicts"])
+    assert finished_run.scenario.latest_plan().pk == finished_run.pk
+    client.force_login(cast.cio)
+    text = client.get(reverse("planning:run_detail", args=[run.pk])).content.decode()
+    assert "cannot all be planned" in text
+    assert f'href="{reverse("demand:demand_detail", args=[big.pk])}"' in text
+    assert client.get(reverse("planning:run_roadmap", args=[run.pk])).status_code == 404
+
+
+def test_queue_and_cancel_are_audited(cast, scenario):
+    run = runs.queue_run(cast.cio, scenario)
+    runs.cancel_run(cast.cio, run)
+    actions = list(AuditEntry.objects.filter(object_type="planning.PlanRun").values_list("action", flat=True))
+    assert sorted(actions) == ["cancel", "run"]
