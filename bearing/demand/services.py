@@ -229,6 +229,8 @@ def create_demand(
     `actor`. `efforts` are total hours by skill, `benefits` 0–10 scores by objective,
     `system_uses` (units, is_change) by system. The reference "D-0001" … is assigned when not
     given. Only the system (`actor` None, e.g. loaders) may set another status than draft."""
+    requires = list(requires) if requires is not None else None
+    goals = list(goals) if goals is not None else None
     if actor is not None and fields.get("status", DemandStatus.DRAFT) != DemandStatus.DRAFT:
         raise ValidationError({"status": "A new demand starts as a draft; use the workflow to move it."})
     fields.setdefault("proposed_by", actor)
@@ -271,6 +273,8 @@ def update_demand(
     """Change a demand's fields and, where given, replace its child rows (None leaves them as
     they are). The status moves only through `transition_demand`."""
     _require_edit(actor, demand)
+    requires = list(requires) if requires is not None else None
+    goals = list(goals) if goals is not None else None
     if actor is not None and "status" in fields and fields["status"] != demand.status:
         raise ValidationError({"status": "The status changes only through the workflow."})
     before = demand_snapshot(demand)

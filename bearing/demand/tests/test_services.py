@@ -321,7 +321,7 @@ def test_a_diamond_of_dependencies_is_not_a_cycle(cast):
     left = make_demand(department=cast.sales, requires=[base])
     right = make_demand(department=cast.sales, requires=[base])
     top = make_demand(department=cast.sales)
-    services.update_demand(cast.cio, top, requires=[left, right])
+    services.update_demand(cast.cio, top, requires=Demand.objects.filter(pk__in=[left.pk, right.pk]))
     assert set(top.requires.all()) == {left, right}
 
 
