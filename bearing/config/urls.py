@@ -11,6 +11,7 @@ urlpatterns = [
     path("demands/", include("bearing.demand.urls")),
     path("capacity/", include("bearing.capacity.urls")),
     path("strategy/", include("bearing.strategy.urls")),
+    path("planning/analysis/", include("bearing.planning.analysis_urls")),
     path("planning/", include("bearing.planning.urls")),
     path("", include("bearing.core.urls")),
 ]
