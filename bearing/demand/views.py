@@ -35,6 +35,7 @@ __all__ = [
     "demand_create",
     "demand_detail",
     "demand_edit",
+    "demand_estimate",
     "demand_list",
     "demand_transition",
 ]
@@ -125,6 +126,7 @@ def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": _history(demand),
         "may_edit": may_edit(request.user, demand),
         "may_comment": has_permission(request.user, "comment", demand),
+        "may_estimate": has_permission(request.user, "estimate", demand),
         "comment_form": CommentForm(),
     }
     context["total_effort_hours"] = sum(e.hours for e in context["efforts"])
@@ -212,6 +214,27 @@ def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Demand {saved.reference} saved.")
         return redirect("demand:demand_detail", pk=saved.pk)
     return render(request, "demand/demand_form.html", {**forms, **_COLUMNS, "demand": demand})
+
+
+@login_required
+def demand_estimate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Estimate the effort by skill (resource managers, the CIO, BIOs of the department)."""
+    demand = _get_demand(request, pk)
+    if not has_permission(request.user, "estimate", demand):
+        raise PermissionDenied("You may not estimate this demand.")
+    data = request.POST if request.method == "POST" else None
+    form = EffortTableForm(data, organisation=demand.organisation, demand=demand, prefix="effort")
+    reason = request.POST.get("reason", "").strip() if data else ""
+    if data is not None and form.is_valid():
+        try:
+            services.estimate_effort(request.user, demand, form.efforts(), reason=reason)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, f"Effort of {demand.reference} estimated.")
+            return redirect("demand:demand_detail", pk=demand.pk)
+    context = {"demand": demand, "effort_form": form, "reason": reason, **_COLUMNS}
+    return render(request, "demand/demand_estimate.html", context)
 
 
 @login_required

@@ -501,3 +501,31 @@ def test_requires_select_marks_current_dependencies_and_escapes_titles(client, w
     assert f'<option value="{world.finance_demand.pk}" selected>D-0002 Ledger upgrade</option>' in body
     assert f'<option value="{evil.pk}">D-0009 &lt;script&gt;x&lt;/script&gt;</option>' in body
     assert ">D-0001 New CRM</option>" not in body  # a demand cannot require itself
+
+
+def test_resource_manager_estimates_effort_with_an_audit_entry(client, world):
+    url = reverse("demand:demand_estimate", kwargs={"pk": world.finance_demand.pk})
+    login(client, world.resource_manager)
+    assert client.get(url).status_code == 200
+    response = client.post(url, {f"effort-effort_{world.skill.pk}": "300", "reason": "sized with the team"})
+    assert response.status_code == 302
+    assert world.finance_demand.efforts.get().hours == Decimal("300.0")
+    entry = AuditEntry.objects.get(object_type="demand.Demand", object_id=str(world.finance_demand.pk))
+    assert entry.action == "estimate" and entry.reason == "sized with the team"
+
+
+@pytest.mark.parametrize("role, status", [("viewer", 403), ("lead", 404), ("outsider", 404)])
+def test_others_cannot_estimate(client, world, role, status):
+    url = reverse("demand:demand_estimate", kwargs={"pk": world.finance_demand.pk})
+    response = login(client, world.user(role)).post(url, {f"effort-effort_{world.skill.pk}": "300"})
+    assert response.status_code == status
+    assert not world.finance_demand.efforts.exists()
+    assert audit_count(world.finance_demand) == 0
+
+
+def test_negative_estimate_is_refused(client, world):
+    url = reverse("demand:demand_estimate", kwargs={"pk": world.finance_demand.pk})
+    response = login(client, world.resource_manager).post(url, {f"effort-effort_{world.skill.pk}": "-3"})
+    assert response.status_code == 200
+    assert f"effort_{world.skill.pk}" in response.context["effort_form"].errors
+    assert not world.finance_demand.efforts.exists()
