@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from bearing.capacity.models import Person, PersonAvailability, Skill, SkillCapacity, System
@@ -44,17 +45,33 @@ def _dec(value: float | None) -> Decimal | None:
 
 def _checked(objs: list[models.Model], *, links_only: bool = False) -> list[models.Model]:
     """Run field validation and `clean()` on each object; foreign-key existence checks are
-    skipped because every related object was created in this load. `links_only` rows (efforts,
-    benefits, system uses) are built from ids: their `clean()` checks only that both ends are in
-    one organisation, which holds by construction (both come from this organisation's maps)."""
+    skipped because every related object was created in this load.
+
+    `links_only` rows (efforts, benefits, system uses) are built from ids: their `clean()` checks
+    only that both ends are in one organisation, which holds by construction (both come from this
+    organisation's maps). Their few plain fields repeat the same values (hours in tens, scores
+    0-10), so each distinct value is validated once.
+    """
     if not objs:
         return objs
-    fk_names = [f.name for f in objs[0]._meta.concrete_fields if f.is_relation]
-    for obj in objs:
-        if links_only:
-            obj.clean_fields(exclude=fk_names)
-        else:
+    meta = objs[0]._meta
+    if not links_only:
+        fk_names = [f.name for f in meta.concrete_fields if f.is_relation]
+        for obj in objs:
             obj.full_clean(exclude=fk_names, validate_unique=False, validate_constraints=False)
+        return objs
+    plain = [f for f in meta.concrete_fields if not f.is_relation and not f.primary_key]
+    seen: set[tuple[str, object]] = set()
+    for obj in objs:
+        for f in plain:
+            raw = getattr(obj, f.attname)
+            if (f.attname, raw) in seen:
+                continue
+            try:
+                f.clean(raw, obj)
+            except ValidationError as exc:
+                raise ValidationError({f.name: exc.messages}) from exc
+            seen.add((f.attname, raw))
     return objs
 
 

@@ -118,11 +118,12 @@ def test_demo_spec_has_the_promised_size_and_variety() -> None:
     _assert_spec_valid(spec)
 
 
-def test_capacity_covers_about_two_thirds_of_the_planned_hours() -> None:
+def test_capacity_is_short_of_the_planned_hours() -> None:
+    # 85% in total; skills are never perfectly balanced, so an optimal plan fits about 60%.
     spec = build_organisation()
     planned = sum(spec.planned_hours().values())
     capacity = spec.capacity_hours()
-    assert 0.5 <= sum(map(sum, capacity.values())) / planned <= 0.8
+    assert 0.75 <= sum(map(sum, capacity.values())) / planned <= 0.95
 
 
 def test_mandatory_demands_fit_when_started_as_early_as_allowed() -> None:

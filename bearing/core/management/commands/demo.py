@@ -50,7 +50,12 @@ def ensure_demo_organisation(
 def describe_logins(organisation: Organisation) -> list[str]:
     """One line per login of the organisation: username, role and departments."""
     lines = []
-    for m in organisation.memberships.select_related("user").order_by("role", "user__username"):
+    order = {role: i for i, role in enumerate(Role.values)}
+    memberships = sorted(
+        organisation.memberships.select_related("user"),
+        key=lambda m: (order.get(m.role, len(order)), m.user.username),
+    )
+    for m in memberships:
         detail = ""
         if m.role == Role.BIO:
             detail = "BIO for " + ", ".join(
