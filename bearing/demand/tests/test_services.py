@@ -407,3 +407,16 @@ def test_a_missing_department_is_a_field_error(cast):
     with pytest.raises(ValidationError) as exc:
         services.create_demand(cast.cio, cast.org, title="No home", demand_type=DemandType.SUPPORT)
     assert "department" in exc.value.message_dict
+
+
+def test_an_outsider_cannot_reach_into_another_organisation_from_their_own(cast):
+    with pytest.raises(ValidationError) as exc:
+        services.create_demand(cast.outsider, cast.other_org, **_new_fields(cast, cast.sales))
+    assert "department" in exc.value.message_dict
+    theirs = make_demand(department=cast.other_department)
+    ours = make_demand(department=cast.sales)
+    with pytest.raises(ValidationError) as exc:
+        services.update_demand(cast.outsider, theirs, requires=[ours])
+    assert "requires" in exc.value.message_dict
+    assert not theirs.requires.exists()
+    assert not AuditEntry.objects.exists()
