@@ -10,7 +10,12 @@ from django.test import override_settings
 from bearing.capacity import services
 from bearing.capacity.choices import SystemKind
 from bearing.capacity.models import Person, Skill, SkillCapacity, System
-from bearing.capacity.tests.factories import make_person, make_skill, make_skill_capacity, make_system
+from bearing.capacity.tests.factories import (
+    make_person,
+    make_skill,
+    make_skill_capacity,
+    make_system,
+)
 from bearing.core.models import AuditEntry
 from bearing.demand.tests.factories import make_demand, make_effort
 

@@ -66,8 +66,8 @@ def test_admin_changelist_and_add_page_load(cast, client, model):
     AuditEntry.objects.create(organisation=cast.org, action="create", object_type="x", object_id="1", object_repr="x")
     client.force_login(make_user(is_staff=True, is_superuser=True))
     info = (model._meta.app_label, model._meta.model_name)
-    assert client.get(reverse("admin:%s_%s_changelist" % info), {"q": "x"}).status_code == 200
-    add = client.get(reverse("admin:%s_%s_add" % info))
+    assert client.get(reverse(f"admin:{info[0]}_{info[1]}_changelist"), {"q": "x"}).status_code == 200
+    add = client.get(reverse(f"admin:{info[0]}_{info[1]}_add"))
     assert add.status_code == (403 if model._meta.label in READ_ONLY else 200)
 
 
