@@ -723,3 +723,32 @@ def test_list_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(len(few)):
         response = client.get(url)
     assert len(response.context["object_list"]) >= 30
+
+
+def test_goal_list_counts_only_demands_the_user_may_see(client, world):
+    make_demand(department=world.sales, goals=[world.sales_goal])
+    make_demand(department=world.finance, goals=[world.sales_goal])
+    login(client, world, "cio")
+    rows = {
+        g.title: g.demand_count
+        for g in client.get(reverse("strategy:goal_list")).context["object_list"]
+    }
+    assert rows["Win more deals"] == 2
+    login(client, world, "lead")
+    rows = {
+        g.title: g.demand_count
+        for g in client.get(reverse("strategy:goal_list")).context["object_list"]
+    }
+    assert rows == {"Win more deals": 1}
+
+
+def test_session_list_counts_captured_goals_and_demands(client, world):
+    make_goal(department=world.sales, session=world.sales_session)
+    make_demand(department=world.sales, session=world.sales_session)
+    make_demand(department=world.sales, session=world.sales_session)
+    login(client, world, "bio")
+    rows = {
+        s.title: (s.goal_count, s.demand_count)
+        for s in client.get(reverse("strategy:session_list")).context["object_list"]
+    }
+    assert rows["Sales kick-off"] == (1, 2) and rows["Finance review"] == (0, 0)
