@@ -47,20 +47,29 @@ class DirectWeightsForm(forms.Form):
 class PairwiseForm(forms.Form):
     """One choice per pair of criteria on Saaty's scale; field `pair_<i>` for the i-th pair."""
 
-    def __init__(self, *args: Any, pairs: list[tuple[tuple[str, str], tuple[str, str]]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, pairs: list[tuple[tuple[str, str], tuple[str, str]]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.pairs = pairs
         choices = [(str(p), label) for p, label, _ in SAATY_SCALE]
         for i, ((_, left), (_, right)) in enumerate(pairs):
             self.fields[f"pair_{i}"] = forms.TypedChoiceField(
-                label=f"{left} compared with {right}", choices=choices, coerce=int, widget=forms.RadioSelect,
+                label=f"{left} compared with {right}",
+                choices=choices,
+                coerce=int,
+                widget=forms.RadioSelect,
             )
 
     def rows(self) -> list[dict[str, Any]]:
         """Per pair: the two criteria and the bound field, for the table template."""
-        return [{"left": left, "right": right, "field": self[f"pair_{i}"]}
-                for i, (left, right) in enumerate(self.pairs)]
+        return [
+            {"left": left, "right": right, "field": self[f"pair_{i}"]}
+            for i, (left, right) in enumerate(self.pairs)
+        ]
 
     def judgements(self) -> dict[tuple[str, str], float]:
-        return {(left[0], right[0]): _VALUE[self.cleaned_data[f"pair_{i}"]]
-                for i, (left, right) in enumerate(self.pairs)}
+        return {
+            (left[0], right[0]): _VALUE[self.cleaned_data[f"pair_{i}"]]
+            for i, (left, right) in enumerate(self.pairs)
+        }

@@ -29,8 +29,18 @@ from bearing.planning.scoring import criteria, raw_weights
 from bearing.strategy.models import Objective
 
 __all__ = [
-    "alignment", "compare", "demand_score", "scoring", "scoring_compare", "scoring_direct", "scoring_recompute",
-    "sufficiency", "sufficiency_scenario", "trace", "trace_demand", "trace_objective",
+    "alignment",
+    "compare",
+    "demand_score",
+    "scoring",
+    "scoring_compare",
+    "scoring_direct",
+    "scoring_recompute",
+    "sufficiency",
+    "sufficiency_scenario",
+    "trace",
+    "trace_demand",
+    "trace_objective",
 ]
 
 
@@ -43,14 +53,22 @@ def _labels(organisation: Any) -> dict[str, str]:
 
 
 def _judgement_message(judgement: Any, labels: dict[str, str]) -> str:
-    first, second = labels.get(judgement.first, judgement.first), labels.get(judgement.second, judgement.second)
-    return (f"“{first}” against “{second}”: judged {judgement.given:.2g} times as important, "
-            f"but the other judgements imply about {judgement.implied:.2g}.")
+    first, second = (
+        labels.get(judgement.first, judgement.first),
+        labels.get(judgement.second, judgement.second),
+    )
+    return (
+        f"“{first}” against “{second}”: judged {judgement.given:.2g} times as important, "
+        f"but the other judgements imply about {judgement.implied:.2g}."
+    )
 
 
 # Scoring model
 
-def _scoring_page(request: HttpRequest, direct_form: DirectWeightsForm | None = None, status: int = 200) -> HttpResponse:
+
+def _scoring_page(
+    request: HttpRequest, direct_form: DirectWeightsForm | None = None, status: int = 200
+) -> HttpResponse:
     organisation = request.organisation
     items = criteria(organisation)
     labels = dict(items)
@@ -58,26 +76,50 @@ def _scoring_page(request: HttpRequest, direct_form: DirectWeightsForm | None = 
     model = ScoringModel.objects.filter(organisation=organisation).first()
     may_change = _may_change_model(request)
     if may_change and direct_form is None:
-        direct_form = DirectWeightsForm(criteria=items, initial={k: round(in_use.get(k, 0.0), 4) for k, _ in items})
+        direct_form = DirectWeightsForm(
+            criteria=items, initial={k: round(in_use.get(k, 0.0), 4) for k, _ in items}
+        )
     group, rater_count, problem = weights.aggregated_result(organisation)
     worst = weights.worst_judgement(group)
     stored_worst = None
-    if model is not None and model.method == WeightMethod.AHP and (model.consistency_ratio or 0) > 0.10:
+    if (
+        model is not None
+        and model.method == WeightMethod.AHP
+        and (model.consistency_ratio or 0) > 0.10
+    ):
         stored_worst = worst
-    rows = [{"key": k, "label": label, "weight": in_use.get(k, 0.0),
-             "group": group.weights.get(k) if group else None} for k, label in items]
-    return render(request, "planning/analysis/scoring.html", {
-        "rows": rows,
-        "model": model,
-        "method": model.get_method_display() if model and model.weights else "Objective weights (no scoring model set yet)",
-        "direct_form": direct_form if may_change else None,
-        "may_change": may_change,
-        "may_rate": weights.may_rate(request.user, organisation),
-        "group": group, "rater_count": rater_count, "group_problem": problem,
-        "worst": _judgement_message(worst, labels) if worst else "",
-        "stored_worst": _judgement_message(stored_worst, labels) if stored_worst else "",
-        "stored_cr_high": model is not None and model.method == WeightMethod.AHP and (model.consistency_ratio or 0) > 0.10,
-    }, status=status)
+    rows = [
+        {
+            "key": k,
+            "label": label,
+            "weight": in_use.get(k, 0.0),
+            "group": group.weights.get(k) if group else None,
+        }
+        for k, label in items
+    ]
+    return render(
+        request,
+        "planning/analysis/scoring.html",
+        {
+            "rows": rows,
+            "model": model,
+            "method": model.get_method_display()
+            if model and model.weights
+            else "Objective weights (no scoring model set yet)",
+            "direct_form": direct_form if may_change else None,
+            "may_change": may_change,
+            "may_rate": weights.may_rate(request.user, organisation),
+            "group": group,
+            "rater_count": rater_count,
+            "group_problem": problem,
+            "worst": _judgement_message(worst, labels) if worst else "",
+            "stored_worst": _judgement_message(stored_worst, labels) if stored_worst else "",
+            "stored_cr_high": model is not None
+            and model.method == WeightMethod.AHP
+            and (model.consistency_ratio or 0) > 0.10,
+        },
+        status=status,
+    )
 
 
 @member_required
@@ -113,7 +155,10 @@ def scoring_recompute(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Weights from pairwise comparison in use (consistency ratio {model.consistency_ratio:.3f}).")
+        messages.success(
+            request,
+            f"Weights from pairwise comparison in use (consistency ratio {model.consistency_ratio:.3f}).",
+        )
     return redirect("analysis:scoring")
 
 
@@ -137,26 +182,40 @@ def scoring_compare(request: HttpRequest) -> HttpResponse:
                 return redirect("analysis:scoring_compare")
     else:
         stored = weights.rater_judgements(organisation, request.user)
-        initial = {f"pair_{i}": scale_position(stored.get((left[0], right[0])))
-                   for i, (left, right) in enumerate(pairs)}
+        initial = {
+            f"pair_{i}": scale_position(stored.get((left[0], right[0])))
+            for i, (left, right) in enumerate(pairs)
+        }
         form = PairwiseForm(initial=initial, pairs=pairs)
     mine = weights.rater_result(organisation, request.user)
     worst = weights.worst_judgement(mine)
-    return render(request, "planning/analysis/comparison.html", {
-        "form": form,
-        "rows": form.rows(),
-        "mine": mine,
-        "my_weights": [{"label": labels[k], "weight": w} for k, w in mine.weights.items()] if mine else [],
-        "worst": _judgement_message(worst, labels) if worst else "",
-        "too_few": len(pairs) == 0,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "planning/analysis/comparison.html",
+        {
+            "form": form,
+            "rows": form.rows(),
+            "mine": mine,
+            "my_weights": [{"label": labels[k], "weight": w} for k, w in mine.weights.items()]
+            if mine
+            else [],
+            "worst": _judgement_message(worst, labels) if worst else "",
+            "too_few": len(pairs) == 0,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @member_required
 def demand_score(request: HttpRequest, pk: int) -> HttpResponse:
     """A demand's value under the current scoring model, term by term."""
-    demand = get_object_for_user(Demand.objects.select_related("organisation", "department"), request.user, pk,
-                                 "view", request.organisation)
+    demand = get_object_for_user(
+        Demand.objects.select_related("organisation", "department"),
+        request.user,
+        pk,
+        "view",
+        request.organisation,
+    )
     return render(request, "planning/analysis/demand_score.html", _score_context(demand))
 
 
@@ -167,13 +226,23 @@ def _score_context(demand: Demand) -> dict[str, Any]:
 
 # Sufficiency
 
+
 @member_required
 def sufficiency(request: HttpRequest) -> HttpResponse:
-    """Approved demand against capacity: shortfall per resource and quarter, and what closes it."""
-    data = analysis.sufficiency_for(request.organisation)
-    return render(request, "planning/analysis/sufficiency.html", {
-        **data, "may_create": has_model_permission(request.user, "add", Scenario, request.organisation),
-    })
+    """Approved demand against capacity: shortfall per resource and quarter, and what closes it.
+    Computing takes long on a large organisation, so the page loads at once and fetches the
+    report with htmx (`?compute=1`); a result still valid is shown straight away."""
+    compute = request.GET.get("compute") == "1"
+    data = analysis.cached_sufficiency(request.organisation, compute=compute)
+    context: dict[str, Any] = {
+        "report": data,
+        "may_create": has_model_permission(request.user, "add", Scenario, request.organisation),
+    }
+    if data is not None:
+        context.update(data)
+    if request.htmx and data is not None:
+        return render(request, "planning/analysis/partials/sufficiency_report.html", context)
+    return render(request, "planning/analysis/sufficiency.html", context)
 
 
 def _scenario_url(pk: int) -> str:
@@ -194,14 +263,21 @@ def sufficiency_scenario(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("analysis:sufficiency")
-    messages.success(request, f"Scenario “{scenario}” created with the capacity changes; run it to see the plan.")
+    messages.success(
+        request, f"Scenario “{scenario}” created with the capacity changes; run it to see the plan."
+    )
     return redirect(_scenario_url(scenario.pk))
 
 
 # Plans compared, alignment, traceability
 
+
 def _scenarios(request: HttpRequest) -> list[Scenario]:
-    return list(Scenario.objects.restrict(request.user, "view", request.organisation).only("pk", "name").order_by("name"))
+    return list(
+        Scenario.objects.restrict(request.user, "view", request.organisation)
+        .only("pk", "name")
+        .order_by("name")
+    )
 
 
 def _chosen(scenarios: list[Scenario], raw: str | None) -> Scenario | None:
@@ -214,7 +290,13 @@ def compare(request: HttpRequest) -> HttpResponse:
     """Two scenarios' current plans side by side (?a=<scenario>&b=<scenario>)."""
     scenarios = _scenarios(request)
     a, b = _chosen(scenarios, request.GET.get("a")), _chosen(scenarios, request.GET.get("b"))
-    context: dict[str, Any] = {"scenarios": scenarios, "a": a, "b": b, "result": None, "missing": []}
+    context: dict[str, Any] = {
+        "scenarios": scenarios,
+        "a": a,
+        "b": b,
+        "result": None,
+        "missing": [],
+    }
     if a is not None and b is not None:
         run_a, run_b = a.latest_plan(), b.latest_plan()
         context["missing"] = [s.name for s, r in ((a, run_a), (b, run_b)) if r is None]
@@ -224,10 +306,14 @@ def compare(request: HttpRequest) -> HttpResponse:
     return render(request, "planning/analysis/compare.html", context)
 
 
-def _plan_choice(request: HttpRequest) -> tuple[list[Scenario], Scenario | None, PlanRun | None, Publication | None]:
+def _plan_choice(
+    request: HttpRequest,
+) -> tuple[list[Scenario], Scenario | None, PlanRun | None, Publication | None]:
     scenarios = _scenarios(request)
     scenario = _chosen(scenarios, request.GET.get("scenario"))
-    publication = Publication.objects.filter(organisation=request.organisation).select_related("run").first()
+    publication = (
+        Publication.objects.filter(organisation=request.organisation).select_related("run").first()
+    )
     run = analysis.reference_run(request.organisation, scenario)
     return scenarios, scenario, run, publication
 
@@ -237,39 +323,77 @@ def alignment(request: HttpRequest) -> HttpResponse:
     """Departments × objectives of a plan: planned value and the number of demands."""
     scenarios, scenario, run, publication = _plan_choice(request)
     matrix = analysis.alignment_matrix(request.organisation, run) if run is not None else None
-    return render(request, "planning/analysis/alignment.html", {
-        "scenarios": scenarios, "scenario": scenario, "run": run, "publication": publication, "matrix": matrix,
-    })
+    return render(
+        request,
+        "planning/analysis/alignment.html",
+        {
+            "scenarios": scenarios,
+            "scenario": scenario,
+            "run": run,
+            "publication": publication,
+            "matrix": matrix,
+        },
+    )
 
 
 @member_required
 def trace(request: HttpRequest) -> HttpResponse:
     """Per objective: goals serving it, their demands and how many the plan schedules."""
     scenarios, scenario, run, publication = _plan_choice(request)
-    return render(request, "planning/analysis/trace.html", {
-        "scenarios": scenarios, "scenario": scenario, "run": run, "publication": publication,
-        "rows": analysis.traceability(request.organisation, run, request.user),
-    })
+    return render(
+        request,
+        "planning/analysis/trace.html",
+        {
+            "scenarios": scenarios,
+            "scenario": scenario,
+            "run": run,
+            "publication": publication,
+            "rows": analysis.traceability(request.organisation, run, request.user),
+        },
+    )
 
 
 @member_required
 def trace_objective(request: HttpRequest, pk: int) -> HttpResponse:
-    objective = get_object_for_user(Objective.objects.all(), request.user, pk, "view", request.organisation)
+    objective = get_object_for_user(
+        Objective.objects.all(), request.user, pk, "view", request.organisation
+    )
     scenarios, scenario, run, publication = _plan_choice(request)
-    return render(request, "planning/analysis/trace_objective.html", {
-        "objective": objective, "scenarios": scenarios, "scenario": scenario, "run": run, "publication": publication,
-        "goals": analysis.objective_trace(objective, run, request.user),
-        "labels": request.organisation.calendar.labels(),
-    })
+    return render(
+        request,
+        "planning/analysis/trace_objective.html",
+        {
+            "objective": objective,
+            "scenarios": scenarios,
+            "scenario": scenario,
+            "run": run,
+            "publication": publication,
+            "goals": analysis.objective_trace(objective, run, request.user),
+            "labels": request.organisation.calendar.labels(),
+        },
+    )
 
 
 @member_required
 def trace_demand(request: HttpRequest, pk: int) -> HttpResponse:
-    demand = get_object_for_user(Demand.objects.select_related("department", "organisation"), request.user, pk,
-                                 "view", request.organisation)
+    demand = get_object_for_user(
+        Demand.objects.select_related("department", "organisation"),
+        request.user,
+        pk,
+        "view",
+        request.organisation,
+    )
     scenarios, scenario, run, publication = _plan_choice(request)
-    return render(request, "planning/analysis/trace_demand.html", {
-        "demand": demand, "scenarios": scenarios, "scenario": scenario, "run": run, "publication": publication,
-        "trace": analysis.demand_trace(demand, run, request.user),
-        "labels": request.organisation.calendar.labels(),
-    })
+    return render(
+        request,
+        "planning/analysis/trace_demand.html",
+        {
+            "demand": demand,
+            "scenarios": scenarios,
+            "scenario": scenario,
+            "run": run,
+            "publication": publication,
+            "trace": analysis.demand_trace(demand, run, request.user),
+            "labels": request.organisation.calendar.labels(),
+        },
+    )

@@ -17,7 +17,14 @@ from django.db import transaction
 from bearing.core.audit import record_change, snapshot
 from bearing.core.choices import Role
 from bearing.core.permissions import require_model_permission, role_in
-from bearing.engine.ahp import AhpError, AhpResult, Judgement, aggregate_raters, ahp_weights, most_inconsistent_judgement
+from bearing.engine.ahp import (
+    AhpError,
+    AhpResult,
+    Judgement,
+    aggregate_raters,
+    ahp_weights,
+    most_inconsistent_judgement,
+)
 from bearing.planning.choices import WeightMethod
 from bearing.planning.models import PairwiseJudgement, ScoringModel
 from bearing.planning.scoring import criteria
@@ -62,7 +69,9 @@ def criterion_pairs(organisation: Any) -> list[tuple[tuple[str, str], tuple[str,
     return [(items[i], items[j]) for i in range(len(items)) for j in range(i + 1, len(items))]
 
 
-def set_direct_weights(actor: Any, organisation: Any, weights: Mapping[str, float], reason: str = "") -> ScoringModel:
+def set_direct_weights(
+    actor: Any, organisation: Any, weights: Mapping[str, float], reason: str = ""
+) -> ScoringModel:
     """Enter the criteria weights directly (CIO only): every criterion gets a weight >= 0, not
     all zero; stored normalised to sum 1, and the model's method becomes direct."""
     require_model_permission(actor, "change", ScoringModel, organisation)
@@ -83,7 +92,9 @@ def set_direct_weights(actor: Any, organisation: Any, weights: Mapping[str, floa
         values[key] = value
     unknown = sorted(set(weights) - set(keys))
     if unknown:
-        errors.setdefault("__all__", []).append(f"Not criteria of this organisation: {', '.join(unknown)}.")
+        errors.setdefault("__all__", []).append(
+            f"Not criteria of this organisation: {', '.join(unknown)}."
+        )
     if not errors and sum(values.values()) <= 0:
         errors["__all__"] = ["At least one weight must be above 0."]
     if errors:
@@ -96,8 +107,15 @@ def set_direct_weights(actor: Any, organisation: Any, weights: Mapping[str, floa
         model.weights = {k: v / total for k, v in values.items()}
         model.consistency_ratio = None
         model.save()
-        record_change(actor=actor, organisation=organisation, action="update", obj=model,
-                      before=before, after=_model_snapshot(model), reason=reason or "Direct weights")
+        record_change(
+            actor=actor,
+            organisation=organisation,
+            action="update",
+            obj=model,
+            before=before,
+            after=_model_snapshot(model),
+            reason=reason or "Direct weights",
+        )
     return model
 
 
@@ -111,8 +129,12 @@ def _check_value(value: Any, where: str) -> float:
     return number
 
 
-def save_judgements(actor: Any, organisation: Any, rater: Any, judgements: Mapping[tuple[str, str], float]
-                    | Iterable[tuple[str, str, float]]) -> list[PairwiseJudgement]:
+def save_judgements(
+    actor: Any,
+    organisation: Any,
+    rater: Any,
+    judgements: Mapping[tuple[str, str], float] | Iterable[tuple[str, str, float]],
+) -> list[PairwiseJudgement]:
     """Replace `rater`'s pairwise judgements: (first, second) -> how many times `first` is as
     important as `second` (1/9..9). The rater is the CIO or a department lead and fills only
     their own page; pairs of unknown criteria are refused."""
@@ -140,17 +162,29 @@ def save_judgements(actor: Any, organisation: Any, rater: Any, judgements: Mappi
         before = {f"{j.first} vs {j.second}": j.value for j in existing}
         existing.delete()
         created = PairwiseJudgement.objects.bulk_create(
-            PairwiseJudgement(scoring_model=model, rater=rater, first=a, second=b, value=v) for (a, b), v in rows.items()
+            PairwiseJudgement(scoring_model=model, rater=rater, first=a, second=b, value=v)
+            for (a, b), v in rows.items()
         )
-        record_change(actor=actor, organisation=organisation, action="judge", obj=model, before={"rater": rater.pk, "judgements": before},
-                      after={"rater": rater.pk, "judgements": {f"{a} vs {b}": v for (a, b), v in rows.items()}})
+        record_change(
+            actor=actor,
+            organisation=organisation,
+            action="judge",
+            obj=model,
+            before={"rater": rater.pk, "judgements": before},
+            after={
+                "rater": rater.pk,
+                "judgements": {f"{a} vs {b}": v for (a, b), v in rows.items()},
+            },
+        )
     return created
 
 
 def rater_judgements(organisation: Any, rater: Any) -> dict[tuple[str, str], float]:
     """(first, second) -> value of `rater`'s stored judgements, both orientations."""
     out: dict[tuple[str, str], float] = {}
-    for j in PairwiseJudgement.objects.filter(scoring_model__organisation=organisation, rater=rater):
+    for j in PairwiseJudgement.objects.filter(
+        scoring_model__organisation=organisation, rater=rater
+    ):
         out[(j.first, j.second)] = j.value
         out[(j.second, j.first)] = 1.0 / j.value
     return out
@@ -177,7 +211,9 @@ def rater_result(organisation: Any, rater: Any) -> AhpResult | None:
 def _raters(organisation: Any) -> list[dict[str, Any]]:
     keys = {k for k, _ in criteria(organisation)}
     by_rater: dict[int, list[PairwiseJudgement]] = {}
-    for j in PairwiseJudgement.objects.filter(scoring_model__organisation=organisation).order_by("rater_id", "id"):
+    for j in PairwiseJudgement.objects.filter(scoring_model__organisation=organisation).order_by(
+        "rater_id", "id"
+    ):
         by_rater.setdefault(j.rater_id, []).append(j)
     raters = []
     for rater_id, rows in by_rater.items():
@@ -221,6 +257,13 @@ def recompute_ahp(actor: Any, organisation: Any) -> ScoringModel:
         model.weights = dict(result.weights)
         model.consistency_ratio = result.cr
         model.save()
-        record_change(actor=actor, organisation=organisation, action="update", obj=model,
-                      before=before, after=_model_snapshot(model), reason="Weights from pairwise comparison (AHP)")
+        record_change(
+            actor=actor,
+            organisation=organisation,
+            action="update",
+            obj=model,
+            before=before,
+            after=_model_snapshot(model),
+            reason="Weights from pairwise comparison (AHP)",
+        )
     return model

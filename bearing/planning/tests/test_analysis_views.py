@@ -4,6 +4,7 @@ sufficiency scenario button, comparison, alignment and traceability pages."""
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from bearing.core.models import AuditEntry
@@ -19,13 +20,27 @@ from bearing.strategy.tests.factories import make_goal, make_objective
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The sufficiency report is cached per organisation; ids repeat between tests."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def _client(client, user):
     if user is not None:
         client.force_login(user)
     return client
 
 
-READ_PAGES = ["analysis:scoring", "analysis:sufficiency", "analysis:compare", "analysis:alignment", "analysis:trace"]
+READ_PAGES = [
+    "analysis:scoring",
+    "analysis:sufficiency",
+    "analysis:compare",
+    "analysis:alignment",
+    "analysis:trace",
+]
 
 
 @pytest.mark.parametrize("name", READ_PAGES + ["analysis:scoring_compare"])
@@ -49,25 +64,42 @@ def test_every_member_reads_the_analysis_pages(client, cast, planning_org, name,
 
 @pytest.mark.parametrize("name", ["analysis:demand_score", "analysis:trace_demand"])
 def test_outsiders_get_404_for_demands_of_another_organisation(client, cast, planning_org, name):
-    response = _client(client, cast.outsider).get(reverse(name, args=[planning_org.demands["A"].pk]))
+    response = _client(client, cast.outsider).get(
+        reverse(name, args=[planning_org.demands["A"].pk])
+    )
     assert response.status_code == 404
 
 
 def test_outsiders_get_404_for_objectives_of_another_organisation(client, cast, planning_org):
-    response = _client(client, cast.outsider).get(reverse("analysis:trace_objective", args=[planning_org.revenue.pk]))
+    response = _client(client, cast.outsider).get(
+        reverse("analysis:trace_objective", args=[planning_org.revenue.pk])
+    )
     assert response.status_code == 404
 
 
 def test_a_lead_does_not_see_other_departments_demands(client, cast, planning_org):
     finance_demand = planning_org.demands["C"]
-    assert _client(client, cast.lead).get(reverse("analysis:demand_score", args=[finance_demand.pk])).status_code == 404
-    assert client.get(reverse("analysis:demand_score", args=[planning_org.demands["A"].pk])).status_code == 200
+    assert (
+        _client(client, cast.lead)
+        .get(reverse("analysis:demand_score", args=[finance_demand.pk]))
+        .status_code
+        == 404
+    )
+    assert (
+        client.get(
+            reverse("analysis:demand_score", args=[planning_org.demands["A"].pk])
+        ).status_code
+        == 200
+    )
 
 
 # Scoring model
 
+
 def test_demand_score_page_shows_every_term(client, cast, planning_org):
-    response = _client(client, cast.viewer).get(reverse("analysis:demand_score", args=[planning_org.demands["A"].pk]))
+    response = _client(client, cast.viewer).get(
+        reverse("analysis:demand_score", args=[planning_org.demands["A"].pk])
+    )
     content = response.content.decode()
     assert response.status_code == 200
     assert "Value 6.75" in content and "Objective: Grow revenue" in content
@@ -84,7 +116,9 @@ def test_viewer_reads_the_scoring_model_but_gets_no_form(client, cast, planning_
 @pytest.mark.parametrize("role", ["bio", "lead", "resource_manager", "viewer"])
 def test_only_the_cio_posts_direct_weights(client, cast, planning_org, role):
     key = objective_key(planning_org.revenue.pk)
-    response = _client(client, cast.user(role)).post(reverse("analysis:scoring_direct"), {key: 1, NEED: 1, RISK: 1})
+    response = _client(client, cast.user(role)).post(
+        reverse("analysis:scoring_direct"), {key: 1, NEED: 1, RISK: 1}
+    )
     assert response.status_code == 403
     assert not ScoringModel.objects.filter(organisation=cast.org).exclude(weights={}).exists()
     assert not AuditEntry.objects.filter(object_type="planning.ScoringModel").exists()
@@ -92,16 +126,27 @@ def test_only_the_cio_posts_direct_weights(client, cast, planning_org, role):
 
 def test_cio_saves_direct_weights(client, cast, planning_org):
     key = objective_key(planning_org.revenue.pk)
-    response = _client(client, cast.cio).post(reverse("analysis:scoring_direct"), {key: 2, NEED: 1, RISK: 1})
+    response = _client(client, cast.cio).post(
+        reverse("analysis:scoring_direct"), {key: 2, NEED: 1, RISK: 1}
+    )
     assert response.status_code == 302
     model = ScoringModel.objects.get(organisation=cast.org)
-    assert model.weights == {key: 0.5, NEED: 0.25, RISK: 0.25} and model.method == WeightMethod.DIRECT
-    assert AuditEntry.objects.filter(object_type="planning.ScoringModel", actor=cast.cio, action="update").count() == 1
+    assert (
+        model.weights == {key: 0.5, NEED: 0.25, RISK: 0.25} and model.method == WeightMethod.DIRECT
+    )
+    assert (
+        AuditEntry.objects.filter(
+            object_type="planning.ScoringModel", actor=cast.cio, action="update"
+        ).count()
+        == 1
+    )
 
 
 def test_bad_direct_weights_are_shown_next_to_the_field(client, cast, planning_org):
     key = objective_key(planning_org.revenue.pk)
-    response = _client(client, cast.cio).post(reverse("analysis:scoring_direct"), {key: -1, NEED: 1, RISK: 1})
+    response = _client(client, cast.cio).post(
+        reverse("analysis:scoring_direct"), {key: -1, NEED: 1, RISK: 1}
+    )
     assert response.status_code == 400
     assert "greater than or equal to 0" in response.content.decode()
     assert not AuditEntry.objects.filter(object_type="planning.ScoringModel").exists()
@@ -111,7 +156,12 @@ def test_bad_direct_weights_are_shown_next_to_the_field(client, cast, planning_o
 def test_only_cio_and_leads_open_the_comparison_page(client, cast, planning_org, role):
     c = _client(client, cast.user(role))
     assert c.get(reverse("analysis:scoring_compare")).status_code == 403
-    assert c.post(reverse("analysis:scoring_compare"), {"pair_0": "3", "pair_1": "3", "pair_2": "3"}).status_code == 403
+    assert (
+        c.post(
+            reverse("analysis:scoring_compare"), {"pair_0": "3", "pair_1": "3", "pair_2": "3"}
+        ).status_code
+        == 403
+    )
     assert not PairwiseJudgement.objects.exists()
 
 
@@ -121,11 +171,20 @@ def test_a_lead_saves_their_comparisons(client, cast, planning_org):
     page = c.get(reverse("analysis:scoring_compare"))
     assert page.status_code == 200 and "extremely" in page.content.decode()
     # pairs in order: (revenue, need), (revenue, risk), (need, risk); -3 = the right one moderately more
-    response = c.post(reverse("analysis:scoring_compare"), {"pair_0": "3", "pair_1": "5", "pair_2": "-3"})
+    response = c.post(
+        reverse("analysis:scoring_compare"), {"pair_0": "3", "pair_1": "5", "pair_2": "-3"}
+    )
     assert response.status_code == 302
-    stored = {(j.first, j.second): j.value for j in PairwiseJudgement.objects.filter(rater=cast.lead)}
+    stored = {
+        (j.first, j.second): j.value for j in PairwiseJudgement.objects.filter(rater=cast.lead)
+    }
     assert stored == pytest.approx({(key, NEED): 3, (key, RISK): 5, (NEED, RISK): 1 / 3})
-    assert AuditEntry.objects.filter(object_type="planning.ScoringModel", actor=cast.lead, action="judge").count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            object_type="planning.ScoringModel", actor=cast.lead, action="judge"
+        ).count()
+        == 1
+    )
     again = c.get(reverse("analysis:scoring_compare")).content.decode()
     assert 'value="-3" id="id_pair_2_5" checked' in again
 
@@ -139,8 +198,12 @@ def test_incomplete_comparison_is_refused(client, cast, planning_org):
 def _inconsistent(cast):
     a = objective_key(make_objective(organisation=cast.org, name="A growth").pk)
     b = objective_key(make_objective(organisation=cast.org, name="B costs").pk)
-    weights.save_judgements(cast.cio, cast.org, cast.cio, {
-        (a, b): 2, (a, NEED): 4, (a, RISK): 8, (b, NEED): 2, (b, RISK): 4, (NEED, RISK): 1 / 9})
+    weights.save_judgements(
+        cast.cio,
+        cast.org,
+        cast.cio,
+        {(a, b): 2, (a, NEED): 4, (a, RISK): 8, (b, NEED): 2, (b, RISK): 4, (NEED, RISK): 1 / 9},
+    )
 
 
 def test_consistency_warning_names_the_pair_most_out_of_line(client, cast):
@@ -160,12 +223,18 @@ def test_cio_puts_the_aggregated_weights_in_use(client, cast):
     assert response.status_code == 302
     model = ScoringModel.objects.get(organisation=cast.org)
     assert model.method == WeightMethod.AHP and model.consistency_ratio > 0.10
-    assert AuditEntry.objects.filter(object_type="planning.ScoringModel", actor=cast.cio, action="update").count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            object_type="planning.ScoringModel", actor=cast.cio, action="update"
+        ).count()
+        == 1
+    )
     content = client.get(reverse("analysis:scoring")).content.decode()
     assert "The weights in use are inconsistent" in content
 
 
 # Sufficiency
+
 
 @pytest.fixture
 def gap(planning_org):
@@ -175,16 +244,39 @@ def gap(planning_org):
     return planning_org
 
 
-def test_sufficiency_page_shows_shortfall_and_additions(client, cast, gap):
-    content = _client(client, cast.cio).get(reverse("analysis:sufficiency")).content.decode()
-    assert "−1876" in content and "4.81 FTE" in content
-    assert "+1376 hours" in content and "2027-Q2" in content
-    assert "Create a scenario with these changes" in content
+def test_sufficiency_page_loads_at_once_and_fetches_the_report(client, cast, gap):
+    c = _client(client, cast.cio)
+    shell = c.get(reverse("analysis:sufficiency")).content.decode()
+    assert "hx-get=" in shell and "compute=1" in shell and "−1876" not in shell
+    partial = c.get(
+        reverse("analysis:sufficiency"), {"compute": "1"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "<html" not in partial and 'id="sufficiency-report"' in partial
+    assert "−1876" in partial and "4.81 FTE" in partial
+    assert "+1376 hours" in partial and "2027-Q2" in partial
+    assert "Create a scenario with these changes" in partial
+    # computed once: the plain page now shows the report straight away
+    assert "−1876" in c.get(reverse("analysis:sufficiency")).content.decode()
+
+
+def test_sufficiency_report_is_recomputed_after_a_change(client, cast, gap):
+    c = _client(client, cast.cio)
+    assert (
+        "+1376 hours" in c.get(reverse("analysis:sufficiency"), {"compute": "1"}).content.decode()
+    )
+    d = gap.demands["D"]
+    d.need_class = NeedClass.IMPORTANT
+    d.save()
+    content = c.get(reverse("analysis:sufficiency")).content.decode()
+    assert "+1376 hours" not in content and "hx-get=" in content
 
 
 def test_viewer_sees_sufficiency_without_the_button_and_cannot_post(client, cast, gap):
     c = _client(client, cast.viewer)
-    assert "Create a scenario with these changes" not in c.get(reverse("analysis:sufficiency")).content.decode()
+    assert (
+        "Create a scenario with these changes"
+        not in c.get(reverse("analysis:sufficiency")).content.decode()
+    )
     assert c.post(reverse("analysis:sufficiency_scenario")).status_code == 403
     assert not Scenario.objects.exists()
 
@@ -192,9 +284,19 @@ def test_viewer_sees_sufficiency_without_the_button_and_cannot_post(client, cast
 def test_cio_creates_the_scenario_from_the_additions(client, cast, gap):
     response = _client(client, cast.cio).post(reverse("analysis:sufficiency_scenario"))
     scenario = Scenario.objects.get(organisation=cast.org)
-    assert response.status_code == 302 and response["Location"] == f"/planning/scenarios/{scenario.pk}/"
-    assert scenario.capacity_changes == [{"resource": "skill:java", "amount": 1376, "unit": "hours", "from_quarter": 1}]
-    assert AuditEntry.objects.filter(object_type="planning.Scenario", actor=cast.cio, action="create").count() == 1
+    assert (
+        response.status_code == 302
+        and response["Location"] == f"/planning/scenarios/{scenario.pk}/"
+    )
+    assert scenario.capacity_changes == [
+        {"resource": "skill:java", "amount": 1376, "unit": "hours", "from_quarter": 1}
+    ]
+    assert (
+        AuditEntry.objects.filter(
+            object_type="planning.Scenario", actor=cast.cio, action="create"
+        ).count()
+        == 1
+    )
 
 
 def test_no_scenario_when_nothing_is_short(client, cast, planning_org):
@@ -204,6 +306,7 @@ def test_no_scenario_when_nothing_is_short(client, cast, planning_org):
 
 
 # Comparison, alignment, traceability
+
 
 @pytest.fixture
 def plans(cast, planning_org):
@@ -216,8 +319,12 @@ def plans(cast, planning_org):
 
 
 def test_compare_page_shows_both_plans(client, cast, plans):
-    a, b, run_a, run_b = plans
-    content = _client(client, cast.viewer).get(reverse("analysis:compare"), {"a": a.pk, "b": b.pk}).content.decode()
+    a, b, _run_a, _run_b = plans
+    content = (
+        _client(client, cast.viewer)
+        .get(reverse("analysis:compare"), {"a": a.pk, "b": b.pk})
+        .content.decode()
+    )
     assert "8.00" in content and "9.00" in content and "120,000" in content and "105,000" in content
     only_a = content.split('id="only-a"')[1].split("</section>")[0]
     assert "D-C" in only_a and "D-E" not in only_a
@@ -226,20 +333,30 @@ def test_compare_page_shows_both_plans(client, cast, plans):
 def test_compare_page_says_which_scenario_has_no_plan(client, cast, plans):
     a, _, _, _ = plans
     empty = make_scenario(cast.org, name="Unplanned")
-    content = _client(client, cast.cio).get(reverse("analysis:compare"), {"a": a.pk, "b": empty.pk}).content.decode()
+    content = (
+        _client(client, cast.cio)
+        .get(reverse("analysis:compare"), {"a": a.pk, "b": empty.pk})
+        .content.decode()
+    )
     assert "No finished plan yet for: Unplanned" in content
 
 
 def test_outsider_cannot_compare_another_organisations_scenarios(client, cast, plans):
     a, b, _, _ = plans
-    content = _client(client, cast.outsider).get(reverse("analysis:compare"), {"a": a.pk, "b": b.pk}).content.decode()
+    content = (
+        _client(client, cast.outsider)
+        .get(reverse("analysis:compare"), {"a": a.pk, "b": b.pk})
+        .content.decode()
+    )
     assert "Lean" not in content and "compare-totals" not in content
 
 
 def test_alignment_page_for_a_chosen_scenario_and_the_published_one(client, cast, plans):
-    a, b, run_a, run_b = plans
+    a, _b, _run_a, run_b = plans
     c = _client(client, cast.lead)
-    assert "No IT Strategy is published yet" in c.get(reverse("analysis:alignment")).content.decode()
+    assert (
+        "No IT Strategy is published yet" in c.get(reverse("analysis:alignment")).content.decode()
+    )
     content = c.get(reverse("analysis:alignment"), {"scenario": a.pk}).content.decode()
     assert 'id="alignment-matrix"' in content and "6.0" in content and "2.0" in content
     Publication.objects.create(organisation=cast.org, run=run_b, cycle="2027", version=1)
@@ -248,17 +365,25 @@ def test_alignment_page_for_a_chosen_scenario_and_the_published_one(client, cast
 
 
 def test_trace_pages_navigate_both_ways(client, cast, planning_org, plans):
-    a, _, run_a, _ = plans
-    goal = make_goal(organisation=cast.org, department=cast.sales, title="Win more deals",
-                     contributions={planning_org.revenue: "high"})
+    a, _, _run_a, _ = plans
+    goal = make_goal(
+        organisation=cast.org,
+        department=cast.sales,
+        title="Win more deals",
+        contributions={planning_org.revenue: "high"},
+    )
     planning_org.demands["A"].goals.add(goal)
     c = _client(client, cast.viewer)
     overview = c.get(reverse("analysis:trace"), {"scenario": a.pk}).content.decode()
     assert reverse("analysis:trace_objective", args=[planning_org.revenue.pk]) in overview
-    down = c.get(reverse("analysis:trace_objective", args=[planning_org.revenue.pk]), {"scenario": a.pk}).content.decode()
+    down = c.get(
+        reverse("analysis:trace_objective", args=[planning_org.revenue.pk]), {"scenario": a.pk}
+    ).content.decode()
     assert "Win more deals" in down and "D-A" in down and "2027-Q1" in down
     assert reverse("analysis:trace_demand", args=[planning_org.demands["A"].pk]) in down
-    up = c.get(reverse("analysis:trace_demand", args=[planning_org.demands["A"].pk]), {"scenario": a.pk}).content.decode()
+    up = c.get(
+        reverse("analysis:trace_demand", args=[planning_org.demands["A"].pk]), {"scenario": a.pk}
+    ).content.decode()
     assert "Win more deals" in up and "Grow revenue" in up and "2027-Q1" in up
     assert reverse("analysis:trace_objective", args=[planning_org.revenue.pk]) in up
 

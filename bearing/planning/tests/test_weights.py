@@ -21,7 +21,9 @@ def revenue(cast):
 
 
 def _audits(cast, action):
-    return AuditEntry.objects.filter(organisation=cast.org, object_type="planning.ScoringModel", action=action)
+    return AuditEntry.objects.filter(
+        organisation=cast.org, object_type="planning.ScoringModel", action=action
+    )
 
 
 def test_cio_sets_direct_weights_normalised_and_audited(cast, revenue):
@@ -39,7 +41,9 @@ def test_cio_sets_direct_weights_normalised_and_audited(cast, revenue):
 @pytest.mark.parametrize("role", ["bio", "lead", "resource_manager", "viewer", "outsider"])
 def test_only_the_cio_sets_direct_weights(cast, revenue, role):
     with pytest.raises(PermissionDenied):
-        weights.set_direct_weights(cast.user(role), cast.org, {objective_key(revenue.pk): 1, NEED: 1, RISK: 1})
+        weights.set_direct_weights(
+            cast.user(role), cast.org, {objective_key(revenue.pk): 1, NEED: 1, RISK: 1}
+        )
     assert not ScoringModel.objects.filter(organisation=cast.org).exclude(weights={}).exists()
     assert not _audits(cast, "update").exists()
 
@@ -55,14 +59,20 @@ def test_direct_weights_must_cover_every_criterion_and_be_non_negative(cast, rev
     with pytest.raises(ValidationError):
         weights.set_direct_weights(cast.cio, cast.org, {key: 0, NEED: 0, RISK: 0})
     with pytest.raises(ValidationError):
-        weights.set_direct_weights(cast.cio, cast.org, {key: 1, NEED: 1, RISK: 1, "objective:999": 1})
+        weights.set_direct_weights(
+            cast.cio, cast.org, {key: 1, NEED: 1, RISK: 1, "objective:999": 1}
+        )
     assert not _audits(cast, "update").exists()
 
 
 def test_a_lead_fills_their_own_comparison_page(cast, revenue):
     key = objective_key(revenue.pk)
-    weights.save_judgements(cast.lead, cast.org, cast.lead, {(key, NEED): 3, (key, RISK): 5, (NEED, RISK): 1})
-    stored = {(j.first, j.second): j.value for j in PairwiseJudgement.objects.filter(rater=cast.lead)}
+    weights.save_judgements(
+        cast.lead, cast.org, cast.lead, {(key, NEED): 3, (key, RISK): 5, (NEED, RISK): 1}
+    )
+    stored = {
+        (j.first, j.second): j.value for j in PairwiseJudgement.objects.filter(rater=cast.lead)
+    }
     assert stored == {(key, NEED): 3, (key, RISK): 5, (NEED, RISK): 1}
     entry = _audits(cast, "judge").get()
     assert entry.actor == cast.lead and entry.after["judgements"][f"{key} vs {NEED}"] == 3
@@ -92,7 +102,9 @@ def test_judgements_stay_on_saatys_scale_and_known_criteria(cast, revenue):
     with pytest.raises(ValidationError):
         weights.save_judgements(cast.cio, cast.org, cast.cio, {(NEED, "objective:999"): 3})
     with pytest.raises(ValidationError):
-        weights.save_judgements(cast.cio, cast.org, cast.cio, {(NEED, RISK): 3, (RISK, NEED): 1 / 3})
+        weights.save_judgements(
+            cast.cio, cast.org, cast.cio, {(NEED, RISK): 3, (RISK, NEED): 1 / 3}
+        )
     assert not PairwiseJudgement.objects.exists()
 
 
@@ -101,8 +113,12 @@ def test_two_raters_aggregate_by_geometric_mean_worked_by_hand(cast, revenue):
     = sqrt(2*2) = 2, objective/risk = sqrt(4*1) = 2, need/risk = sqrt(2*0.5) = 1, a consistent
     matrix with weights 2:1:1 = 0.5, 0.25, 0.25 and CR 0."""
     key = objective_key(revenue.pk)
-    weights.save_judgements(cast.cio, cast.org, cast.cio, {(key, NEED): 2, (key, RISK): 4, (NEED, RISK): 2})
-    weights.save_judgements(cast.lead, cast.org, cast.lead, {(key, NEED): 2, (key, RISK): 1, (NEED, RISK): 0.5})
+    weights.save_judgements(
+        cast.cio, cast.org, cast.cio, {(key, NEED): 2, (key, RISK): 4, (NEED, RISK): 2}
+    )
+    weights.save_judgements(
+        cast.lead, cast.org, cast.lead, {(key, NEED): 2, (key, RISK): 1, (NEED, RISK): 0.5}
+    )
     model = weights.recompute_ahp(cast.cio, cast.org)
     model.refresh_from_db()
     assert model.method == WeightMethod.AHP
@@ -128,8 +144,12 @@ def test_the_judgement_most_out_of_line_is_named(cast):
     """Weights 8:4:2:1 judged consistently except need vs risk (1/9 instead of 2)."""
     a = objective_key(make_objective(organisation=cast.org, name="A growth").pk)
     b = objective_key(make_objective(organisation=cast.org, name="B costs").pk)
-    weights.save_judgements(cast.cio, cast.org, cast.cio, {
-        (a, b): 2, (a, NEED): 4, (a, RISK): 8, (b, NEED): 2, (b, RISK): 4, (NEED, RISK): 1 / 9})
+    weights.save_judgements(
+        cast.cio,
+        cast.org,
+        cast.cio,
+        {(a, b): 2, (a, NEED): 4, (a, RISK): 8, (b, NEED): 2, (b, RISK): 4, (NEED, RISK): 1 / 9},
+    )
     result, raters, _ = weights.aggregated_result(cast.org)
     assert raters == 1 and result.cr > 0.10
     worst = weights.worst_judgement(result)
