@@ -392,3 +392,12 @@ def test_navigation_links_to_the_analysis_pages(client, cast):
     content = _client(client, cast.viewer).get(reverse("analysis:scoring")).content.decode()
     for name in ("analysis:scoring", "analysis:sufficiency", "analysis:alignment"):
         assert f'href="{reverse(name)}"' in content
+
+
+def test_demand_value_tag_renders_the_terms_for_other_pages(cast, planning_org):
+    from django.template import Context, Template
+
+    html = Template("{% load analysis_tags %}{% demand_value demand %}").render(
+        Context({"demand": planning_org.demands["A"]})
+    )
+    assert "Value 6.75" in html and "Objective: Grow revenue" in html and "-2.25" in html
