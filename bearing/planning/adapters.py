@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch
 
 from bearing.capacity.models import Skill, System
 from bearing.capacity.services import derived_skill_hours
 from bearing.demand.choices import DemandStatus, NeedClass
-from bearing.demand.models import Demand, DemandBenefit
+from bearing.demand.models import Demand, DemandBenefit, DemandEffort, DemandSystemUse
 from bearing.engine.codec import validate
 from bearing.engine.problem import Budget, Problem, Resource
 from bearing.engine.problem import Demand as EngineDemand
@@ -51,7 +50,13 @@ class BuiltProblem:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-def _selected_demands(scenario: Scenario):
+_DEMAND_FIELDS = ("pk", "reference", "title", "status", "need_class", "risk", "cost_eur", "duration_quarters",
+                  "earliest_start_quarter", "deadline_quarter", "department_id", "department__name")
+
+
+def _selected_demands(scenario: Scenario) -> tuple[list[dict[str, Any]], set[int]]:
+    """The scenario's demands as plain rows (values, not model instances: fast at 10,000s), with
+    their efforts, system uses, benefits and requirements attached; and the forced-in ids."""
     base = Demand.objects.filter(organisation=scenario.organisation)
     if scenario.selection == DemandSelection.CHOSEN:
         queryset = base.filter(pk__in=scenario.chosen_demands.values("pk"))
@@ -60,17 +65,29 @@ def _selected_demands(scenario: Scenario):
     forced_in = set(scenario.forced_in.values_list("pk", flat=True))
     if forced_in:
         queryset = queryset | base.filter(pk__in=forced_in)
-    return (
-        queryset.distinct()
-        .select_related("department")
-        .prefetch_related(
-            "efforts__skill",
-            "system_uses__system",
-            Prefetch("benefits", queryset=DemandBenefit.objects.only("demand_id", "objective_id", "score")),
-            Prefetch("requires", queryset=Demand.objects.only("pk", "reference", "status")),
-        )
-        .order_by("reference")
-    ), forced_in
+    rows = list(queryset.distinct().order_by("reference").values(*_DEMAND_FIELDS))
+    by_pk = {r["pk"]: r for r in rows}
+    for r in rows:
+        r.update(efforts=[], uses=[], benefits=[], requires=[])
+    org = scenario.organisation
+    for demand_id, code, hours in DemandEffort.objects.filter(demand__organisation=org).values_list(
+            "demand_id", "skill__code", "hours"):
+        if demand_id in by_pk:
+            by_pk[demand_id]["efforts"].append((code, float(hours)))
+    for demand_id, code, units in DemandSystemUse.objects.filter(demand__organisation=org).values_list(
+            "demand_id", "system__code", "units"):
+        if demand_id in by_pk:
+            by_pk[demand_id]["uses"].append((code, float(units)))
+    for demand_id, objective_id, score in DemandBenefit.objects.filter(demand__organisation=org).values_list(
+            "demand_id", "objective_id", "score"):
+        if demand_id in by_pk:
+            by_pk[demand_id]["benefits"].append((str(objective_id), float(score)))
+    through = Demand.requires.through
+    for from_id, to_id, ref, status in through.objects.filter(from_demand__organisation=org).values_list(
+            "from_demand_id", "to_demand_id", "to_demand__reference", "to_demand__status"):
+        if from_id in by_pk:
+            by_pk[from_id]["requires"].append((to_id, ref, status))
+    return rows, forced_in
 
 
 def _capacity_changes(scenario: Scenario, periods: int, hours_per_fte: float) -> dict[str, list[float]]:
@@ -111,10 +128,9 @@ def build_problem(scenario: Scenario, *, hours_per_fte: float | None = None) -> 
 
     weights, need_multipliers, risk_levels = criterion_weights(organisation)
     objective_weights = {str(k): v for k, v in weights.items()}
-    queryset, forced_in = _selected_demands(scenario)
+    demands, forced_in = _selected_demands(scenario)
     forced_out = set(scenario.forced_out.values_list("pk", flat=True))
-    demands = list(queryset)
-    in_scope = {d.pk for d in demands}
+    in_scope = {d["pk"] for d in demands}
 
     engine_demands: list[EngineDemand] = []
     demand_pks: dict[str, int] = {}
@@ -123,56 +139,57 @@ def build_problem(scenario: Scenario, *, hours_per_fte: float | None = None) -> 
     for d in demands:
         requires = []
         missing = []
-        for r in d.requires.all():
-            if r.pk in in_scope:
-                requires.append(r.reference)
-            elif r.status not in _SATISFIED:
-                missing.append(r.reference)
+        for pk, reference, status in d["requires"]:
+            if pk in in_scope:
+                requires.append(reference)
+            elif status not in _SATISFIED:
+                missing.append(reference)
         score = score_demand(
-            {str(b.objective_id): float(b.score) for b in d.benefits.all() if str(b.objective_id) in objective_weights},
+            {objective: score for objective, score in d["benefits"] if objective in objective_weights},
             objective_weights,
-            d.need_class,
-            d.risk,
+            d["need_class"],
+            d["risk"],
             need_multipliers=need_multipliers,
             risk_levels=risk_levels,
         )
+        duration = d["duration_quarters"]
         effort: dict[str, float] = {}
-        for e in d.efforts.all():
-            if float(e.hours) > 0:
-                effort[skill_resource(e.skill.code)] = float(e.hours)
-        for use in d.system_uses.all():
-            if float(use.units) > 0:
+        for code, hours in d["efforts"]:
+            if hours > 0:
+                effort[skill_resource(code)] = hours
+        for code, units in d["uses"]:
+            if units > 0:
                 # a system's units are used in every active quarter: total = units x duration
-                effort[system_resource(use.system.code)] = float(use.units) * d.duration_quarters
-        is_forced_in = d.pk in forced_in
-        excluded = d.pk in forced_out or bool(missing)
-        mandatory = (d.need_class == NeedClass.MANDATORY or is_forced_in) and not excluded
+                effort[system_resource(code)] = units * duration
+        is_forced_in = d["pk"] in forced_in
+        excluded = d["pk"] in forced_out or bool(missing)
+        mandatory = (d["need_class"] == NeedClass.MANDATORY or is_forced_in) and not excluded
         if missing:
-            dropped[d.reference] = "needs " + ", ".join(missing) + ", which is not in this scenario"
-        deadline = d.deadline_quarter
+            dropped[d["reference"]] = "needs " + ", ".join(missing) + ", which is not in this scenario"
+        deadline = d["deadline_quarter"]
         if deadline is not None and deadline > periods:
             deadline = None  # beyond the horizon: no constraint inside it
         engine_demands.append(
             EngineDemand(
-                id=d.reference,
+                id=d["reference"],
                 value=round(score.value, 6),
-                cost=float(d.cost_eur),
-                duration=d.duration_quarters,
+                cost=float(d["cost_eur"]),
+                duration=duration,
                 effort=effort,
-                earliest_start=min(d.earliest_start_quarter, periods),
+                earliest_start=min(d["earliest_start_quarter"], periods),
                 deadline=deadline,
                 requires=tuple(requires),
                 mandatory=mandatory,
                 excluded=excluded,
             )
         )
-        demand_pks[d.reference] = d.pk
-        info[d.reference] = {
-            "pk": d.pk,
-            "title": d.title,
-            "department": d.department.name,
-            "department_id": d.department_id,
-            "need_class": d.need_class,
+        demand_pks[d["reference"]] = d["pk"]
+        info[d["reference"]] = {
+            "pk": d["pk"],
+            "title": d["title"],
+            "department": d["department__name"],
+            "department_id": d["department_id"],
+            "need_class": d["need_class"],
             "score": score.to_dict(),
         }
 

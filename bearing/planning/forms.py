@@ -19,6 +19,8 @@ __all__ = [
 ]
 
 UNIT_CHOICES = [("fte", "FTE (people)"), ("hours", "hours per quarter"), ("units", "system units")]
+# Every select of a row starts empty, so an untouched extra row submits nothing and is skipped.
+_EMPTY: list[tuple[Any, str]] = [("", "—")]
 
 
 class DemandReferencesField(forms.CharField):
@@ -75,8 +77,8 @@ class ScenarioForm(forms.ModelForm):
         return data
 
 
-def _quarter_choices(organisation: Any) -> list[tuple[int, str]]:
-    return list(organisation.calendar.choices())
+def _quarter_choices(organisation: Any) -> list[tuple[Any, str]]:
+    return _EMPTY + list(organisation.calendar.choices())
 
 
 class BudgetWindowForm(forms.Form):
@@ -102,14 +104,14 @@ class CapacityChangeForm(forms.Form):
 
     resource = forms.ChoiceField(label="Skill or system")
     amount = forms.DecimalField(label="Adds", min_value=0, max_digits=10, decimal_places=2)
-    unit = forms.ChoiceField(choices=UNIT_CHOICES)
+    unit = forms.ChoiceField(choices=_EMPTY + UNIT_CHOICES)
     from_quarter = forms.TypedChoiceField(label="From quarter", coerce=int)
 
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         skills = [(f"skill:{s.code}", f"Skill: {s.name}") for s in Skill.objects.filter(organisation=organisation).order_by("name")]
         systems = [(f"system:{s.code}", f"System: {s.name}") for s in System.objects.filter(organisation=organisation).order_by("name")]
-        self.fields["resource"].choices = skills + systems
+        self.fields["resource"].choices = _EMPTY + skills + systems
         self.fields["from_quarter"].choices = _quarter_choices(organisation)
 
     def clean(self) -> dict[str, Any]:
