@@ -13,5 +13,6 @@ urlpatterns = [
     path("strategy/", include("bearing.strategy.urls")),
     path("planning/analysis/", include("bearing.planning.analysis_urls")),
     path("planning/", include("bearing.planning.urls")),
+    path("strategy-document/", include("bearing.planning.publishing_urls")),
     path("", include("bearing.core.urls")),
 ]
