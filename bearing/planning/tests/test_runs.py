@@ -21,6 +21,12 @@ from bearing.planning.tests.factories import make_scenario
 pytestmark = pytest.mark.django_db
 
 
+def _replace_solve(monkeypatch, fake) -> None:
+    """Wrap the engine's solve for one test, whether runs imports it eagerly or at call time."""
+    monkeypatch.setattr(engine_solve, "solve", fake)
+    monkeypatch.setattr(runs, "solve", fake, raising=False)
+
+
 def test_queue_then_execute_stores_decisions_and_summary(cast, scenario):
     run = runs.queue_run(cast.cio, scenario)
     assert run.status == "queued"
@@ -66,7 +72,7 @@ def test_cancel_while_running_stops_the_solver(cast, scenario, monkeypatch):
         seen["should_stop"] = options["should_stop"]()
         return real_solve(problem, **options)
 
-    monkeypatch.setattr(runs, "solve", solve_with_cancel)
+    _replace_solve(monkeypatch, solve_with_cancel)
     run = runs.queue_run(cast.cio, scenario)
     runs.execute(run.pk)
     run.refresh_from_db()
@@ -93,7 +99,7 @@ def test_unexpected_error_is_marked_failed(cast, scenario, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("solver exploded")
 
-    monkeypatch.setattr(runs, "solve", broken)
+    _replace_solve(monkeypatch, broken)
     run = runs.queue_run(None, scenario)
     runs.execute(run.pk)
     run.refresh_from_db()
@@ -125,7 +131,7 @@ def test_store_after_lost_writes_nothing(cast, scenario, monkeypatch):
         PlanRun.objects.filter(scenario=scenario).update(status="lost", error="lost")
         return plan
 
-    monkeypatch.setattr(runs, "solve", solve_then_lose)
+    _replace_solve(monkeypatch, solve_then_lose)
     run = runs.queue_run(None, scenario)
     runs.execute(run.pk)
     run.refresh_from_db()
