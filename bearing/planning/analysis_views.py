@@ -110,6 +110,7 @@ def _scoring_page(
             "may_change": may_change,
             "may_rate": weights.may_rate(request.user, organisation),
             "group": group,
+            "raters": weights.rater_summaries(organisation) if rater_count else [],
             "rater_count": rater_count,
             "group_problem": problem,
             "worst": _judgement_message(worst, labels) if worst else "",

@@ -37,6 +37,7 @@ __all__ = [
     "may_rate",
     "rater_judgements",
     "rater_result",
+    "rater_summaries",
     "recompute_ahp",
     "save_judgements",
     "set_direct_weights",
@@ -221,6 +222,29 @@ def _raters(organisation: Any) -> list[dict[str, Any]]:
         if comparisons:
             raters.append({"name": str(rater_id), "comparisons": comparisons})
     return raters
+
+
+def rater_summaries(organisation: Any) -> list[dict[str, Any]]:
+    """Per rater who compared the criteria: the user, how many pairs they judged and their own
+    consistency ratio (None while their judgements do not link every criterion)."""
+    from django.contrib.auth import get_user_model
+
+    keys = [k for k, _ in criteria(organisation)]
+    by_rater: dict[int, list[PairwiseJudgement]] = {}
+    for j in PairwiseJudgement.objects.filter(scoring_model__organisation=organisation).order_by(
+        "rater_id", "id"
+    ):
+        by_rater.setdefault(j.rater_id, []).append(j)
+    users = get_user_model().objects.in_bulk(list(by_rater))
+    out = []
+    for rater_id, rows in by_rater.items():
+        comparisons = _comparisons(rows, set(keys))
+        try:
+            cr: float | None = ahp_weights(keys, comparisons).cr if comparisons else None
+        except AhpError:
+            cr = None
+        out.append({"user": users.get(rater_id), "pairs": len(comparisons), "cr": cr})
+    return sorted(out, key=lambda r: str(r["user"]))
 
 
 def aggregated_result(organisation: Any) -> tuple[AhpResult | None, int, str]:
