@@ -18,13 +18,15 @@ from bearing.core.demo import (
 )
 from bearing.core.demo.catalogue import COMPANY
 from bearing.core.models import Organisation
+from bearing.planning.demo_plan import compute_demo_plan
 
 __all__ = ["Command", "after_demo_loaded", "describe_logins", "ensure_demo_organisation"]
 
 
 def after_demo_loaded(organisation: Organisation) -> None:
-    """HOOK (lead engineer): runs once right after the demo organisation is (re)built, e.g. to
-    compute its first plan. A no-op for now."""
+    """HOOK (lead engineer): runs once right after the demo organisation is (re)built: computes
+    its first plan and publishes it as IT Strategy v1 (bearing.planning.demo_plan)."""
+    compute_demo_plan(organisation)
 
 
 def ensure_demo_organisation(
