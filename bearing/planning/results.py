@@ -18,7 +18,7 @@ from bearing.planning.models import PlanDecision, PlanRun
 
 __all__ = [
     "budget_rows", "gantt_data", "heatmap_rows", "link_references", "priority_data",
-    "resource_choices", "roadmap_queryset",
+    "resource_choices", "resource_words", "roadmap_queryset",
 ]
 
 NEED_ORDER = [c.value for c in NeedClass]
@@ -127,8 +127,23 @@ def priority_data(run: PlanRun, periods: int) -> dict[str, Any]:
 _REFERENCE = re.compile(r"\b[A-Z][A-Z0-9]*-[A-Z0-9]+\b")
 
 
-def link_references(text: str, references: dict[str, int]) -> SafeString:
-    """`text` (escaped) with each known demand reference turned into a link to the demand."""
+def resource_words(run: PlanRun) -> dict[str, str]:
+    """Resource name in the engine's words -> the business label ("java" -> "Java development")."""
+    return {name: info.get("label", name) for name, info in ((run.summary or {}).get("resources") or {}).items()}
+
+
+def _business_words(text: str, words: dict[str, str]) -> str:
+    """The engine's "java-hours" and "java capacity" in the resource's own name."""
+    for name, label in sorted(words.items(), key=lambda kv: -len(kv[0])):
+        unit = "units" if name.startswith("system:") else "hours"
+        text = text.replace(f"{name}-hours", f"{label} {unit}").replace(f"{name} capacity", f"{label} capacity")
+    return text
+
+
+def link_references(text: str, references: dict[str, int], words: dict[str, str] | None = None) -> SafeString:
+    """`text` (escaped) in business words, with each known demand reference linked to the demand."""
+    text = _business_words(text, words or {})
+
     def repl(match: re.Match[str]) -> str:
         ref = match.group(0)
         pk = references.get(ref)

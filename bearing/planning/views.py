@@ -187,7 +187,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         conflicts = (run.summary or {}).get("conflicts", [])
         refs = set(results._REFERENCE.findall(" ".join(conflicts)))
         known = dict(Demand.objects.filter(organisation=run.organisation_id, reference__in=refs).values_list("reference", "pk"))
-        context["conflicts"] = [results.link_references(c, known) for c in conflicts]
+        words = results.resource_words(run)
+        context["conflicts"] = [results.link_references(c, known, words) for c in conflicts]
         context["conflict_demands"] = Demand.objects.filter(pk__in=known.values()).select_related("department")
     template = "planning/partials/run_status.html" if request.htmx else "planning/run_detail.html"
     return render(request, template, context)
@@ -273,8 +274,9 @@ def run_unscheduled(request: HttpRequest, pk: int) -> HttpResponse:
     for decision in listing["object_list"]:
         refs.update(results._REFERENCE.findall(" ".join(decision.reasons)))
     known = dict(Demand.objects.filter(organisation=run.organisation_id, reference__in=refs).values_list("reference", "pk"))
+    words = results.resource_words(run)
     listing["rows"] = [
-        {"decision": d, "reasons": [results.link_references(r, known) for r in d.reasons],
+        {"decision": d, "reasons": [results.link_references(r, known, words) for r in d.reasons],
          "details": {k: v for k, v in (d.details or {}).items() if k not in ("verified", "value_lost", "requires_missing")}}
         for d in listing["object_list"]
     ]

@@ -167,7 +167,7 @@ def test_infeasible_scenario_shows_conflicts_and_keeps_the_plan(client, cast, fi
     assert finished_run.scenario.latest_plan().pk == finished_run.pk
     client.force_login(cast.cio)
     text = client.get(reverse("planning:run_detail", args=[run.pk])).content.decode()
-    assert "cannot all be planned" in text
+    assert "cannot all be planned" in text and "Database administration hours" in text
     assert f'href="{reverse("demand:demand_detail", args=[big.pk])}"' in text
     assert client.get(reverse("planning:run_roadmap", args=[run.pk])).status_code == 404
 

@@ -199,7 +199,7 @@ def test_roadmap_lists_planned_demands_with_dependencies(client, cast, finished_
 def test_unscheduled_page_explains_each_left_out_demand(client, cast, finished_run):
     client.force_login(cast.lead)
     text = client.get(reverse("planning:run_unscheduled", args=[finished_run.pk])).content.decode()
-    assert "D-D" in text and "java" in text
+    assert "D-D" in text and "Java capacity" in text and "Java hours" in text and "java-hours" not in text
 
 
 def test_capacity_page_shows_used_against_capacity(client, cast, finished_run):
