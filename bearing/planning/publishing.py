@@ -277,13 +277,15 @@ def _gantt(planned: list[dict[str, Any]], periods: int) -> list[dict[str, Any]]:
     ]
 
 
-def _with_cells(sufficiency: dict[str, Any]) -> dict[str, Any]:
-    """The stored sufficiency with (hours, FTE) cells per resource and quarter, for tables."""
+def _for_display(sufficiency: dict[str, Any], labels: list[str]) -> dict[str, Any]:
+    """The stored sufficiency with (hours, FTE) cells per resource and quarter, and each
+    addition's first quarter as a label, for tables."""
     resources = [
         {**r, "cells": [{"hours": h, "fte": f} for h, f in zip(r["shortfall_hours"], r["shortfall_fte"], strict=False)]}
         for r in sufficiency.get("resources", [])
     ]
-    return {**sufficiency, "resources": resources}
+    additions = [{**a, "from_label": _label(labels, a["from_period"])} for a in sufficiency.get("additions", [])]
+    return {**sufficiency, "resources": resources, "additions": additions}
 
 
 def strategy_document(publication: Publication) -> StrategyDocument:
@@ -334,6 +336,6 @@ def strategy_document(publication: Publication) -> StrategyDocument:
         gantt_hidden=max(len(planned) - GANTT_LIMIT, 0),
         capacity=results.heatmap_rows(run),
         budgets=budgets,
-        sufficiency=_with_cells(run_sufficiency(run)),
+        sufficiency=_for_display(run_sufficiency(run), labels),
         conflicts=list(summary.get("conflicts", [])),
     )

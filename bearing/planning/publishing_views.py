@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from bearing.core.decorators import member_required
 from bearing.core.permissions import department_ids, get_object_for_user, has_model_permission
+from bearing.planning.choices import RunStatus
 from bearing.planning.models import PlanRun, Publication
 from bearing.planning.publishing import default_cycle, next_version, publish_run, strategy_document
 
@@ -52,6 +53,12 @@ def _document_page(request: HttpRequest, publication: Publication | None) -> Htt
         "own_departments": own,
         "may_publish": has_model_permission(request.user, "change", Publication, request.organisation),
     }
+    if context["may_publish"]:
+        context["publishable"] = list(
+            PlanRun.objects.filter(organisation=request.organisation, status=RunStatus.SUCCEEDED)
+            .exclude(plan_status="infeasible").defer(*PlanRun.LARGE_FIELDS).select_related("scenario")
+            .order_by("-finished_at", "-id")[:5]
+        )
     return render(request, "planning/publication/document.html", context)
 
 

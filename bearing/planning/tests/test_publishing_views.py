@@ -94,6 +94,14 @@ def test_empty_page_tells_the_cio_how_to_publish(client, cast) -> None:
     assert "No IT Strategy has been published yet" in html and reverse("planning:scenario_list") in html
 
 
+def test_cio_page_links_finished_runs_to_the_publish_form(client, cast, finished_run) -> None:
+    publish_url = reverse("strategy_doc:publish", args=[finished_run.pk])
+    _login(client, cast.cio)
+    assert publish_url in client.get(reverse("strategy_doc:document_latest")).content.decode()
+    client.force_login(cast.viewer)
+    assert publish_url not in client.get(reverse("strategy_doc:document_latest")).content.decode()
+
+
 def test_pdf_download(client, cast, publication) -> None:
     _login(client, cast.viewer)
     response = client.get(reverse("strategy_doc:document_pdf", args=[publication.pk]))
