@@ -1,4 +1,4 @@
-"""Settings for the test suite: development mode with an in-memory SQLite database, a key that
+"""Settings for the test suite: development mode with a throw-away SQLite database, a key that
 exists only for tests, and fast password hashing."""
 
 import os
@@ -6,11 +6,18 @@ import tempfile
 
 os.environ.setdefault("BEARING_DEV", "1")
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
-os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
-os.environ.setdefault("BEARING_DATA_DIR", os.path.join(tempfile.gettempdir(), "bearing-tests"))
+# one directory per test process: parallel runs never share a test database file
+os.environ.setdefault("BEARING_DATA_DIR", tempfile.mkdtemp(prefix="bearing-tests-"))
+# File-backed SQLite (never in-memory): the browser tests' live server thread then opens its own
+# connection instead of sharing the test thread's one.
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{os.environ['BEARING_DATA_DIR']}/bearing.sqlite3")
 
 from bearing.config.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run in the test process unless a test asks for the real worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# The test database is a file too (pytest-xdist adds a suffix per worker).
+DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["BEARING_DATA_DIR"], "test.sqlite3")}  # noqa: F405
+os.makedirs(os.environ["BEARING_DATA_DIR"], exist_ok=True)
