@@ -38,6 +38,7 @@ __all__ = [
     "create_sufficiency_scenario",
     "demand_score",
     "demand_trace",
+    "objective_contributions",
     "objective_trace",
     "reference_run",
     "sufficiency_for",
@@ -303,43 +304,75 @@ def reference_run(organisation: Any, scenario: Scenario | None = None) -> PlanRu
     return publication.run if publication else None
 
 
-def _scheduled(run: PlanRun) -> list[PlanDecision]:
-    return list(
-        PlanDecision.objects.filter(run=run, is_scheduled=True)
-        .select_related("demand__department")
-        .only(
-            "pk",
-            "value",
-            "start_quarter",
-            "finish_quarter",
-            "demand__id",
-            "demand__reference",
-            "demand__title",
-            "demand__cost_eur",
-            "demand__department__id",
-            "demand__department__name",
-        )
+def _scheduled(run: PlanRun) -> list[Any]:
+    """The run's scheduled decisions as light rows shaped like decisions (`d.value`,
+    `d.start_quarter`, `d.demand.reference`, `d.demand.department.name`, ...): one query, no
+    model instances, so plans of thousands of demands stay quick."""
+    rows = PlanDecision.objects.filter(run=run, is_scheduled=True).values_list(
+        "value",
+        "start_quarter",
+        "finish_quarter",
+        "demand_id",
+        "demand__reference",
+        "demand__title",
+        "demand__cost_eur",
+        "demand__department_id",
+        "demand__department__name",
     )
+    return [
+        SimpleNamespace(
+            value=value,
+            start_quarter=start,
+            finish_quarter=finish,
+            demand=SimpleNamespace(
+                pk=pk,
+                reference=reference,
+                title=title,
+                cost_eur=cost,
+                department=SimpleNamespace(pk=dept_id, name=dept_name),
+            ),
+        )
+        for value, start, finish, pk, reference, title, cost, dept_id, dept_name in rows
+    ]
+
+
+def _snapshot_shares(run: PlanRun) -> dict[str, dict[int, float]]:
+    """demand reference -> objective id -> share of its value, from the score terms in the run's
+    snapshot. A finished run never changes, so the result is cached (parsing the snapshot of a
+    large organisation takes seconds)."""
+    key = f"bearing:run-shares:{run.pk}:{run.finished_at.timestamp() if run.finished_at else 0}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    context = PlanRun.objects.filter(pk=run.pk).values_list("context", flat=True).first() or {}
+    snapshot = context.get("demands", {}) if isinstance(context, dict) else {}
+    shares: dict[str, dict[int, float]] = {}
+    for reference, info in snapshot.items():
+        terms = (info.get("score") or {}).get("terms") if isinstance(info, dict) else None
+        if terms is None:
+            continue
+        shares[reference] = _normalised(
+            {
+                int(t["key"]): float(t["amount"])
+                for t in terms
+                if t.get("kind") == "objective" and str(t.get("key", "")).isdigit()
+            }
+        )
+    cache.set(key, shares, SUFFICIENCY_CACHE_SECONDS * 6)
+    return shares
 
 
 def _objective_shares(run: PlanRun, decisions: list[PlanDecision]) -> dict[int, dict[int, float]]:
     """demand pk -> objective id -> share of the demand's value that serves the objective: from
     the score terms in the run's snapshot, or else from current benefits x weights."""
-    context = PlanRun.objects.filter(pk=run.pk).values_list("context", flat=True).first() or {}
-    snapshot = context.get("demands", {}) if isinstance(context, dict) else {}
+    snapshot = _snapshot_shares(run)
     shares: dict[int, dict[int, float]] = {}
     missing: list[int] = []
     for d in decisions:
-        terms = snapshot.get(d.demand.reference, {}).get("score", {}).get("terms")
-        if terms is None:
+        if d.demand.reference in snapshot:
+            shares[d.demand.pk] = snapshot[d.demand.reference]
+        else:
             missing.append(d.demand.pk)
-            continue
-        amounts = {
-            int(t["key"]): float(t["amount"])
-            for t in terms
-            if t.get("kind") == "objective" and str(t.get("key", "")).isdigit()
-        }
-        shares[d.demand.pk] = _normalised(amounts)
     if missing:
         weights, _, _ = criterion_weights(run.organisation)
         amounts_by: dict[int, dict[int, float]] = defaultdict(dict)
@@ -585,39 +618,61 @@ def traceability(
     return out
 
 
-def objective_trace(
-    objective: Objective, run: PlanRun | None = None, user: Any = None
-) -> list[dict[str, Any]]:
-    """The goals serving `objective` (with strength), each with its demands and their plan slot."""
+def objective_contributions(objective: Objective, user: Any = None) -> QuerySet:
+    """The contributions of the department goals `user` may see to `objective`, in page order."""
     organisation = objective.organisation_id
-    demands = _visible(Demand.objects.filter(organisation=organisation), user, organisation)
-    contributions = (
-        GoalContribution.objects.filter(
-            objective=objective,
-            goal__in=_visible(
-                DepartmentGoal.objects.filter(organisation=organisation), user, organisation
-            ),
-        )
+    goals = _visible(DepartmentGoal.objects.filter(organisation=organisation), user, organisation)
+    return (
+        GoalContribution.objects.filter(objective=objective, goal__in=goals)
         .select_related("goal__department")
-        .prefetch_related(
-            Prefetch(
-                "goal__demands",
-                queryset=demands.only(
-                    "pk", "reference", "title", "status", "department_id"
-                ).order_by("reference"),
-                to_attr="visible_demands",
-            )
-        )
-        .order_by("goal__department__name", "goal__title")
+        .order_by("goal__department__name", "goal__title", "pk")
     )
+
+
+def objective_trace(
+    objective: Objective,
+    run: PlanRun | None = None,
+    user: Any = None,
+    contributions: Any = None,
+    demands_per_goal: int | None = None,
+) -> list[dict[str, Any]]:
+    """The goals serving `objective` (with strength), each with its demands and their plan slot;
+    `contributions` limits it to a page of `objective_contributions`, `demands_per_goal` the
+    demands listed per goal (`more` counts the rest)."""
+    organisation = objective.organisation_id
+    if contributions is None:
+        contributions = objective_contributions(objective, user)
     contributions = list(contributions)
-    slots = _slots(run, {d.pk for c in contributions for d in c.goal.visible_demands})
+    demands = _visible(Demand.objects.filter(organisation=organisation), user, organisation)
+    links: dict[int, list[Demand]] = defaultdict(list)
+    through = (
+        Demand.goals.through.objects.filter(
+            departmentgoal_id__in=[c.goal_id for c in contributions], demand__in=demands
+        )
+        .select_related("demand")
+        .only(
+            "departmentgoal_id",
+            "demand__id",
+            "demand__reference",
+            "demand__title",
+            "demand__status",
+        )
+        .order_by("demand__reference")
+    )
+    more: dict[int, int] = defaultdict(int)
+    for link in through:
+        if demands_per_goal is not None and len(links[link.departmentgoal_id]) >= demands_per_goal:
+            more[link.departmentgoal_id] += 1
+        else:
+            links[link.departmentgoal_id].append(link.demand)
+    slots = _slots(run, {d.pk for ds in links.values() for d in ds})
     return [
         {
             "goal": c.goal,
             "strength": c.get_strength_display(),
             "strength_key": c.strength,
-            "demands": [{"demand": d, "slot": slots.get(d.pk)} for d in c.goal.visible_demands],
+            "demands": [{"demand": d, "slot": slots.get(d.pk)} for d in links.get(c.goal_id, [])],
+            "more": more.get(c.goal_id, 0),
         }
         for c in contributions
     ]

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -42,6 +43,10 @@ __all__ = [
     "trace_demand",
     "trace_objective",
 ]
+
+TRACE_GOALS_PAGE = 20
+TRACE_DEMANDS_PER_GOAL = 25
+COMPARE_LIST_LIMIT = 100
 
 
 def _may_change_model(request: HttpRequest) -> bool:
@@ -304,6 +309,11 @@ def compare(request: HttpRequest) -> HttpResponse:
         if run_a is not None and run_b is not None:
             context["result"] = analysis.compare_runs(run_a, run_b)
             context["labels"] = request.organisation.calendar.labels()
+            context.update(
+                limit=f":{COMPARE_LIST_LIMIT}",
+                limit_n=COMPARE_LIST_LIMIT,
+                minus_limit=-COMPARE_LIST_LIMIT,
+            )
     return render(request, "planning/analysis/compare.html", context)
 
 
@@ -360,6 +370,9 @@ def trace_objective(request: HttpRequest, pk: int) -> HttpResponse:
         Objective.objects.all(), request.user, pk, "view", request.organisation
     )
     scenarios, scenario, run, publication = _plan_choice(request)
+    page = Paginator(
+        analysis.objective_contributions(objective, request.user), TRACE_GOALS_PAGE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "planning/analysis/trace_objective.html",
@@ -369,7 +382,14 @@ def trace_objective(request: HttpRequest, pk: int) -> HttpResponse:
             "scenario": scenario,
             "run": run,
             "publication": publication,
-            "goals": analysis.objective_trace(objective, run, request.user),
+            "page": page,
+            "goals": analysis.objective_trace(
+                objective,
+                run,
+                request.user,
+                page.object_list,
+                demands_per_goal=TRACE_DEMANDS_PER_GOAL,
+            ),
             "labels": request.organisation.calendar.labels(),
         },
     )

@@ -403,3 +403,55 @@ def test_demand_value_tag_renders_the_terms_for_other_pages(cast, planning_org):
         Context({"demand": planning_org.demands["A"]})
     )
     assert "Value 6.75" in html and "Objective: Grow revenue" in html and "-2.25" in html
+
+
+def test_objective_trace_pages_through_many_goals(client, cast, planning_org):
+    for i in range(21):
+        make_goal(
+            organisation=cast.org,
+            department=cast.sales,
+            title=f"Goal {i:02d}",
+            contributions={planning_org.revenue: "low"},
+        )
+    url = reverse("analysis:trace_objective", args=[planning_org.revenue.pk])
+    c = _client(client, cast.viewer)
+    first = c.get(url).content.decode()
+    assert "Goals 1–20 of 21" in first and "Goal 19" in first and "Goal 20" not in first
+    assert "Goal 20" in c.get(url, {"page": 2}).content.decode()
+
+
+def test_objective_trace_lists_a_goals_first_demands_and_counts_the_rest(
+    client, cast, planning_org, monkeypatch
+):
+    from bearing.planning import analysis_views
+
+    monkeypatch.setattr(analysis_views, "TRACE_DEMANDS_PER_GOAL", 2)
+    goal = make_goal(
+        organisation=cast.org,
+        department=cast.sales,
+        title="Big goal",
+        contributions={planning_org.revenue: "high"},
+    )
+    for key in "ABC":
+        planning_org.demands[key].goals.add(goal)
+    content = (
+        _client(client, cast.cio)
+        .get(reverse("analysis:trace_objective", args=[planning_org.revenue.pk]))
+        .content.decode()
+    )
+    assert "D-A" in content and "D-B" in content and "… and 1 more" in content
+    assert "Demand C" not in content
+
+
+def test_compare_lists_are_capped(client, cast, plans, monkeypatch):
+    from bearing.planning import analysis_views
+
+    monkeypatch.setattr(analysis_views, "COMPARE_LIST_LIMIT", 0)
+    a, b, _, _ = plans
+    content = (
+        _client(client, cast.cio)
+        .get(reverse("analysis:compare"), {"a": a.pk, "b": b.pk})
+        .content.decode()
+    )
+    only_a = content.split('id="only-a"')[1].split("</section>")[0]
+    assert "D-C" not in only_a and "… and 1 more" in only_a
