@@ -235,6 +235,9 @@ def run_roadmap(request: HttpRequest, pk: int) -> HttpResponse:
     queryset = results.roadmap_queryset(run, by=by, resource=resource, department=department)
     page = Paginator(queryset, GANTT_PAGE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
+    words = results.resource_words(run)
+    for decision in rows:
+        decision.display_reasons = [results.link_references(r, {}, words) for r in decision.reasons]
     labels = (run.summary or {}).get("labels", [])
     group = "department" if by == "department" else dict(choices).get(resource, "")
     params = request.GET.copy()

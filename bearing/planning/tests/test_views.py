@@ -235,3 +235,35 @@ def test_plotly_is_served_locally(client, cast):
 
     assert finders.find("plotly/plotly.min.js")
     assert finders.find("planning/charts.js")
+
+
+def test_edit_page_shows_existing_rows(client, cast, planning_org):
+    scenario = Scenario.objects.create(
+        organisation=cast.org, name="Rows", budget_windows=[{"first": 1, "last": 2, "amount": 777}],
+        capacity_changes=[{"resource": "system:erp", "amount": 3, "unit": "units", "from_quarter": 4}])
+    client.force_login(cast.cio)
+    text = client.get(reverse("planning:scenario_edit", args=[scenario.pk])).content.decode()
+    assert 'value="777"' in text
+    assert '<option value="system:erp" selected>' in text and '<option value="4" selected>' in text
+
+
+def test_untouched_extra_rows_are_ignored(client, cast, planning_org):
+    client.force_login(cast.cio)
+    data = _form_data(**{"budget-0-first": "", "budget-0-last": "", "budget-0-amount": ""})
+    response = client.post(reverse("planning:scenario_create"), data)
+    assert response.status_code == 302
+    assert Scenario.objects.get(name="Hire two").budget_windows == []
+
+
+def test_frontier_partial_polls_while_queued(client, cast, finished_run):
+    PlanRun.objects.filter(pk=finished_run.pk).update(summary={**finished_run.summary, "frontier": {"status": "queued"}})
+    client.force_login(cast.viewer)
+    text = client.get(reverse("planning:run_frontier", args=[finished_run.pk]), **HX).content.decode()
+    assert 'hx-trigger="every 2s"' in text and "Compute" not in text
+
+
+def test_result_pages_do_a_fixed_number_of_queries(client, cast, finished_run, django_assert_max_num_queries):
+    client.force_login(cast.cio)
+    for name in ("run_roadmap", "run_capacity", "run_unscheduled", "run_priority"):
+        with django_assert_max_num_queries(12):
+            assert client.get(reverse(f"planning:{name}", args=[finished_run.pk])).status_code == 200
