@@ -41,6 +41,10 @@ class Compiled:
     preds: list[list[int]]
     succs: list[list[int]] = field(default_factory=list)
     values: list[dict[int, float]] = field(default_factory=list)  # start -> discounted value
+    # How much the relaxation (LP or priced bound) wants each demand, 0..1; set by the bound stages
+    # for the later search, None until then.
+    guide: np.ndarray | None = None
+    prices: np.ndarray | None = None  # priced bound's price per (resource, period) then per budget
 
     @property
     def n(self) -> int:

@@ -246,7 +246,9 @@ def round_lp(comp: Compiled, lp: LpModel, res: LpResult, base: Ledger, *, varian
     """Place demands in the order the LP values suggest, each at the start the LP prefers when it
     fits (else the nearest start that fits), on top of `base` (mandatory demands already booked).
 
-    variant 0 ranks by LP share then value per priced resource use; variant 1 ranks by value per
+    variant 0 takes the demands the LP selects (share above one half) first, those with the fewest
+    allowed starts first and, among equals, the most hours per active period (the hardest to fit
+    later), each at the start the LP prefers or the nearest that fits; variant 1 ranks by value per
     priced resource use only (LP duals as prices), which packs leftover capacity better.
     """
     assert res.x is not None
@@ -254,16 +256,20 @@ def round_lp(comp: Compiled, lp: LpModel, res: LpResult, base: Ledger, *, varian
     n = comp.n
     share = np.zeros(n)
     np.add.at(share, lp.col_demand, x)
+    comp.guide = share
     price = _priced_use(comp, lp, res)
     density = np.array(
         [max(comp.values[d].values(), default=0.0) / (price[d] + 1e-9) for d in range(n)]
     )
-    # mandatory demands first (at the LP's starts), so the rest packs around them
+    ledger = base.copy()
     if variant == 0:
-        keys = sorted(range(n), key=lambda d: (not comp.mandatory[d], -round(share[d], 3), -density[d], d))
+        intensity = [sum(h for _, h in comp.use[d]) for d in range(n)]
+        keys = sorted(
+            range(n),
+            key=lambda d: (not comp.mandatory[d], share[d] <= 0.5, len(comp.window[d]), -intensity[d], d),
+        )
     else:
         keys = sorted(range(n), key=lambda d: (not comp.mandatory[d], -density[d], -share[d], d))
-    ledger = base.copy()
     pending = [d for d in keys if ledger.start[d] < 0 and comp.window[d]]
     while pending:
         left = []
@@ -310,20 +316,79 @@ def _priced_use(comp: Compiled, lp: LpModel, res: LpResult) -> np.ndarray:
     return price
 
 
-def lagrangian_bound(comp: Compiled, target: float, *, deadline: float, iterations: int = 400) -> float | None:
+# Problems with more demands than this start the priced bound from a sample's LP prices.
+_SAMPLE_ABOVE = 3000
+_SAMPLE_SIZE = 1500
+
+
+def _sample_prices(comp: Compiled, deadline: float) -> np.ndarray:
+    """Shadow prices (per hour per resource and period, then per unit of money per budget window)
+    of the LP of a fixed sample of demands with capacity and budgets scaled down to its share."""
+    import dataclasses
+    import time
+
+    n = comp.n
+    stride = n / _SAMPLE_SIZE
+    keep = sorted({int(k * stride) for k in range(_SAMPLE_SIZE)})
+    pos = {d: k for k, d in enumerate(keep)}
+    frac = len(keep) / n
+    sub = dataclasses.replace(
+        comp,
+        ids=[comp.ids[d] for d in keep],
+        index={comp.ids[d]: k for k, d in enumerate(keep)},
+        capacity=comp.capacity * frac,
+        budgets=[(a, b, amount * frac) for a, b, amount in comp.budgets],
+        use=[comp.use[d] for d in keep],
+        cost_pp=[comp.cost_pp[d] for d in keep],
+        duration=[comp.duration[d] for d in keep],
+        window=[comp.window[d] for d in keep],
+        mandatory=[False for d in keep],  # a sample's mandatory share need not fit its capacity
+        preds=[[pos[e] for e in comp.preds[d] if e in pos] for d in keep],
+        succs=[[pos[e] for e in comp.succs[d] if e in pos] for d in keep],
+        values=[comp.values[d] for d in keep],
+        guide=None,
+        prices=None,
+    )
+    nres, periods = len(comp.resource_names), comp.periods
+    out = np.zeros(nres * periods + len(comp.budgets))
+    lp = build_lp(sub)
+    res = lp.solve(max(0.1, 0.6 * (deadline - time.perf_counter())))
+    if res.duals is None:
+        return out
+    for (r, p), row in lp.cap_rows.items():
+        out[r * periods + p] = abs(res.duals[row])
+    for w, row in enumerate(lp.budget_rows):
+        out[nres * periods + w] = abs(res.duals[row])
+    return out
+
+
+def lagrangian_bound(
+    comp: Compiled,
+    target: float,
+    *,
+    deadline: float,
+    iterations: int = 3000,
+    step: float = 1.0,
+    smoothing: float = 0.3,
+) -> float | None:
     """A proven upper bound for problems too big for the LP in time: capacity and budget limits are
-    priced (prices >= 0, tuned by subgradient steps) and each demand takes its best priced start.
-    Any non-negative prices give a valid bound; requirements are dropped, which only loosens it."""
+    priced (prices >= 0) and each demand takes its best priced start when it pays; any such prices
+    give a valid bound (requirements are dropped, which only loosens it).
+
+    Prices are tuned by a deflected subgradient method on the limits scaled to 1 (Polyak steps
+    towards `target`, a value some plan reaches; the step shrinks when the bound stalls). The
+    running average of the priced choices approximates the LP solution: it is left in
+    `comp.guide` (how much each demand is wanted, 0..1) for the search that follows.
+    """
     import time
 
     n, periods = comp.n, comp.periods
     nres = len(comp.resource_names)
-    col_d, col_s, val, ent_c, ent_r, ent_v = [], [], [], [], [], []
+    col_d, val, ent_c, ent_r, ent_v = [], [], [], [], []
     for d in range(n):
         for s in comp.window[d]:
             c = len(col_d)
             col_d.append(d)
-            col_s.append(s)
             val.append(comp.values[d][s])
             for r, h in comp.use[d]:
                 for p in range(s, s + comp.duration[d]):
@@ -340,41 +405,61 @@ def lagrangian_bound(comp: Compiled, target: float, *, deadline: float, iteratio
         return 0.0
     cd = np.array(col_d)
     v = np.array(val)
-    ec, er, ev = np.array(ent_c), np.array(ent_r), np.array(ent_v)
+    ec, er = np.array(ent_c), np.array(ent_r)
     rhs = np.concatenate([comp.capacity.reshape(-1), [b[2] for b in comp.budgets]])
-    scale = np.maximum(rhs, 1.0)
+    scale = np.maximum(rhs, 1e-9)
+    # limits scaled to 1, so that hours and money rows move at the same pace
+    ev = np.array(ent_v) / scale[er]
+    nrow = len(rhs)
     starts = np.flatnonzero(np.r_[True, cd[1:] != cd[:-1]])
     owners = cd[starts]
     optional = ~np.array([comp.mandatory[d] for d in owners])
-    y = np.zeros(len(rhs))
-    best = None
-    step = 1.0
+    seg = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(v)]))
+    y = np.zeros(nrow)
+    if n > _SAMPLE_ABOVE and time.perf_counter() < deadline:
+        # start from the prices of a sample's LP: the same market in miniature prices hours and
+        # money about as the whole does, so the subgradient starts near the optimum
+        y = _sample_prices(comp, deadline) * scale
+        step = 0.05
+    best, best_y = None, y
+    direction = np.zeros(nrow)
+    avg = np.zeros(len(v))
     stall = 0
-    for _ in range(iterations):
+    for it in range(iterations):
         if time.perf_counter() > deadline:
             break
         reduced = v - np.bincount(ec, weights=ev * y[er], minlength=len(v))
         top = np.maximum.reduceat(reduced, starts)
         take = np.where(optional, np.maximum(top, 0.0), top)
-        bound = float(y @ rhs + take.sum())
-        if best is None or bound < best - 1e-9:
-            best, stall = bound, 0
+        bound = float(y.sum() + take.sum())
+        if best is None or bound < best - 1e-9 * max(1.0, abs(best)):
+            best, best_y, stall = bound, y, 0
         else:
             stall += 1
-            if stall >= 15:
+            if stall >= 20:
                 step, stall = step / 2, 0
         # columns chosen by the priced subproblem: each demand's best start when it pays
-        seg = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(v)]))
         is_top = reduced >= top[seg] - 1e-12
-        first_top = np.zeros(len(v), dtype=bool)
         idx = np.flatnonzero(is_top)
         _, keep = np.unique(seg[idx], return_index=True)
-        first_top[idx[keep]] = True
-        chosen = first_top & ((reduced > 0) | ~optional[seg])
-        usage = np.bincount(er, weights=ev * chosen[ec], minlength=len(rhs))
-        g = (rhs - usage) / scale
-        norm = float(g @ g)
-        if norm < 1e-12:
+        chosen = np.zeros(len(v))
+        chosen[idx[keep]] = 1.0
+        chosen *= (reduced > 0) | ~optional[seg]
+        avg = chosen if it == 0 else 0.9 * avg + 0.1 * chosen
+        g = 1.0 - np.bincount(er, weights=ev * chosen[ec], minlength=nrow)
+        direction = g + smoothing * direction if it else g
+        norm = float(direction @ direction)
+        if norm < 1e-12 or step < 1e-6:
             break
-        y = np.maximum(0.0, y - step * (bound - target) / norm * g / scale)
+        gap = max(bound - target, 1e-6 * max(1.0, abs(bound)))
+        y = np.maximum(0.0, y - step * gap / norm * direction)
+    # wanted: the demands whose best start still pays at the best prices (the LP's choice when the
+    # prices are the LP's), blended with the running average of the choices
+    reduced = v - np.bincount(ec, weights=ev * best_y[er], minlength=len(v))
+    pays = np.maximum.reduceat(reduced, starts) > 0
+    guide = np.zeros(n)
+    np.add.at(guide, cd, avg)
+    guide[owners] = 0.75 * pays + 0.25 * np.minimum(guide[owners], 1.0)
+    comp.guide = guide
+    comp.prices = best_y / scale
     return best
