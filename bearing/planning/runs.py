@@ -16,9 +16,7 @@ from django.utils import timezone
 from bearing.core.audit import record_change, snapshot
 from bearing.core.permissions import has_permission
 from bearing.engine.codec import plan_to_dict, problem_from_dict, problem_to_dict
-from bearing.engine.frontier import efficient_frontier
 from bearing.engine.plan import Plan, ProgressEvent
-from bearing.engine.solve import solve
 from bearing.planning.adapters import build_problem
 from bearing.planning.choices import RunStatus
 from bearing.planning.models import PlanDecision, PlanRun, Scenario
@@ -59,14 +57,15 @@ def cancel_run(actor: Any, run: PlanRun) -> PlanRun:
     if actor is not None and not has_permission(actor, "change", run):
         raise PermissionDenied("Only the CIO or an administrator cancels plan runs.")
     with transaction.atomic():
-        locked = PlanRun.objects.select_for_update().get(pk=run.pk)
+        locked = PlanRun.objects.select_for_update().defer(*PlanRun.LARGE_FIELDS).get(pk=run.pk)
         if locked.status == RunStatus.QUEUED:
             locked.status = RunStatus.CANCELLED
             locked.finished_at = timezone.now()
             locked.error = "Cancelled before it started."
         elif locked.status == RunStatus.RUNNING:
             locked.cancel_requested = True
-        locked.save()
+        # Only these fields: the worker may be writing progress to the same row meanwhile.
+        locked.save(update_fields=["status", "finished_at", "error", "cancel_requested"])
         record_change(actor=actor, organisation=run.organisation, action="cancel", obj=locked, before=None, after={"status": locked.status})
     return locked
 
@@ -134,6 +133,8 @@ def execute(run_id: int) -> None:
             raise ValidationError(["The data cannot be planned:", *built.context["errors"]])
         PlanRun.objects.filter(pk=run_id).update(problem=problem_to_dict(built.problem), context=built.context, stage="solving")
         reporter = _Reporter(run_id)
+        from bearing.engine.solve import solve  # OR-Tools and HiGHS load only in the worker
+
         plan = solve(
             built.problem,
             time_limit=float(run.scenario.time_limit_seconds),
@@ -148,7 +149,7 @@ def execute(run_id: int) -> None:
         _store(run_id, built, plan)
     except ValidationError as exc:
         _finish(run_id, RunStatus.FAILED, "\n".join(exc.messages))
-    except Exception as exc:  # the run is marked failed with the reason; the worker lives on
+    except Exception as exc:  # noqa: BLE001 -- the run is marked failed with the reason; the worker lives on
         _finish(run_id, RunStatus.FAILED, f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}")
 
 
@@ -248,13 +249,15 @@ def compute_frontier(run_id: int, *, steps: int = 8, time_limit_per_level: float
     _set_frontier(run_id, {"status": "running"})
     try:
         problem = problem_from_dict(PlanRun.objects.values_list("problem", flat=True).get(pk=run_id))
+        from bearing.engine.frontier import efficient_frontier
+
         points = efficient_frontier(problem, steps=steps, time_limit_per_level=time_limit_per_level)
         _set_frontier(run_id, {"status": "done", "points": [
             {"budget": p.budget, "value": p.value, "spend": p.spend, "status": p.status, "bound": p.bound,
              "selected": len(p.selected), "entering": list(p.entering)[:20], "leaving": list(p.leaving)[:20]}
             for p in points
         ]})
-    except Exception as exc:  # the page shows the reason; the worker lives on
+    except Exception as exc:  # noqa: BLE001 -- the page shows the reason; the worker lives on
         _set_frontier(run_id, {"status": "failed", "error": f"{type(exc).__name__}: {exc}"})
 
 
