@@ -17,9 +17,10 @@ from bearing.engine.compiled import Compiled, Ledger, compile_problem, plan_from
 from bearing.engine.greedy import solve_greedy
 from bearing.engine.lns import LnsSettings, improve, solve_full
 from bearing.engine.lp import LpModel, build_lp, lagrangian_bound, round_lp
-from bearing.engine.model import build_cumulative_model, scale_for
+from bearing.engine.model import scale_for
 from bearing.engine.plan import Plan, ProgressEvent
 from bearing.engine.problem import Problem
+from bearing.engine.schedule import MandatoryVerdict, decide_mandatory
 
 __all__ = ["solve"]
 
@@ -92,13 +93,9 @@ def _fill(comp: Compiled, ledger: Ledger) -> Ledger:
     return out
 
 
-def _mandatory_schedule(
-    comp: Compiled, time_limit: float, workers: int, seed: int
-) -> tuple[str, dict[int, int] | None]:
-    """Decide whether the mandatory demands fit together (interval model): 'feasible' with starts,
-    'infeasible' (proven) or 'unknown'."""
+def _forced(comp: Compiled) -> list[int]:
+    """The mandatory demands and, transitively, their prerequisites (forced in as well)."""
     demands = [d for d in range(comp.n) if comp.mandatory[d]]
-    # prerequisites of mandatory demands are forced in as well
     seen = set(demands)
     stack = list(demands)
     while stack:
@@ -107,19 +104,7 @@ def _mandatory_schedule(
                 seen.add(e)
                 stack.append(e)
                 demands.append(e)
-    if any(not comp.window[d] for d in demands):
-        return "infeasible", None
-    cm = build_cumulative_model(comp, sorted(demands))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = max(1, workers)
-    solver.parameters.random_seed = seed
-    solver.parameters.max_time_in_seconds = max(0.05, time_limit)
-    status = solver.solve(cm.model)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return "feasible", cm.read(solver)
-    if status == cp_model.INFEASIBLE:
-        return "infeasible", None
-    return "unknown", None
+    return sorted(demands)
 
 
 def _upper_bound_trivial(comp: Compiled) -> float:
@@ -162,10 +147,16 @@ def solve(
     # 2. mandatory demands: proven to fit (and scheduled) or proven not to
     has_mandatory = any(comp.mandatory)
     if has_mandatory and greedy_ledger is None:
-        verdict, starts = _mandatory_schedule(comp, max(0.1, 0.5 * (search_end - time.perf_counter())), workers, seed)
-        if verdict == "infeasible":
-            return _infeasible(problem, comp, t0, time_limit, workers, seed, stats)
-        if verdict == "feasible" and starts is not None:
+        # all-mandatory problems are pure scheduling: give the decision most of the time
+        share = 0.8 if all(comp.mandatory) else 0.5
+        verdict = decide_mandatory(
+            comp, _forced(comp), time_limit=max(0.1, share * (search_end - time.perf_counter())), workers=workers, seed=seed
+        )
+        stats["mandatory_stage"] = verdict.stage
+        if verdict.status == "infeasible":
+            return _infeasible(problem, comp, t0, time_limit, workers, seed, stats, verdict)
+        if verdict.status == "feasible" and verdict.starts is not None:
+            starts = verdict.starts
             base = Ledger(comp)
             for d in sorted(starts, key=lambda k: (starts[k], k)):
                 base.book(d, starts[d])
@@ -325,12 +316,21 @@ def _infeasible(
     workers: int,
     seed: int,
     stats: dict[str, object],
+    verdict: MandatoryVerdict | None = None,
 ) -> Plan:
-    """Proven infeasible: report the smallest conflicting set found, in words."""
-    from bearing.engine.conflicts import find_conflicts
+    """Proven infeasible: report the smallest conflicting set found, in words. A cheap proof (a
+    chain too long, hours that cannot fit) names its set at once; otherwise the deletion filter
+    gets a fifth of the time limit, so the verdict is never held back by the explanation."""
+    from bearing.engine.conflicts import describe_conflict, find_conflicts
 
-    remaining = max(0.5, time_limit - (time.perf_counter() - t0))
-    conflicts = find_conflicts(problem, comp, time_limit=remaining, workers=workers, seed=seed)
+    if verdict is not None and verdict.reasons:
+        conflicts = list(verdict.reasons)
+    elif verdict is not None and verdict.core:
+        conflicts = describe_conflict(problem, comp, verdict.core)
+    else:
+        remaining = time_limit - (time.perf_counter() - t0)
+        budget = max(0.2, min(0.2 * time_limit, remaining))
+        conflicts = find_conflicts(problem, comp, time_limit=budget, workers=workers, seed=seed)
     return Plan(
         status="infeasible",
         objective=0.0,
