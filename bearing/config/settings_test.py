@@ -21,3 +21,4 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # The test database is a file too (pytest-xdist adds a suffix per worker).
 DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["BEARING_DATA_DIR"], "test.sqlite3")}  # noqa: F405
 os.makedirs(os.environ["BEARING_DATA_DIR"], exist_ok=True)
+os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405  (whitenoise warns on a missing root)
