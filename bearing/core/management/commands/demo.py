@@ -142,4 +142,4 @@ class Command(BaseCommand):
             self.stdout.write(line)
         self.stdout.write("")
         if not options["no_serve"]:
-            call_command("serve", host=options["host"], port=options["port"])
+            call_command("serve", host=options["host"], port=options["port"], with_worker=True)
