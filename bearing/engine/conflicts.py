@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import time
 
-from ortools.sat.python import cp_model
+import numpy as np
 
 from bearing.engine.compiled import Compiled
-from bearing.engine.model import build_cumulative_model
 from bearing.engine.problem import Problem
+from bearing.engine.schedule import decide_mandatory
 
 __all__ = ["describe_conflict", "find_conflicts", "minimal_conflict"]
 
@@ -32,19 +32,8 @@ def _closure(comp: Compiled, demands: set[int]) -> set[int]:
 
 
 def _verdict(comp: Compiled, demands: set[int], time_limit: float, workers: int, seed: int) -> str:
-    if any(not comp.window[d] for d in demands):
-        return "infeasible"
-    cm = build_cumulative_model(comp, sorted(demands))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = max(1, workers)
-    solver.parameters.random_seed = seed
-    solver.parameters.max_time_in_seconds = max(0.02, time_limit)
-    status = solver.solve(cm.model)
-    if status == cp_model.INFEASIBLE:
-        return "infeasible"
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return "feasible"
-    return "unknown"
+    # cheap proofs and a quick schedule first: most deletion tests end there
+    return decide_mandatory(comp, sorted(demands), time_limit=time_limit, workers=workers, seed=seed).status
 
 
 def minimal_conflict(comp: Compiled, *, time_limit: float, workers: int = 1, seed: int = 0) -> list[int]:
@@ -129,29 +118,14 @@ def describe_conflict(problem: Problem, comp: Compiled, core: list[int]) -> list
     if out:
         return out
     best: tuple[float, str] | None = None
-    for r, name in enumerate(comp.resource_names):
-        users = [d for d in core if any(rr == r for rr, _ in comp.use[d])]
-        if not users:
-            continue
-        for a in range(comp.periods):
-            for b in range(a, comp.periods):
-                need = 0.0
-                who = []
-                for d in users:
-                    h = next(h for rr, h in comp.use[d] if rr == r)
-                    k = _min_overlap(win[d][0], win[d][1], comp.duration[d], a, b)
-                    if k > 0:
-                        need += h * k
-                        who.append(d)
-                cap = float(comp.capacity[r, a : b + 1].sum())
-                short = need - cap
-                rel = short / max(cap, 1e-9)
-                if short > 1e-6 and (best is None or rel > best[0]):
-                    best = (
-                        rel,
-                        f"mandatory {_names(comp, who)} need {_fmt(need)} {name}-hours in "
-                        f"{_span(problem, a, b)}; capacity is {_fmt(cap)} (short by {_fmt(short)})",
-                    )
+    found = _worst_stretch(comp, core, win)
+    if found is not None:
+        rel, r, a, b, who, need, cap = found
+        best = (
+            rel,
+            f"mandatory {_names(comp, who)} need {_fmt(need)} {comp.resource_names[r]}-hours in "
+            f"{_span(problem, a, b)}; capacity is {_fmt(cap)} (short by {_fmt(need - cap)})",
+        )
     for w, (first, last, amount) in enumerate(comp.budgets):
         need = 0.0
         who = []
@@ -175,6 +149,48 @@ def describe_conflict(problem: Problem, comp: Compiled, core: list[int]) -> list
         f"mandatory {_names(comp, core)} cannot all be scheduled: in every arrangement allowed by their "
         f"start windows and requirements, some period needs more {', '.join(used) or 'money'} than is available"
     ]
+
+
+def _worst_stretch(
+    comp: Compiled, core: list[int], win: dict[int, tuple[int, int]]
+) -> tuple[float, int, int, int, list[int], float, float] | None:
+    """The resource and stretch of periods a..b where the core's forced hours most exceed the
+    capacity, relative to it (all stretches at once per first period, with numpy)."""
+    if not core:
+        return None
+    nres = len(comp.resource_names)
+    lo = np.array([win[d][0] for d in core])
+    hi = np.array([win[d][1] for d in core])
+    hi = np.maximum(hi, lo)  # an empty window was reported above; keep the arithmetic sane
+    dur = np.array([comp.duration[d] for d in core])
+    use = np.zeros((nres, len(core)))
+    for k, d in enumerate(core):
+        for r, h in comp.use[d]:
+            use[r, k] += h
+    cum = np.concatenate([np.zeros((nres, 1)), np.cumsum(comp.capacity, axis=1)], axis=1)
+    best: tuple[float, int, int, int] | None = None
+    for a in range(comp.periods):
+        bs = np.arange(a, comp.periods)[:, None]
+        # the overlap with a..b is smallest at the earliest or the latest start
+        left = np.maximum(0, np.minimum(bs, lo + dur - 1) - np.maximum(a, lo) + 1)
+        right = np.maximum(0, np.minimum(bs, hi + dur - 1) - np.maximum(a, hi) + 1)
+        need = use @ np.minimum(left, right).T
+        cap = cum[:, a + 1 :] - cum[:, a : a + 1]
+        short = need - cap
+        rel = np.where(short > 1e-6, short / np.maximum(cap, 1e-9), -np.inf)
+        r, j = np.unravel_index(int(np.argmax(rel)), rel.shape)
+        if np.isfinite(rel[r, j]) and (best is None or rel[r, j] > best[0]):
+            best = (float(rel[r, j]), int(r), a, a + int(j))
+    if best is None:
+        return None
+    rel_best, r, a, b = best
+    k = np.minimum(
+        np.maximum(0, np.minimum(b, lo + dur - 1) - np.maximum(a, lo) + 1),
+        np.maximum(0, np.minimum(b, hi + dur - 1) - np.maximum(a, hi) + 1),
+    )
+    who = [core[i] for i in range(len(core)) if k[i] > 0 and use[r, i] > 0]
+    need = float(use[r] @ k)
+    return rel_best, r, a, b, who, need, float(cum[r, b + 1] - cum[r, a])
 
 
 def _no_start_reason(problem: Problem, comp: Compiled, d: int) -> str:

@@ -15,6 +15,7 @@ from ortools.sat.python import cp_model
 
 from bearing.engine.compiled import Compiled, Ledger, compile_problem, plan_from_starts
 from bearing.engine.greedy import solve_greedy
+from bearing.engine.knapsack import is_selection_problem, solve_selection
 from bearing.engine.lns import LnsSettings, improve, solve_full
 from bearing.engine.lp import LpModel, build_lp, lagrangian_bound, round_lp
 from bearing.engine.model import scale_for
@@ -173,6 +174,10 @@ def solve(
             problem, comp, tracker, t0, "optimal", stats, explain=explain, time_left=deadline - time.perf_counter()
         )
 
+    # pure selection (one period, no requirements): a multidimensional knapsack, solved by core search
+    if is_selection_problem(comp) and not stop():
+        return _select(problem, comp, tracker, t0, search_end, workers, seed, stop, stats, explain, deadline)
+
     # 3. LP relaxation: bound and LP-guided plans
     tracker.offer_bound(_upper_bound_trivial(comp), "bound")
     n_vars = sum(len(w) for w in comp.window)
@@ -229,6 +234,45 @@ def solve(
     status = "optimal" if proven or (tracker.bound is not None and tracker.value >= tracker.bound - 1e-9) else "feasible"
     return _finish(
         problem, comp, tracker, t0, status, stats, explain=explain, time_left=deadline - time.perf_counter()
+    )
+
+
+def _select(
+    problem: Problem,
+    comp: Compiled,
+    tracker: _Tracker,
+    t0: float,
+    search_end: float,
+    workers: int,
+    seed: int,
+    stop: Callable[[], bool],
+    stats: dict[str, object],
+    explain: bool,
+    deadline: float,
+) -> Plan:
+    """Selection problems: LP-guided core search, then the full MIP (improvement and the bound)."""
+    assert tracker.ledger is not None
+
+    def offer(chosen: list[int], _value: float) -> None:
+        ledger = _ledger_from_starts(comp, {d: 0 for d in chosen})
+        if ledger is not None:
+            tracker.offer(ledger, "core")
+
+    res = solve_selection(
+        comp,
+        deadline=search_end,
+        start=[d for d in range(comp.n) if tracker.ledger.start[d] >= 0],
+        seed=seed,
+        workers=workers,
+        on_improve=offer,
+        should_stop=stop,
+    )
+    tracker.offer_bound(res.bound, "mip")
+    stats["mip_bound"] = res.bound
+    proven = res.optimal or (tracker.bound is not None and tracker.value >= tracker.bound - 1e-6 * max(1.0, abs(tracker.bound)))
+    return _finish(
+        problem, comp, tracker, t0, "optimal" if proven else "feasible", stats, explain=explain,
+        time_left=deadline - time.perf_counter(),
     )
 
 

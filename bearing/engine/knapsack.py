@@ -1,0 +1,202 @@
+"""Pure selection problems (one period, no requirements): which demands to take, nothing about when.
+
+Such a problem is a multidimensional knapsack: each resource and budget is one capacity row. A
+mixed-integer solver handed the whole model spends its time on branching over items whose fate
+the LP relaxation already makes clear. The core approach (Puchinger, Raidl & Pferschy) does
+better in the same time: items far from the LP's break-even point (large reduced cost) are fixed
+to their LP value; the small *core* around it is solved exactly, then widened. A last MIP on the
+full model, started from the best selection, improves it further and yields the proven bound.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from bearing.engine.compiled import Compiled
+from bearing.engine.lp import _new_highs
+
+__all__ = ["KnapsackResult", "is_selection_problem", "solve_selection"]
+
+# Core sizes tried in turn, as shares of the items, with their shares of the search time; the rest
+# goes to the full model (it gives the proven bound).
+_CORE_STEPS = ((0.15, 0.25), (0.3, 0.3))
+
+
+@dataclass
+class KnapsackResult:
+    """Best selection found (demand indices), its value, and the best proven upper bound."""
+
+    chosen: list[int] | None
+    value: float
+    bound: float | None
+    optimal: bool
+
+
+def is_selection_problem(comp: Compiled) -> bool:
+    """One period and no requirements: only *which* demands, not when."""
+    return comp.periods == 1 and not any(comp.preds) and comp.n > 0
+
+
+def _rows(comp: Compiled) -> tuple[np.ndarray, np.ndarray]:
+    """Constraint matrix (rows: resources then budget windows) and capacities for period 0."""
+    nres = len(comp.resource_names)
+    weights = np.zeros((nres + len(comp.budgets), comp.n))
+    for d in range(comp.n):
+        for r, h in comp.use[d]:
+            weights[r, d] += h
+        for w in range(len(comp.budgets)):
+            weights[nres + w, d] = comp.budget_spend(d, 0, w)
+    caps = np.concatenate([comp.capacity[:, 0], [b[2] for b in comp.budgets]])
+    keep = weights.any(axis=1)
+    return weights[keep], caps[keep]
+
+
+def _highs(
+    profit: np.ndarray,
+    weights: np.ndarray,
+    caps: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    *,
+    integer: bool,
+    seed: int,
+    threads: int,
+) -> highspy.Highs:
+    h = _new_highs(seed, threads)
+    h.setOptionValue("solver", "choose" if integer else "simplex")
+    lp = highspy.HighsLp()
+    n = len(profit)
+    lp.num_col_ = n
+    lp.num_row_ = len(caps)
+    lp.col_cost_ = profit.astype(float)
+    lp.col_lower_ = lower.astype(float)
+    lp.col_upper_ = upper.astype(float)
+    lp.row_lower_ = np.full(len(caps), -highspy.kHighsInf)
+    lp.row_upper_ = caps.astype(float)
+    lp.sense_ = highspy.ObjSense.kMaximize
+    mat = highspy.HighsSparseMatrix()
+    mat.format_ = highspy.MatrixFormat.kColwise
+    mat.num_col_ = n
+    mat.num_row_ = len(caps)
+    nz = weights != 0
+    mat.start_ = np.concatenate([[0], np.cumsum(nz.sum(axis=0))]).astype(np.int32)
+    cols_rows = [np.nonzero(nz[:, j])[0] for j in range(n)]
+    mat.index_ = np.concatenate(cols_rows).astype(np.int32) if n else np.zeros(0, dtype=np.int32)
+    mat.value_ = np.concatenate([weights[rows, j] for j, rows in enumerate(cols_rows)]) if n else np.zeros(0)
+    lp.a_matrix_ = mat
+    if integer:
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * n
+        # whole-number values: a gap below one unit already proves optimality
+        whole = bool(np.all(np.abs(profit - np.round(profit)) < 1e-9))
+        h.setOptionValue("mip_rel_gap", 1e-7)
+        h.setOptionValue("mip_abs_gap", 1.0 - 1e-6 if whole else 1e-7)
+    h.passModel(lp)
+    return h
+
+
+def _run_mip(
+    h: highspy.Highs, time_limit: float, start: np.ndarray | None
+) -> tuple[np.ndarray | None, float | None, bool]:
+    """Solve; the selection (0/1 vector) if one was found, the dual bound, and whether proven."""
+    h.setOptionValue("time_limit", max(0.02, float(time_limit)))
+    if start is not None:
+        sol = highspy.HighsSolution()
+        sol.col_value = list(start.astype(float))
+        sol.value_valid = True
+        h.setSolution(sol)
+    h.run()
+    info = h.getInfo()
+    status = h.getModelStatus()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return None, None, False
+    bound = float(info.mip_dual_bound)
+    bound_ok = math.isfinite(bound) and abs(bound) < 1e29
+    x = None
+    if info.primal_solution_status == 2:
+        x = (np.array(h.getSolution().col_value) > 0.5).astype(int)
+    optimal = status == highspy.HighsModelStatus.kOptimal and x is not None
+    return x, (bound if bound_ok else None), optimal
+
+
+def _feasible(x: np.ndarray, weights: np.ndarray, caps: np.ndarray) -> bool:
+    return bool(np.all(weights @ x <= caps + np.maximum(1e-6, 1e-9 * np.abs(caps))))
+
+
+def solve_selection(
+    comp: Compiled,
+    *,
+    deadline: float,
+    start: list[int] | None,
+    seed: int = 0,
+    workers: int = 1,
+    on_improve: Callable[[list[int], float], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> KnapsackResult:
+    """Best selection by LP-reduced-cost core search, then the full MIP for the bound."""
+    stop = should_stop or (lambda: False)
+    n = comp.n
+    profit = np.array([comp.values[d].get(0, 0.0) for d in range(n)])
+    weights, caps = _rows(comp)
+    lower = np.array([1 if comp.mandatory[d] else 0 for d in range(n)])
+    upper = np.array([1 if comp.window[d] else 0 for d in range(n)])
+    best = np.zeros(n, dtype=int)
+    if start:
+        best[start] = 1
+    best_value = float(profit @ best) if start else float("-inf")
+
+    def offer(x: np.ndarray | None) -> None:
+        nonlocal best, best_value
+        if x is None or not _feasible(x, weights, caps) or np.any(x < lower) or np.any(x > upper):
+            return
+        value = float(profit @ x)
+        if value > best_value + 1e-9:
+            best, best_value = x.copy(), value
+            if on_improve is not None:
+                on_improve([int(d) for d in np.nonzero(x)[0]], value)
+
+    # 1. LP relaxation: the break-even point and the bound
+    lp = _highs(profit, weights, caps, lower, upper, integer=False, seed=seed, threads=workers)
+    lp.setOptionValue("time_limit", max(0.02, 0.1 * (deadline - time.perf_counter())))
+    lp.run()
+    bound: float | None = None
+    if lp.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
+        return KnapsackResult(None, 0.0, None, False)
+    if lp.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+        sol = lp.getSolution()
+        x_lp = np.array(sol.col_value)
+        reduced = np.abs(np.array(sol.col_dual))
+        bound = float(lp.getInfo().objective_function_value)
+        # 2. core search: items nearest the break-even point (smallest reduced cost) stay free
+        order = np.lexsort((np.arange(n), -np.minimum(x_lp, 1 - x_lp), reduced))
+        total = deadline - time.perf_counter()
+        for share, time_share in _CORE_STEPS:
+            if stop() or time.perf_counter() >= deadline:
+                break
+            core = order[: max(min(n, 20), math.ceil(share * n))]
+            lo = np.where(x_lp > 0.5, 1, 0).astype(int)
+            lo = np.maximum(lo, lower)
+            up = np.minimum(lo, upper)
+            lo, up = lo.copy(), up.copy()
+            lo[core], up[core] = lower[core], upper[core]
+            h = _highs(profit, weights, caps, lo, up, integer=True, seed=seed, threads=workers)
+            hint = np.clip(best, lo, up) if best_value > float("-inf") else None
+            x, _, _ = _run_mip(h, min(time_share * total, deadline - time.perf_counter()), hint)
+            offer(x)
+    # 3. the full model from the best selection: improvements and the proven bound
+    optimal = False
+    left = deadline - time.perf_counter()
+    if left > 0.05 and not stop():
+        h = _highs(profit, weights, caps, lower, upper, integer=True, seed=seed, threads=workers)
+        x, mip_bound, optimal = _run_mip(h, left, best if best_value > float("-inf") else None)
+        offer(x)
+        if mip_bound is not None and (bound is None or mip_bound < bound):
+            bound = mip_bound
+        optimal = optimal and x is not None and abs(float(profit @ x) - best_value) < 1e-6
+    chosen = [int(d) for d in np.nonzero(best)[0]] if best_value > float("-inf") else None
+    return KnapsackResult(chosen, best_value if chosen is not None else 0.0, bound, optimal)
