@@ -267,6 +267,9 @@ def run_unscheduled(request: HttpRequest, pk: int) -> HttpResponse:
     run = _result_run(request, pk)
     queryset = PlanDecision.objects.filter(run=run, is_scheduled=False).select_related("demand__department")
     query = request.GET.get("q", "").strip()
+    department = request.GET.get("department", "")
+    if department.isdigit():
+        queryset = queryset.filter(demand__department_id=int(department))
     if query:
         queryset = queryset.filter(Q(demand__reference__icontains=query) | Q(demand__title__icontains=query))
     queryset = queryset.order_by("-value", "demand__reference")
@@ -284,7 +287,11 @@ def run_unscheduled(request: HttpRequest, pk: int) -> HttpResponse:
         for d in listing["object_list"]
     ]
     context.update(listing)
-    context.update({"q": query, "dropped": (run.summary or {}).get("dropped", {})})
+    context.update({
+        "q": query, "dropped": (run.summary or {}).get("dropped", {}),
+        "department": int(department) if department.isdigit() else None,
+        "departments": Department.objects.filter(organisation=run.organisation_id).order_by("name"),
+    })
     return render(request, "planning/run_unscheduled.html", context)
 
 

@@ -267,3 +267,11 @@ def test_result_pages_do_a_fixed_number_of_queries(client, cast, finished_run, d
     for name in ("run_roadmap", "run_capacity", "run_unscheduled", "run_priority"):
         with django_assert_max_num_queries(12):
             assert client.get(reverse(f"planning:{name}", args=[finished_run.pk])).status_code == 200
+
+
+def test_unscheduled_list_filters_by_department(client, cast, finished_run):
+    client.force_login(cast.viewer)
+    url = reverse("planning:run_unscheduled", args=[finished_run.pk])
+    finance = client.get(url, {"department": cast.finance.pk}).content.decode()
+    sales = client.get(url, {"department": cast.sales.pk}).content.decode()
+    assert 'id="demand-D-D"' in finance and 'id="demand-D-D"' not in sales
