@@ -135,6 +135,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static", ("plotly", Path(__import__("importlib.util").util.find_spec("plotly").origin).parent / "package_data")]  # plotly.min.js from the wheel, no CDN
 STATIC_ROOT = DATA_DIR / "staticfiles"
+if IS_DEV:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it even when serving from finders
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
