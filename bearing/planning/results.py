@@ -96,10 +96,13 @@ def budget_rows(run: PlanRun) -> list[dict[str, Any]]:
     return out
 
 
-def priority_data(run: PlanRun, periods: int) -> dict[str, Any]:
-    """Every demand of the run: value against need class and urgency (deadline, else earliest
-    start), and a summary table by need class × urgency band."""
-    rows = PlanDecision.objects.filter(run=run).values_list(
+def priority_data(run: PlanRun, periods: int, departments: set[int] | None = None) -> dict[str, Any]:
+    """Every demand of the run (of `departments` only, when given): value against need class and
+    urgency (deadline, else earliest start), and a summary table by need class × urgency band."""
+    decisions = PlanDecision.objects.filter(run=run)
+    if departments is not None:
+        decisions = decisions.filter(demand__department_id__in=departments)
+    rows = decisions.values_list(
         "demand__reference", "demand__need_class", "demand__deadline_quarter", "demand__earliest_start_quarter",
         "value", "is_scheduled",
     )

@@ -25,7 +25,8 @@ from django.views.decorators.http import require_POST
 from bearing.core.decorators import member_required
 from bearing.core.forms import apply_service_errors
 from bearing.core.listing import list_context
-from bearing.core.permissions import get_object_for_user, has_model_permission, has_permission
+from bearing.core.choices import Role
+from bearing.core.permissions import department_ids, get_object_for_user, has_model_permission, has_permission
 from bearing.demand.models import Demand
 from bearing.planning import results, runs, services
 from bearing.planning.choices import RunStatus
@@ -211,11 +212,20 @@ def _result_run(request: HttpRequest, pk: int) -> PlanRun:
     return run
 
 
+def _own_departments(request: HttpRequest) -> set[int] | None:
+    """A department lead's departments: the plan pages show them only their part of the plan.
+    None for every other role, who see the whole plan."""
+    if request.role != Role.LEAD:
+        return None
+    return department_ids(request.user, Role.LEAD)
+
+
 def _result_context(request: HttpRequest, run: PlanRun, tab: str) -> dict[str, Any]:
     latest = run.scenario.latest_plan()
     return {
         "run": run, "scenario": run.scenario, "tab": tab, "labels": (run.summary or {}).get("labels", []),
         "is_current_plan": latest is not None and latest.pk == run.pk, "summary": run.summary or {},
+        "own_departments_only": _own_departments(request) is not None,
     }
 
 
@@ -233,6 +243,9 @@ def run_roadmap(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         department = None
     queryset = results.roadmap_queryset(run, by=by, resource=resource, department=department)
+    own = _own_departments(request)
+    if own is not None:
+        queryset = queryset.filter(demand__department_id__in=own)
     page = Paginator(queryset, GANTT_PAGE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     words = results.resource_words(run)
@@ -266,6 +279,9 @@ def run_unscheduled(request: HttpRequest, pk: int) -> HttpResponse:
     """Every demand the plan leaves out, with its explanation."""
     run = _result_run(request, pk)
     queryset = PlanDecision.objects.filter(run=run, is_scheduled=False).select_related("demand__department")
+    own = _own_departments(request)
+    if own is not None:
+        queryset = queryset.filter(demand__department_id__in=own)
     query = request.GET.get("q", "").strip()
     department = request.GET.get("department", "")
     if department.isdigit():
@@ -300,7 +316,9 @@ def run_priority(request: HttpRequest, pk: int) -> HttpResponse:
     """Priority against need: each demand's value against its need class and urgency."""
     run = _result_run(request, pk)
     context = _result_context(request, run, "priority")
-    context["priority"] = results.priority_data(run, run.organisation.calendar.quarters)
+    context["priority"] = results.priority_data(
+        run, run.organisation.calendar.quarters, departments=_own_departments(request)
+    )
     return render(request, "planning/run_priority.html", context)
 
 

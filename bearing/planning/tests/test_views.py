@@ -197,7 +197,7 @@ def test_roadmap_lists_planned_demands_with_dependencies(client, cast, finished_
 
 
 def test_unscheduled_page_explains_each_left_out_demand(client, cast, finished_run):
-    client.force_login(cast.lead)
+    client.force_login(cast.viewer)
     text = client.get(reverse("planning:run_unscheduled", args=[finished_run.pk])).content.decode()
     assert "D-D" in text and "Java capacity" in text and "Java hours" in text and "java-hours" not in text
 
@@ -275,3 +275,24 @@ def test_unscheduled_list_filters_by_department(client, cast, finished_run):
     finance = client.get(url, {"department": cast.finance.pk}).content.decode()
     sales = client.get(url, {"department": cast.sales.pk}).content.decode()
     assert 'id="demand-D-D"' in finance and 'id="demand-D-D"' not in sales
+
+
+def test_department_lead_sees_only_their_departments_part_of_the_plan(client, cast, finished_run):
+    # the cast's lead leads Sales (demands A and B); C, D and E belong to Finance
+    scheduled = set(finished_run.decisions.filter(is_scheduled=True).values_list("demand__reference", flat=True))
+    assert {"D-A", "D-C"} <= scheduled
+    assert finished_run.decisions.filter(demand__reference="D-D", is_scheduled=False).exists()
+
+    as_cio = _login(client, cast.cio).get(reverse("planning:run_roadmap", args=[finished_run.pk])).content.decode()
+    assert "D-A" in as_cio and "D-C" in as_cio
+    as_cio_out = _login(client, cast.cio).get(reverse("planning:run_unscheduled", args=[finished_run.pk])).content.decode()
+    assert "D-D" in as_cio_out
+
+    client.force_login(cast.lead)
+    roadmap = client.get(reverse("planning:run_roadmap", args=[finished_run.pk])).content.decode()
+    assert "D-A" in roadmap and "D-C" not in roadmap
+    assert "own-departments-note" in roadmap
+    left_out = client.get(reverse("planning:run_unscheduled", args=[finished_run.pk])).content.decode()
+    assert "D-D" not in left_out
+    priority = client.get(reverse("planning:run_priority", args=[finished_run.pk])).content.decode()
+    assert "D-A" in priority and "D-E" not in priority
