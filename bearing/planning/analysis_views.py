@@ -71,6 +71,14 @@ def _judgement_message(judgement: Any, labels: dict[str, str]) -> str:
 # Scoring model
 
 
+def _method_label(model: ScoringModel | None, keys: list[str]) -> str:
+    if model is None or not model.weights:
+        return "Objective weights (no scoring model set yet)"
+    if not all(k in model.weights for k in keys):
+        return "Objective weights: the stored weights miss a criterion added since; set them again"
+    return str(model.get_method_display())
+
+
 def _scoring_page(
     request: HttpRequest, direct_form: DirectWeightsForm | None = None, status: int = 200
 ) -> HttpResponse:
@@ -108,9 +116,7 @@ def _scoring_page(
         {
             "rows": rows,
             "model": model,
-            "method": model.get_method_display()
-            if model and model.weights
-            else "Objective weights (no scoring model set yet)",
+            "method": _method_label(model, [k for k, _ in items]),
             "direct_form": direct_form if may_change else None,
             "may_change": may_change,
             "may_rate": weights.may_rate(request.user, organisation),

@@ -455,3 +455,12 @@ def test_compare_lists_are_capped(client, cast, plans, monkeypatch):
     )
     only_a = content.split('id="only-a"')[1].split("</section>")[0]
     assert "D-C" not in only_a and "… and 1 more" in only_a
+
+
+def test_scoring_page_says_when_a_new_objective_made_the_weights_stale(client, cast, planning_org):
+    key = objective_key(planning_org.revenue.pk)
+    weights.set_direct_weights(cast.cio, cast.org, {key: 2, NEED: 1, RISK: 1})
+    c = _client(client, cast.viewer)
+    assert "Direct entry" in c.get(reverse("analysis:scoring")).content.decode()
+    make_objective(organisation=cast.org, name="Cut costs")
+    assert "miss a criterion added since" in c.get(reverse("analysis:scoring")).content.decode()
