@@ -529,3 +529,21 @@ def test_negative_estimate_is_refused(client, world):
     assert response.status_code == 200
     assert f"effort_{world.skill.pk}" in response.context["effort_form"].errors
     assert not world.finance_demand.efforts.exists()
+
+
+def test_detail_shows_the_demands_value_with_every_term(client, cast):
+    from bearing.demand.tests.factories import make_benefit
+
+    revenue = make_objective(organisation=cast.org, name="Grow revenue", weight=1)
+    demand = make_demand(organisation=cast.org, department=cast.sales, need_class="important", risk="medium")
+    make_benefit(demand, revenue, 8)
+    client.force_login(cast.viewer)
+    html = client.get(reverse("demand:demand_detail", args=[demand.pk])).content.decode()
+    section = html[html.index('id="demand-score"'):]
+    section = section[: section.index("</section>")]
+    # by hand: the only objective carries all objective weight (1.0); need and risk at an equal
+    # share of the criteria keep the defaults: important x1.0, medium risk takes 25%:
+    # 8 x 1.0 x 1.0 x (1 - 0.25) = 6.00, the risk term is -2.00
+    assert "Grow revenue" in section
+    assert "Value 6.00" in section
+    assert "-2.00" in section
