@@ -29,7 +29,7 @@ RI_OF_KEY = {"CR_saaty2005_RI": "saaty_2005", "CR_donegan_dodd_RI": "donegan_dod
 
 def _examples() -> dict[str, dict[str, Any]]:
     if not REFERENCE.exists():
-        pytest.skip(f"AHP reference examples not found at {REFERENCE}")
+        pytest.fail(f"AHP reference examples not found at {REFERENCE} (set BEARING_BENCHMARKS_DIR)")
     data = json.loads(REFERENCE.read_text())
     return {example["id"]: example for example in data["examples"]}
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
 from bearing.engine.generate import SIZES, generate_problem, generate_size
@@ -116,9 +114,6 @@ def test_budget_is_below_what_capacity_alone_would_let_through() -> None:
     assert sum(b.amount for b in problem.budgets) < 0.5 * total_cost
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("bearing.engine.codec") is None, reason="codec not built yet"
-)
 def test_generated_problems_pass_validation() -> None:
     from bearing.engine.codec import validate
 
@@ -126,9 +121,6 @@ def test_generated_problems_pass_validation() -> None:
         assert validate(generate_size(size, seed)) == []
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("bearing.engine.greedy") is None, reason="greedy not built yet"
-)
 @pytest.mark.parametrize(("size", "seed"), [("S", 0), ("S", 1), ("M", 2)])
 def test_greedy_places_every_mandatory_demand(size: str, seed: int) -> None:
     from bearing.engine.greedy import solve_greedy
