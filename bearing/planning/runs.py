@@ -4,13 +4,15 @@ a scenario changes only when a run succeeds, in one transaction."""
 
 from __future__ import annotations
 
+import threading
 import time
 import traceback
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from bearing.core.audit import record_change, snapshot
@@ -28,6 +30,8 @@ HEARTBEAT_SECONDS = 2.0
 LOST_AFTER = timedelta(seconds=60)
 # A queued run that no worker picked up for this long is marked lost (no worker running).
 UNCLAIMED_AFTER = timedelta(minutes=10)
+# A run still running this long after its time limit has hung: it is marked failed (timed out).
+TIMEOUT_GRACE = timedelta(minutes=5)
 
 
 def queue_run(actor: Any, scenario: Scenario) -> PlanRun:
@@ -70,6 +74,20 @@ def cancel_run(actor: Any, run: PlanRun) -> PlanRun:
     return locked
 
 
+def _mark_timed_out_runs(now: Any) -> int:
+    timed_out = 0
+    running = PlanRun.objects.filter(status=RunStatus.RUNNING, started_at__isnull=False).select_related("scenario")
+    for run in running.only("pk", "started_at", "scenario__time_limit_seconds"):
+        limit = timedelta(seconds=run.scenario.time_limit_seconds) + TIMEOUT_GRACE
+        if run.started_at < now - limit:
+            timed_out += PlanRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+                status=RunStatus.FAILED, finished_at=now,
+                error=f"Timed out: still running {int(limit.total_seconds())} s after it started "
+                "(time limit plus grace); the previous plan stays in place.",
+            )
+    return timed_out
+
+
 def mark_lost_runs(now: Any = None) -> int:
     """Mark runs whose worker stopped writing heartbeats (or that no worker claimed) as lost."""
     now = now or timezone.now()
@@ -81,7 +99,7 @@ def mark_lost_runs(now: Any = None) -> int:
         status=RunStatus.LOST, finished_at=now,
         error="No worker picked this run up; is `bearing worker` running?",
     )
-    return lost + unclaimed
+    return lost + unclaimed + _mark_timed_out_runs(now)
 
 
 class _Reporter:
@@ -117,6 +135,32 @@ class _Reporter:
         self.cancelled = PlanRun.objects.filter(pk=self.run_id, cancel_requested=True).exists()
 
 
+@contextmanager
+def _heartbeat(run_id: int):
+    """Write the run's heartbeat from a thread every HEARTBEAT_SECONDS while the solver works, so
+    a long solver stage is never mistaken for a dead worker. Skipped inside an open transaction
+    (tests), where a second connection could not write; the progress callbacks beat there."""
+    if connection.in_atomic_block:
+        yield
+        return
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(HEARTBEAT_SECONDS):
+                PlanRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(heartbeat_at=timezone.now())
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"plan-run-{run_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=HEARTBEAT_SECONDS * 2)
+
+
 def execute(run_id: int) -> None:
     """Worker side: snapshot the data, solve, store the plan and its decisions in one transaction."""
     with transaction.atomic():
@@ -135,14 +179,15 @@ def execute(run_id: int) -> None:
         reporter = _Reporter(run_id)
         from bearing.engine.solve import solve  # OR-Tools and HiGHS load only in the worker
 
-        plan = solve(
-            built.problem,
-            time_limit=float(run.scenario.time_limit_seconds),
-            workers=1,
-            seed=0,
-            progress=reporter.progress,
-            should_stop=reporter.should_stop,
-        )
+        with _heartbeat(run_id):
+            plan = solve(
+                built.problem,
+                time_limit=float(run.scenario.time_limit_seconds),
+                workers=1,
+                seed=0,
+                progress=reporter.progress,
+                should_stop=reporter.should_stop,
+            )
         if reporter.should_stop() or PlanRun.objects.filter(pk=run_id, cancel_requested=True).exists():
             _finish(run_id, RunStatus.CANCELLED, "Cancelled while solving; the previous plan stays in place.")
             return

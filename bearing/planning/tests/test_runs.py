@@ -177,3 +177,45 @@ def test_queue_and_cancel_are_audited(cast, scenario):
     runs.cancel_run(cast.cio, run)
     actions = list(AuditEntry.objects.filter(object_type="planning.PlanRun").values_list("action", flat=True))
     assert sorted(actions) == ["cancel", "run"]
+
+
+def test_run_running_far_past_its_time_limit_is_marked_timed_out(cast, scenario):
+    run = runs.queue_run(None, scenario)
+    started = timezone.now() - timedelta(seconds=scenario.time_limit_seconds) - runs.TIMEOUT_GRACE - timedelta(seconds=5)
+    # the heartbeat is fresh: the worker is alive but the run hangs
+    PlanRun.objects.filter(pk=run.pk).update(status="running", started_at=started, heartbeat_at=timezone.now())
+    assert runs.mark_lost_runs() == 1
+    run.refresh_from_db()
+    assert run.status == "failed" and run.error.startswith("Timed out")
+
+
+def test_run_within_its_time_limit_is_left_running(cast, scenario):
+    run = runs.queue_run(None, scenario)
+    PlanRun.objects.filter(pk=run.pk).update(status="running", started_at=timezone.now(), heartbeat_at=timezone.now())
+    assert runs.mark_lost_runs() == 0
+    run.refresh_from_db()
+    assert run.status == "running"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_heartbeat_thread_beats_while_a_long_solver_stage_runs(cast, scenario, monkeypatch):
+    monkeypatch.setattr(runs, "HEARTBEAT_SECONDS", 0.05)
+    beats = []
+    real_solve = engine_solve.solve
+
+    def slow_stage_without_callbacks(problem, **options):
+        # a solver stage that reports nothing for a while: only the thread can show life
+        first = PlanRun.objects.get(scenario=scenario).heartbeat_at
+        import time as _time
+
+        _time.sleep(0.5)
+        beats.append((first, PlanRun.objects.get(scenario=scenario).heartbeat_at))
+        return real_solve(problem, **options)
+
+    _replace_solve(monkeypatch, slow_stage_without_callbacks)
+    run = runs.queue_run(None, scenario)
+    runs.execute(run.pk)
+    run.refresh_from_db()
+    assert run.status == "succeeded", run.error
+    first, later = beats[0]
+    assert later > first
