@@ -184,6 +184,11 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if run.started_at:
         elapsed = ((run.finished_at or timezone.now()) - run.started_at).total_seconds()
     context: dict[str, Any] = {"run": run, "elapsed": elapsed, "may_change": has_permission(request.user, "change", run)}
+    if run.started_at:
+        # the run plans the snapshot taken when it started; say so when the data moved on since
+        context["edited_since"] = Demand.objects.filter(
+            organisation=run.organisation_id, updated_at__gt=run.started_at
+        ).count()
     if run.plan_status == "infeasible":
         conflicts = (run.summary or {}).get("conflicts", [])
         refs = set(results._REFERENCE.findall(" ".join(conflicts)))

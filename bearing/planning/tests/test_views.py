@@ -296,3 +296,16 @@ def test_department_lead_sees_only_their_departments_part_of_the_plan(client, ca
     assert "D-D" not in left_out
     priority = client.get(reverse("planning:run_priority", args=[finished_run.pk])).content.decode()
     assert "D-A" in priority and "D-E" not in priority
+
+
+def test_run_page_says_the_run_planned_a_snapshot_when_demands_changed_since(client, cast, finished_run, planning_org):
+    client.force_login(cast.cio)
+    url = reverse("planning:run_detail", args=[finished_run.pk])
+    assert "snapshot-note" not in client.get(url).content.decode()
+    demand = planning_org.demands["A"]
+    demand.title = "Demand A, rescoped"
+    demand.save()
+    html = client.get(url).content.decode()
+    assert "snapshot-note" in html and "1 demand changed since this run took its snapshot" in html
+    # the stored plan is untouched: it still holds the decision taken on the snapshot
+    assert finished_run.decisions.filter(demand=demand).exists()
