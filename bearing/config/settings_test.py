@@ -12,13 +12,13 @@ os.environ.setdefault("BEARING_DATA_DIR", tempfile.mkdtemp(prefix="bearing-tests
 # connection instead of sharing the test thread's one.
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{os.environ['BEARING_DATA_DIR']}/bearing.sqlite3")
 
-from bearing.config.settings import *  # noqa: E402,F403
+from bearing.config.settings import *
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run in the test process unless a test asks for the real worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # The test database is a file too (pytest-xdist adds a suffix per worker).
-DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["BEARING_DATA_DIR"], "test.sqlite3")}  # noqa: F405
+DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["BEARING_DATA_DIR"], "test.sqlite3")}
 os.makedirs(os.environ["BEARING_DATA_DIR"], exist_ok=True)
-os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405  (whitenoise warns on a missing root)
+os.makedirs(STATIC_ROOT, exist_ok=True)

@@ -23,7 +23,7 @@ class MembershipInline(admin.TabularInline):
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "currency", "created_at")
     search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}  # noqa: RUF012
+    prepopulated_fields = {"slug": ("name",)}
     inlines = (PlanningCalendarInline, MembershipInline)
 
 

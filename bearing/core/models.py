@@ -15,10 +15,10 @@ class OrganisationScopedQuerySet(models.QuerySet):
     """Base queryset of every organisation-owned model: `restrict(user, action)` narrows it to
     what the user may see or change (rules in bearing.core.permissions)."""
 
-    def for_organisation(self, organisation: "Organisation") -> "OrganisationScopedQuerySet":
+    def for_organisation(self, organisation: Organisation) -> OrganisationScopedQuerySet:
         return self.filter(organisation=organisation)
 
-    def restrict(self, user, action: str = "view", organisation: "Organisation | None" = None):
+    def restrict(self, user, action: str = "view", organisation: Organisation | None = None):
         from bearing.core.permissions import restrict_queryset
 
         return restrict_queryset(self, user, action, organisation)

@@ -4,7 +4,7 @@ from django.db import models
 
 from bearing.core.choices import Role
 
-__all__ = ["DemandStatus", "DemandType", "NeedClass", "Risk", "TRANSITIONS", "Transition"]
+__all__ = ["TRANSITIONS", "DemandStatus", "DemandType", "NeedClass", "Risk", "Transition"]
 
 
 class DemandType(models.TextChoices):

@@ -14,13 +14,13 @@ __all__ = ["Demand", "DemandBenefit", "DemandComment", "DemandEffort", "DemandQu
 
 
 class DemandQuerySet(OrganisationScopedQuerySet):
-    def open(self) -> "DemandQuerySet":
+    def open(self) -> DemandQuerySet:
         return self.filter(status__in=[DemandStatus.DRAFT, DemandStatus.SUBMITTED, DemandStatus.ASSESSED, DemandStatus.APPROVED])
 
-    def for_department(self, department) -> "DemandQuerySet":
+    def for_department(self, department) -> DemandQuerySet:
         return self.filter(department=department)
 
-    def plannable(self) -> "DemandQuerySet":
+    def plannable(self) -> DemandQuerySet:
         """Demands a scenario plans by default: assessed and approved ones."""
         return self.filter(status__in=[DemandStatus.ASSESSED, DemandStatus.APPROVED, DemandStatus.SCHEDULED])
 

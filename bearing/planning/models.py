@@ -71,7 +71,7 @@ class Scenario(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def latest_plan(self) -> "PlanRun | None":
+    def latest_plan(self) -> PlanRun | None:
         """The scenario's plan: its latest run that succeeded with a schedule (an infeasible
         outcome is shown on its run page but does not replace the plan in place)."""
         return (

@@ -22,11 +22,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bearing.core.choices import Role
 from bearing.core.decorators import member_required
 from bearing.core.forms import apply_service_errors
 from bearing.core.listing import list_context
-from bearing.core.choices import Role
-from bearing.core.permissions import department_ids, get_object_for_user, has_model_permission, has_permission
+from bearing.core.permissions import (
+    department_ids,
+    get_object_for_user,
+    has_model_permission,
+    has_permission,
+)
 from bearing.demand.models import Demand
 from bearing.planning import results, runs, services
 from bearing.planning.choices import RunStatus
