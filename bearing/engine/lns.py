@@ -1,4 +1,8 @@
-"""Large-neighbourhood search: keep most of the plan, re-optimise a part of it with CP-SAT.
+"""Improve a plan: cheap insertion moves first, then large-neighbourhood search with CP-SAT.
+
+The moves (`bearing.engine.moves`) bring in the demands the relaxation wants most by pushing out
+cheaper blockers; they take `moves_share` of the time. Then LNS keeps most of the plan and
+re-optimises a part of it with CP-SAT.
 
 Each step frees a neighbourhood — the demands around a window of periods, on one resource, or a
 random handful — together with promising demands that are out, and asks CP-SAT for the best starts
@@ -20,7 +24,7 @@ from ortools.sat.python import cp_model
 
 from bearing.engine.compiled import Compiled, Ledger
 from bearing.engine.model import build_start_model
-from bearing.engine.moves import improve_by_moves
+from bearing.engine.moves import improve_by_moves, restricted_lp_plan
 
 __all__ = ["LnsSettings", "improve", "reoptimise", "solve_full"]
 
@@ -40,7 +44,36 @@ class LnsSettings:
 
 
 # Insertion-move attempts per unit of work budget (one attempt takes ~2-5 ms on one free core).
-_ATTEMPTS_PER_WORK = 250
+_ATTEMPTS_PER_WORK = 400
+
+
+# Share of the remaining time the restricted LP may take.
+_RESTRICTED_LP_SHARE = 0.5
+
+
+def _restricted_lp_phase(
+    comp: Compiled,
+    ledger: Ledger,
+    settings: LnsSettings,
+    on_improve: Callable[[Ledger], None] | None,
+    stats: dict[str, object],
+) -> Ledger:
+    """The plan rounded from the LP restricted to the demands that pay at the priced bound's
+    prices, kept when it beats `ledger` (mandatory demands stay where `ledger` has them)."""
+    now = time.perf_counter()
+    base = Ledger(comp)
+    for d in sorted(ledger.starts(), key=lambda k: (ledger.start[k], k)):
+        if comp.mandatory[d]:
+            base.book(d, ledger.start[d])
+    cand = restricted_lp_plan(comp, base, deadline=now + _RESTRICTED_LP_SHARE * (settings.deadline - now))
+    stats["restricted_lp_seconds"] = round(time.perf_counter() - now, 3)
+    if cand is None or any(comp.mandatory[d] and cand.start[d] < 0 for d in range(comp.n)):
+        return ledger
+    if comp.objective(cand.starts()) <= comp.objective(ledger.starts()) + 1e-9:
+        return ledger
+    if on_improve is not None:
+        on_improve(cand)
+    return cand
 
 
 def _move_phase(
@@ -57,20 +90,18 @@ def _move_phase(
     cap = None
     if settings.work_budget is not None:
         cap = int(settings.moves_share * settings.work_budget * _ATTEMPTS_PER_WORK)
-    value = np.array([max(v.values(), default=0.0) for v in comp.values])
     top = float(density.max()) if comp.n else 1.0
-    # LP/priced share first; value density breaks ties (and ranks alone without a relaxation)
+    # the relaxation's wish first; value density breaks ties (and ranks alone without a relaxation)
     priority = density / (top + 1e-9) if comp.guide is None else comp.guide + 1e-3 * density / (top + 1e-9)
-    del value
-
-    def on_pass(led: Ledger) -> None:
-        if on_improve is not None:
-            on_improve(led)
-
     best, moves, attempts = improve_by_moves(
-        comp, ledger, deadline=deadline, priority=priority, max_attempts=cap, on_pass=on_pass
+        comp,
+        ledger,
+        deadline=deadline,
+        priority=priority,
+        max_attempts=cap,
+        on_pass=on_improve,
+        should_stop=should_stop,
     )
-    del should_stop
     return best, {"move_count": moves, "move_attempts": attempts}
 
 
@@ -239,6 +270,9 @@ def improve(
     work = 0.0
     steps = improvements = 0
     stats: dict[str, object] = {}
+    if comp.prices is not None and comp.n > 0 and time.perf_counter() < settings.deadline:
+        # no full LP (too big): the LP over what pays at the priced bound's prices guides a plan
+        best = _restricted_lp_phase(comp, best, settings, on_improve, stats)
     if settings.moves_share > 0 and time.perf_counter() < settings.deadline:
         best, stats = _move_phase(comp, best, settings, density, should_stop, on_improve)
         if settings.work_budget is not None:

@@ -17,7 +17,7 @@ import numpy as np
 
 from bearing.engine.compiled import Compiled, Ledger
 
-__all__ = ["LpModel", "LpResult", "build_lp", "round_lp"]
+__all__ = ["LpModel", "LpResult", "build_lp", "lagrangian_bound", "round_lp", "sub_problem"]
 
 
 @dataclass
@@ -318,21 +318,41 @@ def _priced_use(comp: Compiled, lp: LpModel, res: LpResult) -> np.ndarray:
 
 # Problems with more demands than this start the priced bound from a sample's LP prices.
 _SAMPLE_ABOVE = 3000
-_SAMPLE_SIZE = 1500
+_SAMPLE_SIZE = 600
+# First subgradient step (relative) from a sample's prices: small, they are close already.
+_WARM_STEP = 0.3
 
 
-def _sample_prices(comp: Compiled, deadline: float) -> np.ndarray:
+def _sample_prices(comp: Compiled, deadline: float, size: int) -> np.ndarray | None:
     """Shadow prices (per hour per resource and period, then per unit of money per budget window)
-    of the LP of a fixed sample of demands with capacity and budgets scaled down to its share."""
-    import dataclasses
+    of the LP of a fixed sample of demands with capacity and budgets scaled down to its share;
+    None when that LP does not finish by `deadline`."""
     import time
 
     n = comp.n
-    stride = n / _SAMPLE_SIZE
-    keep = sorted({int(k * stride) for k in range(_SAMPLE_SIZE)})
+    stride = n / size
+    keep = sorted({int(k * stride) for k in range(size)})
+    sub = sub_problem(comp, keep, len(keep) / n, relax_mandatory=True)
+    nres, periods = len(comp.resource_names), comp.periods
+    out = np.zeros(nres * periods + len(comp.budgets))
+    lp = build_lp(sub)
+    res = lp.solve(max(0.1, deadline - time.perf_counter()))
+    if res.duals is None:
+        return None
+    for (r, p), row in lp.cap_rows.items():
+        out[r * periods + p] = abs(res.duals[row])
+    for w, row in enumerate(lp.budget_rows):
+        out[nres * periods + w] = abs(res.duals[row])
+    return out
+
+
+def sub_problem(comp: Compiled, keep: list[int], frac: float, *, relax_mandatory: bool = False) -> Compiled:
+    """The demands `keep` alone, with `frac` of every capacity and budget (requirements on demands
+    outside the part are dropped, so plans of the part must be checked against the whole)."""
+    import dataclasses
+
     pos = {d: k for k, d in enumerate(keep)}
-    frac = len(keep) / n
-    sub = dataclasses.replace(
+    return dataclasses.replace(
         comp,
         ids=[comp.ids[d] for d in keep],
         index={comp.ids[d]: k for k, d in enumerate(keep)},
@@ -342,24 +362,14 @@ def _sample_prices(comp: Compiled, deadline: float) -> np.ndarray:
         cost_pp=[comp.cost_pp[d] for d in keep],
         duration=[comp.duration[d] for d in keep],
         window=[comp.window[d] for d in keep],
-        mandatory=[False for d in keep],  # a sample's mandatory share need not fit its capacity
+        # a sample's share of the mandatory demands need not fit its share of capacity
+        mandatory=[False if relax_mandatory else comp.mandatory[d] for d in keep],
         preds=[[pos[e] for e in comp.preds[d] if e in pos] for d in keep],
         succs=[[pos[e] for e in comp.succs[d] if e in pos] for d in keep],
         values=[comp.values[d] for d in keep],
         guide=None,
         prices=None,
     )
-    nres, periods = len(comp.resource_names), comp.periods
-    out = np.zeros(nres * periods + len(comp.budgets))
-    lp = build_lp(sub)
-    res = lp.solve(max(0.1, 0.6 * (deadline - time.perf_counter())))
-    if res.duals is None:
-        return out
-    for (r, p), row in lp.cap_rows.items():
-        out[r * periods + p] = abs(res.duals[row])
-    for w, row in enumerate(lp.budget_rows):
-        out[nres * periods + w] = abs(res.duals[row])
-    return out
 
 
 def lagrangian_bound(
@@ -384,6 +394,15 @@ def lagrangian_bound(
 
     n, periods = comp.n, comp.periods
     nres = len(comp.resource_names)
+    warm = None
+    if n > _SAMPLE_ABOVE:
+        # the sample's LP first: it is what makes the bound tight, the rest only polishes it
+        t = time.perf_counter()
+        for size in (_SAMPLE_SIZE, _SAMPLE_SIZE // 3):
+            warm = _sample_prices(comp, t + 0.5 * (deadline - t), size)
+            if warm is not None:
+                break
+            t = time.perf_counter()
     col_d, val, ent_c, ent_r, ent_v = [], [], [], [], []
     for d in range(n):
         for s in comp.window[d]:
@@ -416,17 +435,17 @@ def lagrangian_bound(
     optional = ~np.array([comp.mandatory[d] for d in owners])
     seg = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(v)]))
     y = np.zeros(nrow)
-    if n > _SAMPLE_ABOVE and time.perf_counter() < deadline:
+    if warm is not None:
         # start from the prices of a sample's LP: the same market in miniature prices hours and
         # money about as the whole does, so the subgradient starts near the optimum
-        y = _sample_prices(comp, deadline) * scale
-        step = 0.05
+        y = warm * scale
+        step = _WARM_STEP
     best, best_y = None, y
     direction = np.zeros(nrow)
     avg = np.zeros(len(v))
     stall = 0
     for it in range(iterations):
-        if time.perf_counter() > deadline:
+        if it > 0 and time.perf_counter() > deadline:
             break
         reduced = v - np.bincount(ec, weights=ev * y[er], minlength=len(v))
         top = np.maximum.reduceat(reduced, starts)

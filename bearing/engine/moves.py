@@ -17,7 +17,7 @@ import numpy as np
 
 from bearing.engine.compiled import Compiled, Ledger
 
-__all__ = ["MoveTables", "guided_round", "improve_by_moves", "priced_starts"]
+__all__ = ["MoveTables", "fill", "guided_round", "improve_by_moves", "priced_starts", "restricted_lp_plan"]
 
 
 class MoveTables:
@@ -130,22 +130,33 @@ def improve_by_moves(
     priority: np.ndarray | None = None,
     max_out: int = 4,
     max_attempts: int | None = None,
+    max_starts: int = 4,
     on_pass: Callable[[Ledger], None] | None = None,
+    report_every: int = 20,
+    should_stop: Callable[[], bool] | None = None,
 ) -> tuple[Ledger, int, int]:
     """Insertion moves over every out demand, most wanted first (by `priority`, else value), in
     passes until a pass gains nothing, the deadline passes or `max_attempts` demands were tried
     (a count, so that the same input gives the same plan whatever the machine's load). Returns the
-    ledger, the moves made and the attempts."""
+    ledger, the moves made and the attempts. `on_pass` sees the plan after every pass and every
+    `report_every` moves."""
     tab = MoveTables(comp)
     key = priority if priority is not None else tab.best
     order = sorted(range(comp.n), key=lambda d: (-float(key[d]), d))
-    start_order = [priced_starts(comp, d) for d in range(comp.n)]
+    # the few cheapest starts only: a demand blocked at all of them rarely pays anywhere else
+    # (with prices; without them every start, earliest first)
+    limit = max_starts if comp.prices is not None else None
+    start_order = [priced_starts(comp, d)[:limit] for d in range(comp.n)]
     moves = attempts = 0
     done = False
     while not done:
         gained = False
         for d in order:
-            if time.perf_counter() >= deadline or (max_attempts is not None and attempts >= max_attempts):
+            if (
+                time.perf_counter() >= deadline
+                or (max_attempts is not None and attempts >= max_attempts)
+                or (should_stop is not None and should_stop())
+            ):
                 done = True
                 break
             if ledger.start[d] >= 0 or not comp.window[d]:
@@ -156,6 +167,8 @@ def improve_by_moves(
                 ledger = new
                 moves += 1
                 gained = True
+                if on_pass is not None and moves % report_every == 0:
+                    on_pass(ledger)
         if gained and on_pass is not None:
             on_pass(ledger)
         if not gained:
@@ -223,3 +236,78 @@ def _priced_density(comp: Compiled, d: int, s: int) -> float:
     for w in range(len(comp.budgets)):
         c += comp.prices[nres * periods + w] * comp.budget_spend(d, s, w)
     return comp.values[d][s] / (c + 1e-9)
+
+
+def restricted_lp_plan(comp: Compiled, base: Ledger, *, deadline: float, keep_starts: int = 8) -> Ledger | None:
+    """For problems too big for the full LP in time: the LP over the demands that (nearly) pay at
+    the priced bound's prices, each with its few cheapest starts, rounded like the full LP's plan
+    and mapped back onto `base` (which holds the mandatory demands); None when it does not finish."""
+    from bearing.engine.lp import build_lp, round_lp, sub_problem
+
+    assert comp.prices is not None
+    keep: list[int] = []
+    windows: list[list[int]] = []
+    for d in range(comp.n):
+        if not comp.window[d]:
+            continue
+        order = priced_starts(comp, d)
+        if comp.mandatory[d] or base.start[d] >= 0:
+            keep.append(d)
+            windows.append(sorted(comp.window[d]))
+            continue
+        s = order[0]
+        if _reduced(comp, d, s) > -0.1 * comp.values[d][s]:
+            keep.append(d)
+            windows.append(sorted(order[:keep_starts]))
+    sub = sub_problem(comp, keep, 1.0)
+    sub.window = windows
+    sub.values = [{s: comp.values[d][s] for s in w} for d, w in zip(keep, windows)]
+    lp = build_lp(sub)
+    res = lp.solve(max(0.1, deadline - time.perf_counter()))
+    if res.x is None or time.perf_counter() > deadline:
+        return None
+    sub_base = Ledger(sub)
+    pos = {d: k for k, d in enumerate(keep)}
+    for d in sorted(base.starts(), key=lambda k: (base.start[k], k)):
+        if d in pos and base.start[d] in sub.window[pos[d]] and sub_base.fits(pos[d], base.start[d]):
+            sub_base.book(pos[d], base.start[d])
+    rounded = round_lp(sub, lp, res, sub_base, variant=0).starts()
+    comp.guide = np.zeros(comp.n)
+    if sub.guide is not None:
+        comp.guide[keep] = sub.guide
+    out = base.copy()
+    for k in sorted(rounded, key=lambda k: (rounded[k], k)):
+        d = keep[k]
+        if out.start[d] < 0 and out.fits(d, rounded[k]):
+            out.book(d, rounded[k])
+    return fill(comp, out)
+
+
+def fill(comp: Compiled, ledger: Ledger) -> Ledger:
+    """Add every demand that still fits, best value per share of capacity first, earliest start."""
+    capsum = comp.capacity.sum(axis=1) + 1e-9
+    money = sum(b[2] for b in comp.budgets) + 1e-9
+
+    def density(d: int) -> float:
+        use = sum(h * comp.duration[d] / capsum[r] for r, h in comp.use[d])
+        if comp.budgets:
+            use += comp.cost_pp[d] * comp.duration[d] / money
+        return max(comp.values[d].values(), default=0.0) / (use + 1e-9)
+
+    out = ledger.copy()
+    for d in sorted(range(comp.n), key=lambda k: (-density(k), k)):
+        if out.start[d] < 0 and comp.window[d] and all(out.start[e] >= 0 for e in comp.preds[d]):
+            out.place(d)
+    return out
+
+
+def _reduced(comp: Compiled, d: int, s: int) -> float:
+    """Value of d at s less its use priced at the relaxation's prices."""
+    assert comp.prices is not None
+    periods, nres, dur = comp.periods, len(comp.resource_names), comp.duration[d]
+    c = 0.0
+    for r, h in comp.use[d]:
+        c += h * float(comp.prices[r * periods + s : r * periods + s + dur].sum())
+    for w in range(len(comp.budgets)):
+        c += comp.prices[nres * periods + w] * comp.budget_spend(d, s, w)
+    return comp.values[d][s] - c
