@@ -17,7 +17,7 @@ import numpy as np
 
 from bearing.engine.compiled import Compiled, Ledger
 
-__all__ = ["MoveTables", "fill", "guided_round", "improve_by_moves", "priced_starts", "restricted_lp_plan"]
+__all__ = ["MoveTables", "fill", "improve_by_moves", "priced_starts", "restricted_lp_plan"]
 
 
 class MoveTables:
@@ -176,37 +176,6 @@ def improve_by_moves(
     return ledger, moves, attempts
 
 
-def guided_round(comp: Compiled, base: Ledger, *, by_price: bool = False) -> Ledger:
-    """Place demands the relaxation wants (guide above one half) first — fewest allowed starts first,
-    then most hours per active period — each at its best priced start that fits (earliest when no
-    prices), then every other demand by value; on top of `base` (mandatory demands booked)."""
-    assert comp.guide is not None
-    guide = comp.guide
-    n = comp.n
-    intensity = [sum(h for _, h in comp.use[d]) for d in range(n)]
-    if by_price and comp.prices is not None:
-        order = [priced_starts(comp, d) for d in range(n)]
-        density = [_priced_density(comp, d, order[d][0]) if order[d] else 0.0 for d in range(n)]
-        keys = sorted(range(n), key=lambda d: (not comp.mandatory[d], -density[d], d))
-    else:
-        keys = sorted(
-            range(n), key=lambda d: (not comp.mandatory[d], guide[d] <= 0.5, len(comp.window[d]), -intensity[d], d)
-        )
-    ledger = base.copy()
-    pending = [d for d in keys if ledger.start[d] < 0 and comp.window[d]]
-    while pending:
-        left = []
-        for d in pending:
-            if any(ledger.start[e] < 0 for e in comp.preds[d]):
-                left.append(d)
-                continue
-            ledger.place(d, priced_starts(comp, d))
-        if len(left) == len(pending) or not any(all(ledger.start[e] >= 0 for e in comp.preds[d]) for d in left):
-            break
-        pending = left
-    return ledger
-
-
 def priced_starts(comp: Compiled, d: int) -> list[int]:
     """d's allowed starts, cheapest at the relaxation's prices first (earliest first without prices)."""
     if comp.prices is None:
@@ -223,19 +192,6 @@ def priced_starts(comp: Compiled, d: int) -> list[int]:
             c += comp.prices[nres * periods + w] * comp.budget_spend(d, s, w)
         costs.append((round(c - comp.values[d][s], 9), s))
     return [s for _, s in sorted(costs)]
-
-
-def _priced_density(comp: Compiled, d: int, s: int) -> float:
-    """Value per priced use at start s (plus a sliver of raw use, so unpriced demands compare)."""
-    assert comp.prices is not None
-    periods, nres, dur = comp.periods, len(comp.resource_names), comp.duration[d]
-    capsum = comp.capacity.sum(axis=1) + 1e-9
-    c = 0.0
-    for r, h in comp.use[d]:
-        c += h * float(comp.prices[r * periods + s : r * periods + s + dur].sum()) + 1e-3 * h * dur / capsum[r]
-    for w in range(len(comp.budgets)):
-        c += comp.prices[nres * periods + w] * comp.budget_spend(d, s, w)
-    return comp.values[d][s] / (c + 1e-9)
 
 
 def restricted_lp_plan(comp: Compiled, base: Ledger, *, deadline: float, keep_starts: int = 8) -> Ledger | None:
