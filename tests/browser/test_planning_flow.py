@@ -113,8 +113,9 @@ def test_cio_plans_the_demo_organisation_publishes_the_strategy_and_downloads_th
     assert page.get_by_text("Planned in the browser test.").count() >= 1
 
     # 7. the PDF
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download PDF").click()
+    # rendering the PDF loads WeasyPrint and its fonts on first use: allow for a slow, shared machine
+    with page.expect_download(timeout=120_000) as download_info:
+        page.get_by_role("link", name="Download PDF").click(timeout=120_000)
     download = download_info.value
     with open(download.path(), "rb") as fh:
         pdf = fh.read()
