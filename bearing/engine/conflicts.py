@@ -9,12 +9,14 @@ in some stretch of periods whatever their starts, against what is available ther
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 
 from bearing.engine.compiled import Compiled
 from bearing.engine.problem import Problem
 from bearing.engine.schedule import decide_mandatory
+from bearing.engine.stopping import Stopper
 
 __all__ = ["describe_conflict", "find_conflicts", "minimal_conflict"]
 
@@ -31,14 +33,25 @@ def _closure(comp: Compiled, demands: set[int]) -> set[int]:
     return out
 
 
-def _verdict(comp: Compiled, demands: set[int], time_limit: float, workers: int, seed: int) -> str:
+def _verdict(comp: Compiled, demands: set[int], time_limit: float, workers: int, seed: int, stop: Stopper) -> str:
     # cheap proofs and a quick schedule first: most deletion tests end there
-    return decide_mandatory(comp, sorted(demands), time_limit=time_limit, workers=workers, seed=seed).status
+    return decide_mandatory(
+        comp, sorted(demands), time_limit=time_limit, workers=workers, seed=seed, should_stop=stop
+    ).status
 
 
-def minimal_conflict(comp: Compiled, *, time_limit: float, workers: int = 1, seed: int = 0) -> list[int]:
+def minimal_conflict(
+    comp: Compiled,
+    *,
+    time_limit: float,
+    workers: int = 1,
+    seed: int = 0,
+    should_stop: Callable[[], bool] | None = None,
+) -> list[int]:
     """Mandatory demands (prerequisites included) that cannot be scheduled together, reduced by a
-    deletion filter within `time_limit` seconds (minimal when the filter completes)."""
+    deletion filter within `time_limit` seconds or until `should_stop` (minimal when the filter
+    completes)."""
+    stop = should_stop if isinstance(should_stop, Stopper) else Stopper(should_stop)
     core = _closure(comp, {d for d in range(comp.n) if comp.mandatory[d]})
     empty = [d for d in sorted(core) if not comp.window[d]]
     if empty:
@@ -48,7 +61,7 @@ def minimal_conflict(comp: Compiled, *, time_limit: float, workers: int = 1, see
     order = sorted(core, key=lambda d: (sum(h for _, h in comp.use[d]) * comp.duration[d], d))
     for d in order:
         left = end - time.perf_counter()
-        if left <= 0:
+        if left <= 0 or stop():
             break
         if d not in core:
             continue
@@ -56,7 +69,7 @@ def minimal_conflict(comp: Compiled, *, time_limit: float, workers: int = 1, see
         if d in rest:
             continue  # another demand of the set requires d
         per_test = max(0.05, min(left, time_limit / max(4, len(core))))
-        if _verdict(comp, rest, per_test, workers, seed) == "infeasible":
+        if _verdict(comp, rest, per_test, workers, seed, stop) == "infeasible":
             core = rest
     return sorted(core)
 
@@ -209,8 +222,14 @@ def _no_start_reason(problem: Problem, comp: Compiled, d: int) -> str:
 
 
 def find_conflicts(
-    problem: Problem, comp: Compiled, *, time_limit: float, workers: int = 1, seed: int = 0
+    problem: Problem,
+    comp: Compiled,
+    *,
+    time_limit: float,
+    workers: int = 1,
+    seed: int = 0,
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[str]:
     """The conflict messages for an infeasible problem (whose mandatory demands cannot all fit)."""
-    core = minimal_conflict(comp, time_limit=time_limit, workers=workers, seed=seed)
+    core = minimal_conflict(comp, time_limit=time_limit, workers=workers, seed=seed, should_stop=should_stop)
     return describe_conflict(problem, comp, core)

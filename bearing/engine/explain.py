@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
@@ -17,6 +18,7 @@ from bearing.engine.compiled import Compiled, Ledger, compile_problem
 from bearing.engine.model import build_start_model, scale_for
 from bearing.engine.plan import Plan, Scheduled, Unscheduled
 from bearing.engine.problem import Problem
+from bearing.engine.stopping import Stopper, run_cp
 
 __all__ = ["explain_plan", "explain_unscheduled", "late_start_reasons"]
 
@@ -144,7 +146,9 @@ def _neighbourhood(comp: Compiled, ledger: Ledger, d: int, s: int, hours: dict, 
     return sorted(free | set(cands[:_NEIGHBOURS]))
 
 
-def _forced_replan(comp: Compiled, ledger: Ledger, d: int, free: list[int], time_limit: float) -> tuple[str, float | None]:
+def _forced_replan(
+    comp: Compiled, ledger: Ledger, d: int, free: list[int], time_limit: float, stop: Stopper
+) -> tuple[str, float | None]:
     """Re-plan `free` with d mandatory; returns (status, value of the best such plan)."""
     forced = list(comp.mandatory)
     forced[d] = True
@@ -158,7 +162,7 @@ def _forced_replan(comp: Compiled, ledger: Ledger, d: int, free: list[int], time
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = max(0.02, time_limit)
     solver.parameters.max_deterministic_time = max(0.01, time_limit)
-    status = solver.solve(sm.model)
+    status = run_cp(solver, sm.model, stop=stop)
     if status == cp_model.INFEASIBLE:
         return "infeasible", None
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -168,9 +172,17 @@ def _forced_replan(comp: Compiled, ledger: Ledger, d: int, free: list[int], time
     return ("optimal" if status == cp_model.OPTIMAL else "feasible"), fixed_value + comp.objective(new)
 
 
-def explain_unscheduled(problem: Problem, plan: Plan, *, time_limit: float, comp: Compiled | None = None) -> list[Unscheduled]:
+def explain_unscheduled(
+    problem: Problem,
+    plan: Plan,
+    *,
+    time_limit: float,
+    comp: Compiled | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> list[Unscheduled]:
     """Reasons for every demand the plan leaves out, verified by forced re-plans while time lasts
-    (higher-value demands first); the rest are marked unverified."""
+    and `should_stop` allows (higher-value demands first); the rest are marked unverified."""
+    stop = should_stop if isinstance(should_stop, Stopper) else Stopper(should_stop)
     comp = comp or compile_problem(problem)
     ledger = _ledger(comp, plan)
     end = time.perf_counter() + time_limit
@@ -191,12 +203,12 @@ def explain_unscheduled(problem: Problem, plan: Plan, *, time_limit: float, comp
             reasons.insert(0, f"it requires {', '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} not in the plan")
         details["requires_missing"] = missing
         left = end - time.perf_counter()
-        if left < 0.03:
+        if left < 0.03 or stop():
             details.update(verified=False, value_lost=None)
             reasons.append("not verified by a re-plan within the time limit")
         else:
             free = _neighbourhood(comp, ledger, d, s, hours, money)
-            status, value = _forced_replan(comp, ledger, d, free, min(per, left))
+            status, value = _forced_replan(comp, ledger, d, free, min(per, left), stop)
             details["verified"] = status != "unknown"
             if status == "infeasible":
                 details["value_lost"] = None
@@ -265,8 +277,11 @@ def late_start_reasons(problem: Problem, plan: Plan, comp: Compiled | None = Non
     return out
 
 
-def explain_plan(problem: Problem, plan: Plan, *, time_limit: float) -> None:
-    """Fill `plan.unscheduled` and late-start reasons in place, within `time_limit` seconds."""
+def explain_plan(
+    problem: Problem, plan: Plan, *, time_limit: float, should_stop: Callable[[], bool] | None = None
+) -> None:
+    """Fill `plan.unscheduled` and late-start reasons in place, within `time_limit` seconds (the
+    re-plans that verify reasons end early when `should_stop` says so)."""
     comp = compile_problem(problem)
     plan.scheduled = late_start_reasons(problem, plan, comp)
-    plan.unscheduled = explain_unscheduled(problem, plan, time_limit=time_limit, comp=comp)
+    plan.unscheduled = explain_unscheduled(problem, plan, time_limit=time_limit, comp=comp, should_stop=should_stop)

@@ -11,6 +11,7 @@ full model, started from the best selection, improves it further and yields the 
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ import numpy as np
 
 from bearing.engine.compiled import Compiled
 from bearing.engine.lp import _new_highs
+from bearing.engine.stopping import Stopper, watch_highs
 
 __all__ = ["KnapsackResult", "is_selection_problem", "solve_selection"]
 
@@ -101,10 +103,27 @@ def _highs(
 
 
 def _run_mip(
-    h: highspy.Highs, time_limit: float, start: np.ndarray | None
+    h: highspy.Highs,
+    time_limit: float,
+    start: np.ndarray | None,
+    *,
+    stop: Stopper | None = None,
+    on_solution: Callable[[np.ndarray], None] | None = None,
 ) -> tuple[np.ndarray | None, float | None, bool]:
-    """Solve; the selection (0/1 vector) if one was found, the dual bound, and whether proven."""
+    """Solve; the selection (0/1 vector) if one was found, the dual bound, and whether proven.
+    Each improving selection goes to `on_solution` while the search runs (the web shows it live);
+    `stop` ends the search early."""
     h.setOptionValue("time_limit", max(0.02, float(time_limit)))
+    watch_highs(h, stop)
+    if on_solution is not None:
+        owner = threading.get_ident()
+
+        def improving(event: object) -> None:
+            # reported only from the caller's thread: the progress callback may touch a database
+            if threading.get_ident() == owner:
+                on_solution((np.asarray(event.data_out.mip_solution) > 0.5).astype(int))  # type: ignore[attr-defined]
+
+        h.cbMipImprovingSolution += improving
     if start is not None:
         sol = highspy.HighsSolution()
         sol.col_value = list(start.astype(float))
@@ -139,7 +158,7 @@ def solve_selection(
     should_stop: Callable[[], bool] | None = None,
 ) -> KnapsackResult:
     """Best selection by LP-reduced-cost core search, then the full MIP for the bound."""
-    stop = should_stop or (lambda: False)
+    stop = should_stop if isinstance(should_stop, Stopper) else Stopper(should_stop)
     n = comp.n
     profit = np.array([comp.values[d].get(0, 0.0) for d in range(n)])
     weights, caps = _rows(comp)
@@ -162,6 +181,7 @@ def solve_selection(
 
     # 1. LP relaxation: the break-even point and the bound
     lp = _highs(profit, weights, caps, lower, upper, integer=False, seed=seed, threads=workers)
+    watch_highs(lp, stop)
     lp.setOptionValue("time_limit", max(0.02, 0.1 * (deadline - time.perf_counter())))
     lp.run()
     bound: float | None = None
@@ -186,14 +206,18 @@ def solve_selection(
             lo[core], up[core] = lower[core], upper[core]
             h = _highs(profit, weights, caps, lo, up, integer=True, seed=seed, threads=workers)
             hint = np.clip(best, lo, up) if best_value > float("-inf") else None
-            x, _, _ = _run_mip(h, min(time_share * total, deadline - time.perf_counter()), hint)
+            x, _, _ = _run_mip(
+                h, min(time_share * total, deadline - time.perf_counter()), hint, stop=stop, on_solution=offer
+            )
             offer(x)
     # 3. the full model from the best selection: improvements and the proven bound
     optimal = False
     left = deadline - time.perf_counter()
     if left > 0.05 and not stop():
         h = _highs(profit, weights, caps, lower, upper, integer=True, seed=seed, threads=workers)
-        x, mip_bound, optimal = _run_mip(h, left, best if best_value > float("-inf") else None)
+        x, mip_bound, optimal = _run_mip(
+            h, left, best if best_value > float("-inf") else None, stop=stop, on_solution=offer
+        )
         offer(x)
         if mip_bound is not None and (bound is None or mip_bound < bound):
             bound = mip_bound

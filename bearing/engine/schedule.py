@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,6 +25,7 @@ from ortools.sat.python import cp_model
 
 from bearing.engine.compiled import Compiled, Ledger
 from bearing.engine.model import build_cumulative_model
+from bearing.engine.stopping import Stopper, run_cp
 
 __all__ = ["MandatoryVerdict", "decide_mandatory", "start_bounds"]
 
@@ -166,10 +168,18 @@ def _sgs(comp: Compiled, demands: list[int], ls: dict[int, int], rng: random.Ran
 
 
 def decide_mandatory(
-    comp: Compiled, demands: list[int], *, time_limit: float, workers: int = 1, seed: int = 0
+    comp: Compiled,
+    demands: list[int],
+    *,
+    time_limit: float,
+    workers: int = 1,
+    seed: int = 0,
+    should_stop: Callable[[], bool] | None = None,
 ) -> MandatoryVerdict:
-    """Whether `demands` (all forced in, their prerequisites included) fit together."""
+    """Whether `demands` (all forced in, their prerequisites included) fit together; 'unknown'
+    when `should_stop` says so first."""
     t0 = time.perf_counter()
+    stop = should_stop if isinstance(should_stop, Stopper) else Stopper(should_stop)
     demands = sorted(demands)
     empty = [d for d in demands if not comp.window[d]]
     if empty:
@@ -187,7 +197,7 @@ def decide_mandatory(
     rng = random.Random(seed)
     sgs_end = t0 + min(0.02 * time_limit, 0.1)
     attempt = 0
-    while attempt == 0 or time.perf_counter() < sgs_end:
+    while attempt == 0 or (time.perf_counter() < sgs_end and not stop()):
         starts = _sgs(comp, demands, ls, rng, 0.0 if attempt == 0 else 0.3)
         attempt += 1
         if starts is not None:
@@ -199,7 +209,9 @@ def decide_mandatory(
     # pseudo-cost branching closed the hard j30 instances fastest on one worker (measured)
     solver.parameters.search_branching = cp_model.PSEUDO_COST_SEARCH
     solver.parameters.max_time_in_seconds = max(0.05, time_limit - (time.perf_counter() - t0))
-    status = solver.solve(cm.model)
+    if stop():
+        return MandatoryVerdict("unknown", stage="stopped")
+    status = run_cp(solver, cm.model, stop=stop)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return MandatoryVerdict("feasible", starts=cm.read(solver), stage="cp-sat")
     if status == cp_model.INFEASIBLE:

@@ -16,12 +16,13 @@ from ortools.sat.python import cp_model
 from bearing.engine.compiled import Compiled, Ledger, compile_problem, plan_from_starts
 from bearing.engine.greedy import solve_greedy
 from bearing.engine.knapsack import is_selection_problem, solve_selection
-from bearing.engine.lns import LnsSettings, improve, solve_full
+from bearing.engine.lns import LnsSettings, improve
 from bearing.engine.lp import LpModel, build_lp, lagrangian_bound, round_lp
-from bearing.engine.model import scale_for
+from bearing.engine.model import build_start_model, scale_for
 from bearing.engine.plan import Plan, ProgressEvent
 from bearing.engine.problem import Problem
 from bearing.engine.schedule import MandatoryVerdict, decide_mandatory
+from bearing.engine.stopping import Stopper, run_cp, unwatch_highs, watch_highs
 
 __all__ = ["solve"]
 
@@ -133,7 +134,8 @@ def solve(
         return greedy_plan
     if method != "default":
         raise ValueError(f"unknown method {method!r}: use 'default' or 'greedy'")
-    stop = should_stop or (lambda: False)
+    # every stage asks it (throttled) and hands back its best plan when told to stop
+    stop = Stopper(should_stop)
     comp = compile_problem(problem)
     tracker = _Tracker(comp, t0, progress)
     stats: dict[str, object] = {"greedy_objective": greedy_plan.objective}
@@ -151,11 +153,16 @@ def solve(
         # all-mandatory problems are pure scheduling: give the decision most of the time
         share = 0.8 if all(comp.mandatory) else 0.5
         verdict = decide_mandatory(
-            comp, _forced(comp), time_limit=max(0.1, share * (search_end - time.perf_counter())), workers=workers, seed=seed
+            comp,
+            _forced(comp),
+            time_limit=max(0.1, share * (search_end - time.perf_counter())),
+            workers=workers,
+            seed=seed,
+            should_stop=stop,
         )
         stats["mandatory_stage"] = verdict.stage
         if verdict.status == "infeasible":
-            return _infeasible(problem, comp, t0, time_limit, workers, seed, stats, verdict)
+            return _infeasible(problem, comp, t0, time_limit, workers, seed, stats, verdict, stop)
         if verdict.status == "feasible" and verdict.starts is not None:
             starts = verdict.starts
             base = Ledger(comp)
@@ -171,7 +178,7 @@ def solve(
         # every selectable demand is mandatory: any feasible schedule has the same value
         tracker.offer_bound(tracker.value, "schedule")
         return _finish(
-            problem, comp, tracker, t0, "optimal", stats, explain=explain, time_left=deadline - time.perf_counter()
+            problem, comp, tracker, t0, "optimal", stats, explain=explain, time_left=deadline - time.perf_counter(), stop=stop
         )
 
     # pure selection (one period, no requirements): a multidimensional knapsack, solved by core search
@@ -188,10 +195,15 @@ def solve(
         lp, lp_res = None, None
     else:
         lp = build_lp(comp, seed=seed, threads=workers)
+        watched = watch_highs(lp.highs, stop)
         lp_res = lp.solve(max(0.1, 0.4 * (search_end - time.perf_counter())))
+        if stop.stopped:
+            # an interrupted relaxation proves nothing: neither a bound nor infeasibility
+            unwatch_highs(watched)
+            lp, lp_res = None, None
     stats["lp_seconds"] = round(time.perf_counter() - t0, 3)
     if lp_res is not None and lp_res.infeasible:
-        return _infeasible(problem, comp, t0, time_limit, workers, seed, stats)
+        return _infeasible(problem, comp, t0, time_limit, workers, seed, stats, None, stop)
     if lp_res is not None and lp_res.bound is not None:
         stats["lp_bound"] = lp_res.bound
         tracker.offer_bound(lp_res.bound, "lp")
@@ -214,7 +226,7 @@ def solve(
     value_scale = scale_for(comp)
     proven = False
     if lp is not None and n_vars <= _FULL_MODEL_VARS and not stop():
-        proven = _prove(comp, lp, tracker, search_end, workers, seed, value_scale, stats)
+        proven = _prove(comp, lp, tracker, search_end, workers, seed, value_scale, stats, stop)
     if not proven and not stop() and time.perf_counter() < search_end - 0.05:
         settings = LnsSettings(
             deadline=search_end,
@@ -233,7 +245,7 @@ def solve(
         stats.update(lns_stats)
     status = "optimal" if proven or (tracker.bound is not None and tracker.value >= tracker.bound - 1e-9) else "feasible"
     return _finish(
-        problem, comp, tracker, t0, status, stats, explain=explain, time_left=deadline - time.perf_counter()
+        problem, comp, tracker, t0, status, stats, explain=explain, time_left=deadline - time.perf_counter(), stop=stop
     )
 
 
@@ -245,7 +257,7 @@ def _select(
     search_end: float,
     workers: int,
     seed: int,
-    stop: Callable[[], bool],
+    stop: Stopper,
     stats: dict[str, object],
     explain: bool,
     deadline: float,
@@ -272,7 +284,7 @@ def _select(
     proven = res.optimal or (tracker.bound is not None and tracker.value >= tracker.bound - 1e-6 * max(1.0, abs(tracker.bound)))
     return _finish(
         problem, comp, tracker, t0, "optimal" if proven else "feasible", stats, explain=explain,
-        time_left=deadline - time.perf_counter(),
+        time_left=deadline - time.perf_counter(), stop=stop,
     )
 
 
@@ -285,24 +297,23 @@ def _prove(
     seed: int,
     value_scale: float,
     stats: dict[str, object],
+    stop: Stopper,
 ) -> bool:
     """Small problems: CP-SAT on the full model finds the best plan fast; HiGHS branch-and-bound,
     hinted with it, proves it optimal (CP-SAT's own bound closes slowly on these models)."""
     assert tracker.ledger is not None
     wall = min(0.3 * (search_end - time.perf_counter()), 8.0)
-    new, status, bound = solve_full(
-        comp, tracker.ledger, value_scale=value_scale, workers=workers, seed=seed, wall=max(0.05, wall)
-    )
-    if new is not None:
-        tracker.offer(new, "cp-sat")
+    status, bound = _solve_full(comp, tracker, value_scale=value_scale, workers=workers, seed=seed, wall=max(0.05, wall), stop=stop)
     if status == cp_model.OPTIMAL:
         tracker.offer_bound(tracker.value, "cp-sat")
         return True
     tracker.offer_bound(bound, "cp-sat")
     left = search_end - time.perf_counter()
-    if left < 0.1:
+    if left < 0.1 or stop():
         return False
+    watched = watch_highs(lp.highs, stop)
     res = lp.solve(left, integer=True, hint=tracker.ledger.starts())
+    unwatch_highs(watched)
     stats["mip_bound"] = res.bound
     if res.x is not None:
         cand = _ledger_from_starts(comp, res.starts(lp))
@@ -310,6 +321,33 @@ def _prove(
             tracker.offer(cand, "mip")
     tracker.offer_bound(res.bound, "mip")
     return res.optimal and tracker.bound is not None and tracker.value >= tracker.bound - 1e-6 * max(1.0, abs(tracker.bound))
+
+
+def _solve_full(
+    comp: Compiled, tracker: _Tracker, *, value_scale: float, workers: int, seed: int, wall: float, stop: Stopper
+) -> tuple[int, float | None]:
+    """CP-SAT on the full model, hinted with the best plan; each better plan it finds is offered
+    (and reported) at once. Returns the status and CP-SAT's proven bound in value units (valid
+    because the model is complete)."""
+    assert tracker.ledger is not None
+    base = Ledger(comp)
+    sm = build_start_model(comp, base, list(range(comp.n)), value_scale=value_scale)
+    sm.hint(tracker.ledger.starts())
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = max(0.01, wall)
+
+    def offer(starts: dict[int, int]) -> None:
+        cand = _ledger_from_starts(comp, starts)  # integer rounding may let a limit slip: re-check
+        if cand is not None:
+            tracker.offer(cand, "cp-sat")
+
+    status = run_cp(solver, sm.model, stop=stop, read=sm.read, on_solution=offer)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        offer(sm.read(solver))
+        return status, solver.best_objective_bound / value_scale + sm.rounding_slack
+    return status, None
 
 
 def _ledger_from_starts(comp: Compiled, starts: dict[int, int]) -> Ledger | None:
@@ -333,6 +371,7 @@ def _finish(
     *,
     explain: bool,
     time_left: float,
+    stop: Stopper | None = None,
 ) -> Plan:
     assert tracker.ledger is not None
     stats["stages"] = tracker.stages
@@ -347,7 +386,7 @@ def _finish(
     if explain:
         from bearing.engine.explain import explain_plan
 
-        explain_plan(problem, plan, time_limit=max(0.0, time_left))
+        explain_plan(problem, plan, time_limit=max(0.0, time_left), should_stop=stop)
     plan.seconds = time.perf_counter() - t0
     return plan
 
@@ -361,6 +400,7 @@ def _infeasible(
     seed: int,
     stats: dict[str, object],
     verdict: MandatoryVerdict | None = None,
+    stop: Stopper | None = None,
 ) -> Plan:
     """Proven infeasible: report the smallest conflicting set found, in words. A cheap proof (a
     chain too long, hours that cannot fit) names its set at once; otherwise the deletion filter
@@ -374,7 +414,7 @@ def _infeasible(
     else:
         remaining = time_limit - (time.perf_counter() - t0)
         budget = max(0.2, min(0.2 * time_limit, remaining))
-        conflicts = find_conflicts(problem, comp, time_limit=budget, workers=workers, seed=seed)
+        conflicts = find_conflicts(problem, comp, time_limit=budget, workers=workers, seed=seed, should_stop=stop)
     return Plan(
         status="infeasible",
         objective=0.0,

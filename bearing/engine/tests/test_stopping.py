@@ -1,0 +1,107 @@
+"""Cancelling a solve part-way (the web's Cancel button) and live progress from inside a stage."""
+
+from __future__ import annotations
+
+import random
+import time
+
+from ortools.sat.python import cp_model
+
+from bearing.engine.check import check_plan
+from bearing.engine.generate import generate_problem
+from bearing.engine.greedy import solve_greedy
+from bearing.engine.problem import Demand, Problem, Resource
+from bearing.engine.solve import solve
+from bearing.engine.stopping import Stopper, run_cp
+
+
+def _after(seconds: float):  # noqa: ANN202
+    """A should_stop that turns True `seconds` after its first call, counting its calls."""
+    state = {"t0": None, "calls": 0}
+
+    def should_stop() -> bool:
+        state["calls"] += 1
+        if state["t0"] is None:
+            state["t0"] = time.perf_counter()
+        return time.perf_counter() - state["t0"] > seconds
+
+    return should_stop, state
+
+
+def _knapsack(n: int, rows: int, seed: int) -> Problem:
+    """A one-period selection problem with `rows` resources each able to hold about half the asks
+    (hard for a solver to prove: correlated values)."""
+    rng = random.Random(seed)
+    use = [[rng.randint(1, 1000) for _ in range(n)] for _ in range(rows)]
+    resources = {f"r{k}": Resource(f"r{k}", (sum(use[k]) / 2,)) for k in range(rows)}
+    demands = tuple(
+        Demand(
+            f"D{j}",
+            sum(use[k][j] for k in range(rows)) / rows + rng.randint(0, 500),
+            effort={f"r{k}": use[k][j] for k in range(rows)},
+        )
+        for j in range(n)
+    )
+    return Problem(periods=1, resources=resources, demands=demands)
+
+
+def test_stop_ends_a_scheduling_solve_long_before_its_time_limit() -> None:
+    p = generate_problem(300, 10, 8, seed=4)
+    should_stop, state = _after(0.3)
+    t0 = time.perf_counter()
+    plan = solve(p, time_limit=60.0, should_stop=should_stop)
+    elapsed = time.perf_counter() - t0
+    # generous: the machine is shared; without the stop this runs the full 60 s
+    assert elapsed < 6.0, elapsed
+    assert state["calls"] > 1
+    # stopped during the search: the left-out demands keep their reasons, unverified
+    assert plan.unscheduled and all(u.reasons for u in plan.unscheduled)
+    result = check_plan(p, plan)
+    assert result.ok, result.violations
+    assert plan.objective >= solve_greedy(p).objective - 1e-9
+    assert plan.status != "optimal" or plan.gap == 0
+
+
+def test_stop_ends_a_selection_solve_inside_the_mip() -> None:
+    p = _knapsack(400, 20, seed=1)
+    should_stop, _ = _after(0.3)
+    t0 = time.perf_counter()
+    plan = solve(p, time_limit=60.0, should_stop=should_stop)
+    elapsed = time.perf_counter() - t0
+    assert elapsed < 8.0, elapsed
+    assert check_plan(p, plan).ok
+    assert plan.objective >= solve_greedy(p).objective - 1e-9
+
+
+def test_run_cp_relays_every_improving_solution_in_order_and_stops() -> None:
+    model = cp_model.CpModel()
+    xs = [model.new_int_var(0, 10, f"x{i}") for i in range(4)]
+    model.add(sum(xs) <= 25)
+    model.maximize(sum((i + 1) * x for i, x in enumerate(xs)))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    seen: list[float] = []
+    status = run_cp(solver, model, stop=Stopper(lambda: False), read=lambda cb: cb.objective_value, on_solution=seen.append)
+    assert status == cp_model.OPTIMAL
+    # the optimum puts 10 on x3 (weight 4), 10 on x2 (3), 5 on x1 (2): 40 + 30 + 10 = 80
+    assert seen and seen[-1] == 80
+    assert seen == sorted(seen)
+    stopped = run_cp(cp_model.CpSolver(), model, stop=Stopper(lambda: True))
+    assert stopped == cp_model.UNKNOWN
+
+
+def test_stopper_asks_at_most_every_poll_and_stays_stopped() -> None:
+    answers = iter([False, True, False])
+    calls = []
+
+    def ask() -> bool:
+        calls.append(1)
+        return next(answers)
+
+    stop = Stopper(ask, poll=10.0)
+    assert stop() is False
+    assert stop() is False  # throttled: not asked again yet
+    assert len(calls) == 1
+    assert stop.ask_now() is True
+    assert stop() is True and stop.ask_now() is True  # sticky: not asked again once stopped
+    assert len(calls) == 2
