@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import signal
 import subprocess
 import sys
 
@@ -21,11 +22,15 @@ def start_worker(stdout) -> subprocess.Popen:
         stdin=subprocess.DEVNULL,
     )
     atexit.register(_stop, process)
+    # SIGTERM (a service manager, `kill`) must stop the worker too: turn it into a normal exit
+    # so the atexit handler runs.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     stdout.write(f"Planning worker started (pid {process.pid}).")
     return process
 
 
 def _stop(process: subprocess.Popen) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # already on the way out: a second TERM changes nothing
     if process.poll() is None:
         process.terminate()
         try:
