@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +33,12 @@ __all__ = [
     "mknapcb_files",
 ]
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
+# ../shared/benchmarks beside the repository, unless BEARING_BENCHMARKS says otherwise (snapshots).
+BENCHMARKS = Path(
+    os.environ.get(
+        "BEARING_BENCHMARKS", Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
+    )
+)
 MKP_DIR = BENCHMARKS / "mkp_orlib_chu_beasley"
 J30_DIR = BENCHMARKS / "psplib_j30"
 
