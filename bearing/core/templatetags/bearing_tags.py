@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 
 from bearing.core.choices import Role
 
-__all__ = ["nav_item", "nav_url", "number", "quarter_label", "role_label", "sort_link", "try_url"]
+__all__ = ["main_nav", "nav_item", "nav_url", "number", "quarter_label", "role_label", "sort_link", "try_url"]
 
 register = template.Library()
 
@@ -46,6 +46,61 @@ def nav_item(
     is_current = path == url if exact else path.startswith(url)
     current = mark_safe(' aria-current="page"') if is_current else ""
     return format_html('<li><a href="{}"{}>{}</a></li>', url, current, label)
+
+
+# The main navigation: (label, URL name, fallback path, sub-links). A group's own link opens its
+# first page; its sub-links appear in a dropdown (CSS only, so it works without JavaScript).
+NAV: list[tuple[str, str, str, tuple[tuple[str, str, str], ...]]] = [
+    ("Home", "core:home", "/", ()),
+    ("Strategy", "strategy:objective_list", "/strategy/objectives/", (
+        ("Objectives", "strategy:objective_list", "/strategy/objectives/"),
+        ("Departments", "strategy:department_list", "/strategy/departments/"),
+        ("Goals", "strategy:goal_list", "/strategy/goals/"),
+        ("Sessions", "strategy:session_list", "/strategy/sessions/"),
+    )),
+    ("Demands", "demand:demand_list", "/demands/", ()),
+    ("Capacity", "capacity:capacity", "/capacity/", (
+        ("Capacity overview", "capacity:capacity", "/capacity/"),
+        ("Skills", "capacity:skill_list", "/capacity/skills/"),
+        ("People", "capacity:person_list", "/capacity/people/"),
+        ("Systems", "capacity:system_list", "/capacity/systems/"),
+    )),
+    ("Planning", "planning:scenario_list", "/planning/", (
+        ("Scenarios and plans", "planning:scenario_list", "/planning/"),
+        ("Scoring", "analysis:scoring", "/planning/analysis/scoring/"),
+        ("Sufficiency", "analysis:sufficiency", "/planning/analysis/sufficiency/"),
+        ("Alignment", "analysis:alignment", "/planning/analysis/alignment/"),
+    )),
+    ("IT Strategy", "strategy_doc:document_latest", "/strategy-document/", ()),
+]
+
+
+def _most_specific(path: str, urls: list[str]) -> str | None:
+    """The longest of `urls` that `path` lies under ("/" only for the home page itself)."""
+    matches = [u for u in urls if (path == u if u == "/" else path.startswith(u))]
+    return max(matches, key=len) if matches else None
+
+
+@register.inclusion_tag("core/partials/main_nav.html", takes_context=True)
+def main_nav(context: template.Context) -> dict[str, Any]:
+    """The main navigation grouped under Strategy, Capacity and Planning; only the most specific
+    link for the current page is marked current (Scoring, not Planning, on /planning/analysis/scoring/)."""
+    request = context.get("request")
+    path = getattr(request, "path", "")
+    groups = []
+    urls: list[str] = []
+    for label, name, fallback, children in NAV:
+        links = [{"label": c[0], "url": nav_url(c[1], c[2])} for c in children]
+        groups.append({"label": label, "url": nav_url(name, fallback), "links": links})
+        urls += [groups[-1]["url"], *(link["url"] for link in links)]
+    current = _most_specific(path, urls)
+    for group in groups:
+        for link in group["links"]:
+            link["is_current"] = link["url"] == current
+        group["is_current"] = (group["url"] == current and not group["links"]) or any(
+            link["is_current"] for link in group["links"]
+        )
+    return {"groups": groups}
 
 
 @register.filter

@@ -83,6 +83,23 @@ def test_layout_shows_user_role_and_navigation(client, cast):
     assert 'action="/logout/"' in html
 
 
+def _current_links(html: str) -> list[str]:
+    html = html[html.index('<nav class="site-nav"'):html.index("</nav>")]
+    return re.findall(r'<a href="[^"]*" aria-current="page">([^<]+)</a>', html)
+
+
+def test_navigation_groups_pages_and_marks_only_the_most_specific_link(client, cast):
+    client.force_login(cast.cio)
+    html = client.get(reverse("analysis:scoring")).content.decode()
+    for group in ("Strategy", "Capacity", "Planning"):
+        assert re.search(rf'class="nav-menu-label"[^>]*>{group} <span', html)
+    assert "Capacity:" not in html
+    assert _current_links(html) == ["Scoring"]
+    assert 'class="nav-menu nav-menu-current"' in html
+    assert _current_links(client.get(reverse("capacity:skill_list")).content.decode()) == ["Skills"]
+    assert _current_links(client.get(HOME).content.decode()) == ["Home"]
+
+
 def test_static_stylesheet_exists_and_uses_system_fonts(client, db):
     from django.contrib.staticfiles import finders
 

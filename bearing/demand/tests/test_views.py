@@ -184,7 +184,7 @@ def test_detail_shows_efforts_benefits_systems_dependencies_and_history(client, 
     client.post(reverse("demand:demand_transition", kwargs={"pk": world.sales_demand.pk}), {"transition": "submit"})
     body = client.get(reverse("demand:demand_detail", kwargs={"pk": world.sales_demand.pk})).content.decode()
     assert "Java" in body and "120.0" in body
-    assert "D-0002 Ledger upgrade" in body  # required by, with a link
+    assert '<span class="demand-ref">D-0002</span> Ledger upgrade' in body  # required by, with a link
     assert reverse("demand:demand_detail", kwargs={"pk": world.finance_demand.pk}) in body
     assert "transition:submitted" in body
     assert "draft → submitted" in body
