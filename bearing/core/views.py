@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -17,6 +17,8 @@ from bearing.core.middleware import select_organisation
 from bearing.core.permissions import has_model_permission
 from bearing.demand.choices import DemandStatus
 from bearing.demand.models import Demand
+from bearing.planning.choices import RunStatus
+from bearing.planning.models import PlanRun, Publication, Scenario
 from bearing.strategy.models import Department, DepartmentGoal, Objective, StrategySession
 
 __all__ = ["home", "switch_organisation"]
@@ -32,6 +34,29 @@ def _url(name: str) -> str | None:
         return reverse(name)
     except NoReverseMatch:
         return None
+
+
+def _planning_overview(user, organisation) -> dict:
+    """The current plan of each scenario (its latest successful, feasible run) and the latest
+    published IT Strategy, as far as `user` may see them."""
+    latest = (
+        PlanRun.objects.filter(scenario=OuterRef("pk"), status=RunStatus.SUCCEEDED)
+        .exclude(plan_status="infeasible").order_by("-finished_at", "-id")
+    )
+    scenarios = list(
+        Scenario.objects.restrict(user, "view", organisation)
+        .annotate(plan_id=Subquery(latest.values("pk")[:1])).order_by("name")[:ATTENTION_LIMIT]
+        .values("pk", "name", "plan_id")
+    )
+    plans = {
+        p["pk"]: p for p in PlanRun.objects.filter(pk__in=[s["plan_id"] for s in scenarios if s["plan_id"]])
+        .values("pk", "objective", "gap", "plan_status", "finished_at", "summary__scheduled", "summary__unscheduled")
+    }
+    return {
+        "scenario_plans": [{**s, "plan": plans.get(s["plan_id"])} for s in scenarios],
+        "publication": Publication.objects.restrict(user, "view", organisation)
+        .select_related("published_by").first(),
+    }
 
 
 @login_required
@@ -140,6 +165,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "ageing_count": ageing_count,
         "ageing_systems": ageing_systems,
         "today": today,
+        **_planning_overview(user, organisation),
     }
     return render(request, "core/home.html", context)
 

@@ -344,3 +344,36 @@ def test_sort_link_toggles_direction_and_keeps_filters(current, expected_href, m
     )
     assert f'href="{expected_href}"' in html
     assert ("sort-active" in html) is marked
+
+
+# Home: planning card
+
+
+def test_home_links_each_scenarios_current_plan_and_the_published_strategy(client, cast):
+    from bearing.planning.models import PlanRun, Publication
+    from bearing.planning.tests.factories import make_scenario
+
+    base = make_scenario(cast.org, name="Baseline")
+    make_scenario(cast.org, name="Stretch")
+    run = PlanRun.objects.create(
+        organisation=cast.org, scenario=base, status="succeeded", plan_status="optimal",
+        objective=95.94, gap=0.0, summary={"scheduled": 33, "unscheduled": 20},
+    )
+    PlanRun.objects.create(organisation=cast.org, scenario=base, status="failed")
+    client.force_login(cast.viewer)
+    html = client.get(HOME).content.decode()
+    card = html[html.index('id="planning-overview"'):html.index('id="attention-demands"')]
+    assert f'href="{reverse("planning:run_roadmap", args=[run.pk])}">Baseline</a>' in card
+    assert "value 95.9 (optimal, gap 0.0 %)" in card and "33 planned, 20 left out" in card
+    assert "Stretch</a></span><span class=\"muted\">no plan yet" in card
+    assert "No IT Strategy has been published yet" in card
+
+    publication = Publication.objects.create(organisation=cast.org, run=run, cycle="2027–2028", version=2)
+    card = client.get(HOME).content.decode()
+    assert f'href="{reverse("strategy_doc:document_version", args=[publication.pk])}">IT Strategy 2027–2028, version 2</a>' in card
+
+
+def test_home_planning_card_says_when_there_is_no_scenario(client, cast):
+    client.force_login(cast.cio)
+    html = client.get(HOME).content.decode()
+    assert "No scenario yet." in html and "No IT Strategy has been published yet" in html
