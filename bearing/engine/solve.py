@@ -19,6 +19,7 @@ from bearing.engine.knapsack import is_selection_problem, solve_selection
 from bearing.engine.lns import LnsSettings, improve
 from bearing.engine.lp import LpModel, build_lp, lagrangian_bound, round_lp
 from bearing.engine.model import build_start_model, scale_for
+from bearing.engine.pace import CP_WORK_PER_SECOND, Pace
 from bearing.engine.plan import Plan, ProgressEvent
 from bearing.engine.problem import Problem
 from bearing.engine.schedule import MandatoryVerdict, decide_mandatory
@@ -31,9 +32,6 @@ _FULL_MODEL_VARS = 4000
 # Above this many start variables the LP does not solve in time on 2 cores (10,000 demands x 16
 # quarters took > 60 s); a Lagrangian bound replaces it.
 _LP_VARS = 60000
-# LNS work budget per second of time limit, in CP-SAT deterministic seconds (calibrated on 2 cores,
-# so that the budget, not the clock, ends the search under normal load: same seed, same plan).
-_WORK_PER_SECOND = 0.6
 
 
 class _Tracker:
@@ -136,6 +134,8 @@ def solve(
         raise ValueError(f"unknown method {method!r}: use 'default' or 'greedy'")
     # every stage asks it (throttled) and hands back its best plan when told to stop
     stop = Stopper(should_stop)
+    # with one worker the stages plan by work done, not the wall clock: same seed, same plan
+    pace = Pace(time_limit, workers=workers, t0=t0)
     comp = compile_problem(problem)
     tracker = _Tracker(comp, t0, progress)
     stats: dict[str, object] = {"greedy_objective": greedy_plan.objective}
@@ -155,12 +155,13 @@ def solve(
         verdict = decide_mandatory(
             comp,
             _forced(comp),
-            time_limit=max(0.1, share * (search_end - time.perf_counter())),
+            time_limit=max(0.1, share * (search_end - pace.now())),
             workers=workers,
             seed=seed,
             should_stop=stop,
         )
         stats["mandatory_stage"] = verdict.stage
+        pace.mark_wall_clock("mandatory")
         if verdict.status == "infeasible":
             return _infeasible(problem, comp, t0, time_limit, workers, seed, stats, verdict, stop)
         if verdict.status == "feasible" and verdict.starts is not None:
@@ -177,12 +178,15 @@ def solve(
     if all(comp.mandatory[d] or not comp.window[d] for d in range(comp.n)) and problem.discount_rate <= 0:
         # every selectable demand is mandatory: any feasible schedule has the same value
         tracker.offer_bound(tracker.value, "schedule")
+        stats["deterministic"] = pace.reproducible and not stop.stopped
         return _finish(
             problem, comp, tracker, t0, "optimal", stats, explain=explain, time_left=deadline - time.perf_counter(), stop=stop
         )
 
     # pure selection (one period, no requirements): a multidimensional knapsack, solved by core search
     if is_selection_problem(comp) and not stop():
+        pace.mark_wall_clock("selection")
+        stats["deterministic"] = False
         return _select(problem, comp, tracker, t0, search_end, workers, seed, stop, stats, explain, deadline)
 
     # 3. LP relaxation: bound and LP-guided plans
@@ -190,13 +194,13 @@ def solve(
     n_vars = sum(len(w) for w in comp.window)
     if n_vars > _LP_VARS:
         # too big for the LP in time: a priced (Lagrangian) bound, then search from greedy
-        lag_end = time.perf_counter() + 0.1 * (search_end - time.perf_counter())
-        tracker.offer_bound(lagrangian_bound(comp, tracker.value, deadline=lag_end), "lagrangian")
+        lag_end = pace.now() + 0.1 * (search_end - pace.now())
+        tracker.offer_bound(lagrangian_bound(comp, tracker.value, deadline=lag_end, pace=pace), "lagrangian")
         lp, lp_res = None, None
     else:
         lp = build_lp(comp, seed=seed, threads=workers)
         watched = watch_highs(lp.highs, stop)
-        lp_res = lp.solve(max(0.1, 0.4 * (search_end - time.perf_counter())))
+        lp_res = lp.solve(max(0.1, 0.4 * (search_end - pace.now())), pace=pace)
         if stop.stopped:
             # an interrupted relaxation proves nothing: neither a bound nor infeasibility
             unwatch_highs(watched)
@@ -208,8 +212,8 @@ def solve(
         stats["lp_bound"] = lp_res.bound
         tracker.offer_bound(lp_res.bound, "lp")
     elif lp_res is not None:
-        lag_end = time.perf_counter() + 0.1 * (search_end - time.perf_counter())
-        tracker.offer_bound(lagrangian_bound(comp, tracker.value, deadline=lag_end), "lagrangian")
+        lag_end = pace.now() + 0.1 * (search_end - pace.now())
+        tracker.offer_bound(lagrangian_bound(comp, tracker.value, deadline=lag_end, pace=pace), "lagrangian")
     if lp is not None and lp_res is not None and lp_res.x is not None and not stop():
         greedy_base = Ledger(comp)
         for d in sorted(range(comp.n), key=lambda k: (tracker.ledger.start[k], k)):
@@ -226,14 +230,9 @@ def solve(
     value_scale = scale_for(comp)
     proven = False
     if lp is not None and n_vars <= _FULL_MODEL_VARS and not stop():
-        proven = _prove(comp, lp, tracker, search_end, workers, seed, value_scale, stats, stop)
-    if not proven and not stop() and time.perf_counter() < search_end - 0.05:
-        settings = LnsSettings(
-            deadline=search_end,
-            work_budget=_WORK_PER_SECOND * time_limit * (1.0 - explain_share) if workers == 1 else None,
-            workers=workers,
-            seed=seed,
-        )
+        proven = _prove(comp, lp, tracker, search_end, workers, seed, value_scale, stats, stop, pace)
+    if not proven and not stop() and pace.now() < search_end - 0.05:
+        settings = LnsSettings(deadline=search_end, workers=workers, seed=seed, pace=pace)
         best, lns_stats = improve(
             comp,
             tracker.ledger,
@@ -243,6 +242,7 @@ def solve(
             on_improve=lambda led: tracker.offer(led, "lns"),
         )
         stats.update(lns_stats)
+    stats["deterministic"] = pace.reproducible and not stop.stopped
     status = "optimal" if proven or (tracker.bound is not None and tracker.value >= tracker.bound - 1e-9) else "feasible"
     return _finish(
         problem, comp, tracker, t0, status, stats, explain=explain, time_left=deadline - time.perf_counter(), stop=stop
@@ -298,21 +298,24 @@ def _prove(
     value_scale: float,
     stats: dict[str, object],
     stop: Stopper,
+    pace: Pace,
 ) -> bool:
     """Small problems: CP-SAT on the full model finds the best plan fast; HiGHS branch-and-bound,
     hinted with it, proves it optimal (CP-SAT's own bound closes slowly on these models)."""
     assert tracker.ledger is not None
-    wall = min(0.3 * (search_end - time.perf_counter()), 8.0)
-    status, bound = _solve_full(comp, tracker, value_scale=value_scale, workers=workers, seed=seed, wall=max(0.05, wall), stop=stop)
+    wall = min(0.3 * (search_end - pace.now()), 8.0)
+    status, bound = _solve_full(
+        comp, tracker, value_scale=value_scale, workers=workers, seed=seed, wall=max(0.05, wall), stop=stop, pace=pace
+    )
     if status == cp_model.OPTIMAL:
         tracker.offer_bound(tracker.value, "cp-sat")
         return True
     tracker.offer_bound(bound, "cp-sat")
-    left = search_end - time.perf_counter()
+    left = search_end - pace.now()
     if left < 0.1 or stop():
         return False
     watched = watch_highs(lp.highs, stop)
-    res = lp.solve(left, integer=True, hint=tracker.ledger.starts())
+    res = lp.solve(left, integer=True, hint=tracker.ledger.starts(), pace=pace)
     unwatch_highs(watched)
     stats["mip_bound"] = res.bound
     if res.x is not None:
@@ -324,7 +327,15 @@ def _prove(
 
 
 def _solve_full(
-    comp: Compiled, tracker: _Tracker, *, value_scale: float, workers: int, seed: int, wall: float, stop: Stopper
+    comp: Compiled,
+    tracker: _Tracker,
+    *,
+    value_scale: float,
+    workers: int,
+    seed: int,
+    wall: float,
+    stop: Stopper,
+    pace: Pace,
 ) -> tuple[int, float | None]:
     """CP-SAT on the full model, hinted with the best plan; each better plan it finds is offered
     (and reported) at once. Returns the status and CP-SAT's proven bound in value units (valid
@@ -337,6 +348,10 @@ def _solve_full(
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = seed
     solver.parameters.max_time_in_seconds = max(0.01, wall)
+    if pace.deterministic:
+        # `wall` is nominal: a work budget; the wall clock only enforces the safety cap
+        solver.parameters.max_deterministic_time = max(0.001, wall * CP_WORK_PER_SECOND)
+        solver.parameters.max_time_in_seconds = max(0.01, pace.wall_left())
 
     def offer(starts: dict[int, int]) -> None:
         cand = _ledger_from_starts(comp, starts)  # integer rounding may let a limit slip: re-check
@@ -344,6 +359,8 @@ def _solve_full(
             tracker.offer(cand, "cp-sat")
 
     status = run_cp(solver, sm.model, stop=stop, read=sm.read, on_solution=offer)
+    pace.charge(solver.deterministic_time / CP_WORK_PER_SECOND)
+    pace.capped()
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         offer(sm.read(solver))
         return status, solver.best_objective_bound / value_scale + sm.rounding_slack
