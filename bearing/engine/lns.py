@@ -8,8 +8,10 @@ Each step frees a neighbourhood — the demands around a window of periods, on o
 random handful — together with promising demands that are out, and asks CP-SAT for the best starts
 of those demands in what the rest of the plan leaves, hinted with their current starts. A step is
 kept only when the ledger confirms the new plan is feasible and worth more, so the plan never gets
-worse. Sub-solves use CP-SAT's deterministic time limit, so a fixed seed with one worker follows the
-same path.
+worse. With a reproducible `Pace` (one worker) every stage is budgeted by work — moves tried,
+CP-SAT's deterministic time, HiGHS iterations — charged to the pace's nominal clock, so a fixed seed
+follows the same path and gives the same plan however busy the machine is; the wall clock only
+enforces the pace's safety cap.
 """
 
 from __future__ import annotations
@@ -25,14 +27,16 @@ from ortools.sat.python import cp_model
 from bearing.engine.compiled import Compiled, Ledger
 from bearing.engine.model import build_start_model
 from bearing.engine.moves import improve_by_moves, restricted_lp_plan
+from bearing.engine.pace import CP_WORK_PER_SECOND, Pace
 
 __all__ = ["LnsSettings", "improve", "reoptimise", "solve_full"]
 
 
 @dataclass
 class LnsSettings:
-    """How hard to search: wall-clock deadline (perf_counter), deterministic work budget (CP-SAT
-    deterministic seconds, None = no budget), workers and seed."""
+    """How hard to search: deadline (perf_counter scale; on `pace`'s clock when given), deterministic
+    work budget (CP-SAT deterministic seconds, None = no budget; ignored with a reproducible `pace`,
+    whose clock already counts work), workers and seed."""
 
     deadline: float
     work_budget: float | None = None
@@ -41,6 +45,15 @@ class LnsSettings:
     step_work: float = 0.5  # deterministic seconds per sub-solve
     start_size: int = 80
     moves_share: float = 0.5  # share of the time (and work budget) given to insertion moves first
+    pace: Pace | None = None
+
+    def now(self) -> float:
+        return self.pace.now() if self.pace is not None else time.perf_counter()
+
+    @property
+    def budgeted(self) -> bool:
+        """Whether work, not the wall clock, ends every step (a reproducible pace)."""
+        return self.pace is not None and self.pace.deterministic
 
 
 # Insertion-move attempts per unit of work budget (one attempt takes ~2-5 ms on one free core).
@@ -60,13 +73,16 @@ def _restricted_lp_phase(
 ) -> Ledger:
     """The plan rounded from the LP restricted to the demands that pay at the priced bound's
     prices, kept when it beats `ledger` (mandatory demands stay where `ledger` has them)."""
-    now = time.perf_counter()
+    now = settings.now()
+    wall0 = time.perf_counter()
     base = Ledger(comp)
     for d in sorted(ledger.starts(), key=lambda k: (ledger.start[k], k)):
         if comp.mandatory[d]:
             base.book(d, ledger.start[d])
-    cand = restricted_lp_plan(comp, base, deadline=now + _RESTRICTED_LP_SHARE * (settings.deadline - now))
-    stats["restricted_lp_seconds"] = round(time.perf_counter() - now, 3)
+    cand = restricted_lp_plan(
+        comp, base, deadline=now + _RESTRICTED_LP_SHARE * (settings.deadline - now), pace=settings.pace
+    )
+    stats["restricted_lp_seconds"] = round(time.perf_counter() - wall0, 3)
     if cand is None or any(comp.mandatory[d] and cand.start[d] < 0 for d in range(comp.n)):
         return ledger
     if comp.objective(cand.starts()) <= comp.objective(ledger.starts()) + 1e-9:
@@ -85,10 +101,10 @@ def _move_phase(
     on_improve: Callable[[Ledger], None] | None,
 ) -> tuple[Ledger, dict[str, object]]:
     """Cheap insertion moves before any solver: the demands the relaxation wants most go first."""
-    now = time.perf_counter()
+    now = settings.now()
     deadline = now + settings.moves_share * (settings.deadline - now)
     cap = None
-    if settings.work_budget is not None:
+    if settings.work_budget is not None and not settings.budgeted:
         cap = int(settings.moves_share * settings.work_budget * _ATTEMPTS_PER_WORK)
     top = float(density.max()) if comp.n else 1.0
     # the relaxation's wish first; value density breaks ties (and ranks alone without a relaxation)
@@ -101,6 +117,7 @@ def _move_phase(
         max_attempts=cap,
         on_pass=on_improve,
         should_stop=should_stop,
+        pace=settings.pace,
     )
     return best, {"move_count": moves, "move_attempts": attempts}
 
@@ -270,23 +287,33 @@ def improve(
     work = 0.0
     steps = improvements = 0
     stats: dict[str, object] = {}
-    if comp.prices is not None and comp.n > 0 and time.perf_counter() < settings.deadline:
+    if comp.prices is not None and comp.n > 0 and settings.now() < settings.deadline:
         # no full LP (too big): the LP over what pays at the priced bound's prices guides a plan
         best = _restricted_lp_phase(comp, best, settings, on_improve, stats)
-    if settings.moves_share > 0 and time.perf_counter() < settings.deadline:
-        best, stats = _move_phase(comp, best, settings, density, should_stop, on_improve)
-        if settings.work_budget is not None:
+    if settings.moves_share > 0 and settings.now() < settings.deadline:
+        best, move_stats = _move_phase(comp, best, settings, density, should_stop, on_improve)
+        stats.update(move_stats)
+        if settings.work_budget is not None and not settings.budgeted:
             work += settings.moves_share * settings.work_budget
+    pace = settings.pace if settings.budgeted else None
     while True:
-        now = time.perf_counter()
+        now = settings.now()
         if now >= settings.deadline - 0.02 or (should_stop is not None and should_stop()):
             break
-        if settings.work_budget is not None and work >= settings.work_budget:
+        if pace is not None and pace.capped():
+            break
+        if pace is None and settings.work_budget is not None and work >= settings.work_budget:
             break
         free = _neighbourhood(comp, best, rng, size, density)
         if not free:
             break
-        wall = min(settings.deadline - now, 10 * settings.step_work + 1.0)
+        if pace is not None:
+            # the last step gets what is left of the nominal time, in work; the wall only caps
+            wall = pace.wall_left()
+            step_work = min(settings.step_work, max(0.001, (settings.deadline - now) * CP_WORK_PER_SECOND))
+        else:
+            wall = min(settings.deadline - now, 10 * settings.step_work + 1.0)
+            step_work = settings.step_work
         new, status, used = reoptimise(
             comp,
             best,
@@ -295,9 +322,12 @@ def improve(
             workers=settings.workers,
             seed=settings.seed + steps,
             wall=wall,
-            work=settings.step_work,
+            work=step_work,
         )
-        work += used + 1e-4 * len(free)  # model building counts as work too
+        step_cost = used + 1e-4 * len(free)  # model building counts as work too
+        work += step_cost
+        if pace is not None:
+            pace.charge(step_cost / CP_WORK_PER_SECOND)
         steps += 1
         if new is not None:
             best = new

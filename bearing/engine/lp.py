@@ -16,6 +16,7 @@ import highspy
 import numpy as np
 
 from bearing.engine.compiled import Compiled, Ledger
+from bearing.engine.pace import Pace, ipm_seconds_per_iteration, lagrangian_seconds_per_iteration, mip_seconds_per_check
 
 __all__ = ["LpModel", "LpResult", "build_lp", "lagrangian_bound", "round_lp", "sub_problem"]
 
@@ -50,12 +51,58 @@ class LpModel:
     first_col: list[int]
     cap_rows: dict[tuple[int, int], int]
     budget_rows: list[int]
+    nonzeros: int = 0
 
-    def solve(self, time_limit: float, *, integer: bool = False, hint: dict[int, int] | None = None) -> LpResult:
-        """Solve the relaxation (or the MIP when `integer`) within `time_limit` seconds."""
+    def solve(
+        self,
+        time_limit: float,
+        *,
+        integer: bool = False,
+        hint: dict[int, int] | None = None,
+        pace: Pace | None = None,
+    ) -> LpResult:
+        """Solve the relaxation (or the MIP when `integer`) within `time_limit` seconds — nominal
+        seconds of `pace` when it is reproducible: the limit becomes an interior-point iteration or
+        branch-and-bound node budget (HiGHS follows the same path for the same budget), and the wall
+        clock only enforces the safety cap."""
+        h = self.highs
+        budgeted = pace is not None and pace.deterministic
+        if budgeted:
+            assert pace is not None
+            h.setOptionValue("time_limit", max(0.01, pace.wall_left()))
+            if integer:
+                # HiGHS asks its interrupt callback at fixed points of its (deterministic) search:
+                # counting those calls is a work measure that does not depend on the machine's load
+                checks = {"n": 0, "budget": max(1, int(time_limit / mip_seconds_per_check(self.nonzeros)))}
+
+                def count(event: object) -> None:
+                    checks["n"] += 1
+                    if checks["n"] >= checks["budget"]:
+                        event.interrupt()  # type: ignore[attr-defined]
+
+                h.cbMipInterrupt += count
+            else:
+                per = ipm_seconds_per_iteration(self.nonzeros)
+                h.setOptionValue("ipm_iteration_limit", max(1, int(time_limit / per)))
+        else:
+            h.setOptionValue("time_limit", max(0.01, float(time_limit)))
+        try:
+            return self._run(integer, hint)
+        finally:
+            if budgeted:
+                assert pace is not None
+                if self.highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit:
+                    pace.mark_cut()
+                if integer:
+                    h.cbMipInterrupt -= count
+                    pace.charge(checks["n"] * mip_seconds_per_check(self.nonzeros))
+                else:
+                    info = h.getInfo()
+                    pace.charge(max(1, info.ipm_iteration_count) * ipm_seconds_per_iteration(self.nonzeros))
+
+    def _run(self, integer: bool, hint: dict[int, int] | None) -> LpResult:
         h = self.highs
         ncol = len(self.col_demand)
-        h.setOptionValue("time_limit", max(0.01, float(time_limit)))
         if integer:
             h.setOptionValue("solver", "choose")
             # "optimal" must mean proven: no relative-gap tolerance beyond float noise
@@ -198,6 +245,7 @@ def build_lp(comp: Compiled, *, seed: int = 0, threads: int = 1) -> LpModel:
         first_col=first_col,
         cap_rows=cap_rows,
         budget_rows=budget_rows,
+        nonzeros=len(rows_i),
     )
 
 
@@ -323,7 +371,7 @@ _SAMPLE_SIZE = 600
 _WARM_STEP = 0.3
 
 
-def _sample_prices(comp: Compiled, deadline: float, size: int) -> np.ndarray | None:
+def _sample_prices(comp: Compiled, deadline: float, size: int, pace: Pace | None = None) -> np.ndarray | None:
     """Shadow prices (per hour per resource and period, then per unit of money per budget window)
     of the LP of a fixed sample of demands with capacity and budgets scaled down to its share;
     None when that LP does not finish by `deadline`."""
@@ -336,7 +384,8 @@ def _sample_prices(comp: Compiled, deadline: float, size: int) -> np.ndarray | N
     nres, periods = len(comp.resource_names), comp.periods
     out = np.zeros(nres * periods + len(comp.budgets))
     lp = build_lp(sub)
-    res = lp.solve(max(0.1, deadline - time.perf_counter()))
+    now = pace.now() if pace is not None else time.perf_counter()
+    res = lp.solve(max(0.1, deadline - now), pace=pace)
     if res.duals is None:
         return None
     for (r, p), row in lp.cap_rows.items():
@@ -380,6 +429,7 @@ def lagrangian_bound(
     iterations: int = 3000,
     step: float = 1.0,
     smoothing: float = 0.3,
+    pace: Pace | None = None,
 ) -> float | None:
     """A proven upper bound for problems too big for the LP in time: capacity and budget limits are
     priced (prices >= 0) and each demand takes its best priced start when it pays; any such prices
@@ -389,20 +439,24 @@ def lagrangian_bound(
     towards `target`, a value some plan reaches; the step shrinks when the bound stalls). The
     running average of the priced choices approximates the LP solution: it is left in
     `comp.guide` (how much each demand is wanted, 0..1) for the search that follows.
+
+    With `pace`, `deadline` is on its clock and every iteration (and the sample's LP) is charged to it.
     """
     import time
+
+    clock = pace.now if pace is not None else time.perf_counter
 
     n, periods = comp.n, comp.periods
     nres = len(comp.resource_names)
     warm = None
     if n > _SAMPLE_ABOVE:
         # the sample's LP first: it is what makes the bound tight, the rest only polishes it
-        t = time.perf_counter()
+        t = clock()
         for size in (_SAMPLE_SIZE, _SAMPLE_SIZE // 3):
-            warm = _sample_prices(comp, t + 0.5 * (deadline - t), size)
+            warm = _sample_prices(comp, t + 0.5 * (deadline - t), size, pace)
             if warm is not None:
                 break
-            t = time.perf_counter()
+            t = clock()
     col_d, val, ent_c, ent_r, ent_v = [], [], [], [], []
     for d in range(n):
         for s in comp.window[d]:
@@ -444,9 +498,12 @@ def lagrangian_bound(
     direction = np.zeros(nrow)
     avg = np.zeros(len(v))
     stall = 0
+    per_iteration = lagrangian_seconds_per_iteration(len(ec))
     for it in range(iterations):
-        if it > 0 and time.perf_counter() > deadline:
+        if it > 0 and (clock() > deadline or (pace is not None and pace.capped())):
             break
+        if pace is not None:
+            pace.charge(per_iteration)
         reduced = v - np.bincount(ec, weights=ev * y[er], minlength=len(v))
         top = np.maximum.reduceat(reduced, starts)
         take = np.where(optional, np.maximum(top, 0.0), top)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 import numpy as np
 
 from bearing.engine.compiled import Compiled, Ledger
+from bearing.engine.pace import Pace, move_seconds_per_attempt
 
 __all__ = ["MoveTables", "fill", "improve_by_moves", "priced_starts", "restricted_lp_plan"]
 
@@ -134,12 +135,14 @@ def improve_by_moves(
     on_pass: Callable[[Ledger], None] | None = None,
     report_every: int = 20,
     should_stop: Callable[[], bool] | None = None,
+    pace: Pace | None = None,
 ) -> tuple[Ledger, int, int]:
     """Insertion moves over every out demand, most wanted first (by `priority`, else value), in
     passes until a pass gains nothing, the deadline passes or `max_attempts` demands were tried
     (a count, so that the same input gives the same plan whatever the machine's load). Returns the
     ledger, the moves made and the attempts. `on_pass` sees the plan after every pass and every
-    `report_every` moves."""
+    `report_every` moves. With `pace`, `deadline` is on its clock and each attempt is charged to it
+    (the wall clock then only enforces its safety cap)."""
     tab = MoveTables(comp)
     key = priority if priority is not None else tab.best
     order = sorted(range(comp.n), key=lambda d: (-float(key[d]), d))
@@ -147,13 +150,16 @@ def improve_by_moves(
     # (with prices; without them every start, earliest first)
     limit = max_starts if comp.prices is not None else None
     start_order = [priced_starts(comp, d)[:limit] for d in range(comp.n)]
+    clock = pace.now if pace is not None else time.perf_counter
+    per_attempt = move_seconds_per_attempt(comp.n)
     moves = attempts = 0
     done = False
     while not done:
         gained = False
         for d in order:
             if (
-                time.perf_counter() >= deadline
+                clock() >= deadline
+                or (pace is not None and pace.capped())
                 or (max_attempts is not None and attempts >= max_attempts)
                 or (should_stop is not None and should_stop())
             ):
@@ -162,6 +168,8 @@ def improve_by_moves(
             if ledger.start[d] >= 0 or not comp.window[d]:
                 continue
             attempts += 1
+            if pace is not None:
+                pace.charge(per_attempt)
             new = _try_insert(comp, tab, ledger, d, start_order[d], max_out)
             if new is not None:
                 ledger = new
@@ -194,7 +202,9 @@ def priced_starts(comp: Compiled, d: int) -> list[int]:
     return [s for _, s in sorted(costs)]
 
 
-def restricted_lp_plan(comp: Compiled, base: Ledger, *, deadline: float, keep_starts: int = 8) -> Ledger | None:
+def restricted_lp_plan(
+    comp: Compiled, base: Ledger, *, deadline: float, keep_starts: int = 8, pace: Pace | None = None
+) -> Ledger | None:
     """For problems too big for the full LP in time: the LP over the demands that (nearly) pay at
     the priced bound's prices, each with its few cheapest starts, rounded like the full LP's plan
     and mapped back onto `base` (which holds the mandatory demands); None when it does not finish."""
@@ -219,9 +229,14 @@ def restricted_lp_plan(comp: Compiled, base: Ledger, *, deadline: float, keep_st
     sub.window = windows
     sub.values = [{s: comp.values[d][s] for s in w} for d, w in zip(keep, windows)]
     lp = build_lp(sub)
-    res = lp.solve(max(0.1, deadline - time.perf_counter()))
-    if res.x is None or time.perf_counter() > deadline:
-        return None
+    if pace is not None:
+        res = lp.solve(max(0.1, deadline - pace.now()), pace=pace)
+        if res.x is None:
+            return None
+    else:
+        res = lp.solve(max(0.1, deadline - time.perf_counter()))
+        if res.x is None or time.perf_counter() > deadline:
+            return None
     sub_base = Ledger(sub)
     pos = {d: k for k, d in enumerate(keep)}
     for d in sorted(base.starts(), key=lambda k: (base.start[k], k)):
