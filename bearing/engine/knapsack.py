@@ -18,16 +18,19 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
+from ortools.sat.python import cp_model
 
 from bearing.engine.compiled import Compiled
 from bearing.engine.lp import _new_highs
-from bearing.engine.stopping import Stopper, watch_highs
+from bearing.engine.stopping import Stopper, run_cp, watch_highs
 
 __all__ = ["KnapsackResult", "is_selection_problem", "solve_selection"]
 
-# Core sizes tried in turn, as shares of the items, with their shares of the search time; the rest
-# goes to the full model (it gives the proven bound).
-_CORE_STEPS = ((0.15, 0.25), (0.3, 0.3))
+# Share of the search time for the growing cores (CP-SAT closes 20-35-item cores of the 30-row
+# OR-Library instances in 0.1-5 s, 2-3x faster than HiGHS); the rest goes to the full model, which
+# improves the selection further and gives the proven bound.
+_CORE_SHARE = 0.7
+_FIRST_CORE = 10
 
 
 @dataclass
@@ -143,6 +146,77 @@ def _run_mip(
     return x, (bound if bound_ok else None), optimal
 
 
+def _core_order(
+    profit: np.ndarray, weights: np.ndarray, duals: np.ndarray, x_lp: np.ndarray, reduced: np.ndarray
+) -> np.ndarray:
+    """Items by distance from the LP break-even point: |log efficiency| where efficiency is value
+    over the dual-priced size (Puchinger, Raidl & Pferschy); fractional items first."""
+    priced = duals @ weights
+    with np.errstate(divide="ignore", invalid="ignore"):
+        eff = np.where(priced > 1e-12, profit / np.maximum(priced, 1e-12), np.inf)
+        dist = np.where(np.isfinite(eff) & (eff > 0), np.abs(np.log(np.maximum(eff, 1e-300))), np.inf)
+    fractional = (x_lp > 1e-6) & (x_lp < 1 - 1e-6)
+    n = len(profit)
+    return np.lexsort((np.arange(n), reduced, dist, ~fractional))
+
+
+def _integer_scale(values: np.ndarray) -> float:
+    """1 when the numbers are whole already; hundredths otherwise (hours and money)."""
+    return 1.0 if np.all(np.abs(values - np.round(values)) < 1e-9) else 100.0
+
+
+def _solve_core(
+    profit: np.ndarray,
+    weights: np.ndarray,
+    caps: np.ndarray,
+    lo: np.ndarray,
+    up: np.ndarray,
+    hint: np.ndarray,
+    end: float,
+    *,
+    seed: int,
+    workers: int,
+    stop: Stopper,
+    on_solution: Callable[[np.ndarray], None],
+) -> tuple[np.ndarray | None, bool]:
+    """CP-SAT on the free items (lo < up) with the rest fixed; the best selection and whether it
+    is proven best for this core. Sizes round up and capacities down: every answer fits."""
+    free = np.nonzero(lo < up)[0]
+    fixed_x = lo.astype(float)
+    rest = caps - weights @ fixed_x
+    if np.any(rest < -1e-9):
+        return None, True  # the fixed part alone overflows: a bigger core is needed
+    wscale = _integer_scale(np.concatenate([weights[:, free].ravel(), rest]))
+    w_int = np.ceil(weights[:, free] * wscale - 1e-9).astype(np.int64)
+    c_int = np.floor(rest * wscale + 1e-9).astype(np.int64)
+    top = float(np.max(np.abs(profit[free]))) if len(free) else 0.0
+    pscale = 1.0 if _integer_scale(profit[free]) == 1.0 else (1e6 / top if top > 0 else 1.0)
+    p_int = np.round(profit[free] * pscale).astype(np.int64)
+    model = cp_model.CpModel()
+    xs = [model.new_bool_var(f"x{j}") for j in free]
+    for r in range(len(c_int)):
+        terms = [(int(w_int[r, k]), xs[k]) for k in range(len(free)) if w_int[r, k] != 0]
+        if terms:
+            model.add(sum(c * v for c, v in terms) <= int(c_int[r]))
+    model.maximize(sum(int(p_int[k]) * xs[k] for k in range(len(free))))
+    for k, j in enumerate(free):
+        model.add_hint(xs[k], int(hint[j]))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = max(0.01, end - time.perf_counter())
+
+    def read(cb: object) -> np.ndarray:
+        x = lo.copy()
+        x[free] = [int(cb.boolean_value(v)) for v in xs]  # type: ignore[attr-defined]
+        return x
+
+    status = run_cp(solver, model, stop=stop, read=read, on_solution=on_solution)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, status == cp_model.INFEASIBLE
+    return read(solver), status == cp_model.OPTIMAL
+
+
 def _feasible(x: np.ndarray, weights: np.ndarray, caps: np.ndarray) -> bool:
     return bool(np.all(weights @ x <= caps + np.maximum(1e-6, 1e-9 * np.abs(caps))))
 
@@ -192,24 +266,27 @@ def solve_selection(
         x_lp = np.array(sol.col_value)
         reduced = np.abs(np.array(sol.col_dual))
         bound = float(lp.getInfo().objective_function_value)
-        # 2. core search: items nearest the break-even point (smallest reduced cost) stay free
-        order = np.lexsort((np.arange(n), -np.minimum(x_lp, 1 - x_lp), reduced))
-        total = deadline - time.perf_counter()
-        for share, time_share in _CORE_STEPS:
-            if stop() or time.perf_counter() >= deadline:
-                break
-            core = order[: max(min(n, 20), math.ceil(share * n))]
-            lo = np.where(x_lp > 0.5, 1, 0).astype(int)
-            lo = np.maximum(lo, lower)
-            up = np.minimum(lo, upper)
-            lo, up = lo.copy(), up.copy()
+        duals = np.abs(np.array(sol.row_dual))
+        # 2. core search: the items whose LP efficiency (value over dual-priced size) is nearest
+        # the break-even point stay free, the rest keep their LP value; growing cores solved exactly
+        order = _core_order(profit, weights, duals, x_lp, reduced)
+        core_end = time.perf_counter() + _CORE_SHARE * (deadline - time.perf_counter())
+        lp_fix = np.clip((x_lp > 0.5).astype(int), lower, upper)
+        # the fractional items are always free: fixing them either way could break a capacity
+        n_fractional = int(np.sum((x_lp > 1e-6) & (x_lp < 1 - 1e-6)))
+        size = min(n, max(_FIRST_CORE, n_fractional + 5))
+        while not stop() and time.perf_counter() < core_end - 0.01:
+            core = order[:size]
+            lo, up = lp_fix.copy(), lp_fix.copy()
             lo[core], up[core] = lower[core], upper[core]
-            h = _highs(profit, weights, caps, lo, up, integer=True, seed=seed, threads=workers)
-            hint = np.clip(best, lo, up) if best_value > float("-inf") else None
-            x, _, _ = _run_mip(
-                h, min(time_share * total, deadline - time.perf_counter()), hint, stop=stop, on_solution=offer
+            hint = np.clip(best, lo, up) if best_value > float("-inf") else lp_fix
+            x, proven = _solve_core(
+                profit, weights, caps, lo, up, hint, core_end, seed=seed, workers=workers, stop=stop, on_solution=offer
             )
             offer(x)
+            if not proven or size >= n:
+                break  # the next core would not be solved exactly in time either
+            size = min(n, size + max(5, size // 4))
     # 3. the full model from the best selection: improvements and the proven bound
     optimal = False
     left = deadline - time.perf_counter()
