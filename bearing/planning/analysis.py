@@ -25,6 +25,7 @@ from bearing.demand.choices import NeedClass
 from bearing.demand.models import Demand, DemandBenefit
 from bearing.engine.scoring import Score, score_demand
 from bearing.engine.sufficiency import analyse_sufficiency
+from bearing.planning import results
 from bearing.planning.adapters import build_problem
 from bearing.planning.choices import DemandSelection
 from bearing.planning.models import PlanDecision, PlanRun, Publication, Scenario
@@ -545,7 +546,8 @@ def alignment_matrix(organisation: Any, run: PlanRun | None = None) -> dict[str,
 
 
 def _slots(run: PlanRun | None, demand_ids: Any) -> dict[int, PlanDecision]:
-    """demand pk -> the run's decision about it, with `period` ("2027-Q2 – 2027-Q3") when scheduled."""
+    """demand pk -> the run's decision about it, with `period` ("2027-Q2 – 2027-Q3") when scheduled
+    and `display_reasons` (its reasons in business words)."""
     if run is None:
         return {}
     calendar = PlanningCalendar.objects.get(organisation=run.organisation_id)
@@ -562,7 +564,9 @@ def _slots(run: PlanRun | None, demand_ids: Any) -> dict[int, PlanDecision]:
             "reasons",
         )
     }
+    words = results.resource_words(run)
     for d in slots.values():
+        d.display_reasons = [results.business_words(r, words) for r in d.reasons or []]
         d.period = ""
         if d.is_scheduled and d.start_quarter is not None:
             last = max((d.finish_quarter or d.start_quarter + 1) - 1, d.start_quarter)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from typing import Any
@@ -17,8 +18,8 @@ from bearing.demand.models import Demand, DemandEffort, DemandSystemUse
 from bearing.planning.models import PlanDecision, PlanRun
 
 __all__ = [
-    "budget_rows", "gantt_data", "heatmap_rows", "link_references", "priority_data",
-    "resource_choices", "resource_words", "roadmap_queryset",
+    "budget_rows", "business_words", "forced_in_cost", "gantt_data", "heatmap_rows", "link_references", "priority_data",
+    "readable_details", "resource_choices", "resource_words", "roadmap_queryset",
 ]
 
 NEED_ORDER = [c.value for c in NeedClass]
@@ -51,6 +52,15 @@ def roadmap_queryset(run: PlanRun, *, by: str, resource: str | None, department:
     return qs.prefetch_related(requires).order_by(*order)
 
 
+# Gantt row labels keep this many characters of the title so the chart keeps its width; the
+# hover text has the whole title.
+GANTT_TITLE = 32
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def gantt_data(rows: list[PlanDecision], labels: list[str], group: str) -> dict[str, Any]:
     """Bars (one per scheduled demand: start, duration, group) and dependency arrows between
     bars of the same page, for the browser chart."""
@@ -59,7 +69,8 @@ def gantt_data(rows: list[PlanDecision], labels: list[str], group: str) -> dict[
     links = []
     for d in rows:
         bars.append({
-            "id": d.demand.reference, "title": d.demand.title[:60],
+            "id": d.demand.reference, "title": d.demand.title[:200],
+            "label": f"{d.demand.reference} {_shorten(d.demand.title, GANTT_TITLE)}",
             "group": d.demand.department.name if group == "department" else group,
             "start": d.start_quarter, "finish": d.finish_quarter, "value": round(d.value, 2),
         })
@@ -135,17 +146,55 @@ def resource_words(run: PlanRun) -> dict[str, str]:
     return {name: info.get("label", name) for name, info in ((run.summary or {}).get("resources") or {}).items()}
 
 
-def _business_words(text: str, words: dict[str, str]) -> str:
-    """The engine's "java-hours" and "java capacity" in the resource's own name."""
+# A decimal amount of hours in the engine's words: "71.05 more dba-hours", "28.95 hours short",
+# "needs 56.67 crm-hours per period".
+_HOURS = re.compile(r"\b(\d[\d,]*\.\d+)(?=(?: more)? (?:[\w:.&+-]+-hours|hours)\b)")
+
+
+def _whole(number: str) -> str:
+    """ "71.05" -> "71", "1,234.5" -> "1,235" (halves round up)."""
+    return f"{math.floor(float(number.replace(',', '')) + 0.5):,}"
+
+
+def _whole_hours(match: re.Match[str]) -> str:
+    return _whole(match.group(1))
+
+
+def _in_words(text: str, name: str, label: str) -> str:
+    """`text` with the one resource `name` called `label`: its hours (whole numbers) for a skill,
+    its units for a system."""
+    is_system = name.startswith("system:")
+    unit = "units" if is_system else "hours"
+
+    def amount(number: str) -> str:
+        return number if is_system else _whole(number)
+
+    def amount_of(match: re.Match[str]) -> str:
+        number, more = match.group(1), match.group(2) or ""
+        return f"{amount(number)}{more} {label} {unit}" if number else f"{label} {unit}"
+
+    def shortage(match: re.Match[str]) -> str:
+        return f"{label} in {match.group(1)} is {amount(match.group(2))} {unit} short"
+
+    quoted = re.escape(name)
+    text = re.sub(rf"(?:\b(\d[\d,]*(?:\.\d+)?)( more)? )?(?<![\w:-]){quoted}-hours\b", amount_of, text)
+    text = re.sub(rf"(?<![\w:-]){quoted} capacity\b", f"{label} capacity", text)
+    return re.sub(rf"(?:(?<=: )|^){quoted} in (\S+) is (\d[\d,]*(?:\.\d+)?) hours short", shortage, text)
+
+
+def business_words(text: str, words: dict[str, str]) -> str:
+    """An engine reason in business words: resource names become their labels ("dba-hours" ->
+    "Database administration hours", "system:erp-hours" -> "SAP ECC units", "dba capacity" ->
+    "Database administration capacity", ": dba in 2027-Q2 is 29 hours short" -> ": Database
+    administration in …") and hours are whole numbers. Display only; the stored reason is unchanged."""
     for name, label in sorted(words.items(), key=lambda kv: -len(kv[0])):
-        unit = "units" if name.startswith("system:") else "hours"
-        text = text.replace(f"{name}-hours", f"{label} {unit}").replace(f"{name} capacity", f"{label} capacity")
-    return text
+        text = _in_words(text, name, label)
+    return _HOURS.sub(_whole_hours, text)
 
 
 def link_references(text: str, references: dict[str, int], words: dict[str, str] | None = None) -> SafeString:
     """`text` (escaped) in business words, with each known demand reference linked to the demand."""
-    text = _business_words(text, words or {})
+    text = business_words(text, words or {})
 
     def repl(match: re.Match[str]) -> str:
         ref = match.group(0)
@@ -155,3 +204,43 @@ def link_references(text: str, references: dict[str, int], words: dict[str, str]
         return f'<a href="{reverse("demand:demand_detail", args=[pk])}">{ref}</a>'
 
     return mark_safe(_REFERENCE.sub(repl, str(escape(text))))
+
+
+def forced_in_cost(details: dict[str, Any] | None, reasons: list[str] | None = None) -> str:
+    """What forcing a left-out demand in would cost, from `PlanDecision.details["value_lost"]`
+    (the same re-plan the "would cost … of value elsewhere" reason reports): the value, or why
+    there is none ("not possible" when no plan can hold it, "not checked" when the re-plan ran out
+    of time)."""
+    details = details or {}
+    lost = details.get("value_lost")
+    if lost is not None:
+        return f"{lost:,.2f}"
+    if details.get("verified") is False or any(r.startswith("not verified") for r in reasons or []):
+        return "not checked"
+    return "not possible"
+
+
+def readable_details(details: dict[str, Any] | None, words: dict[str, str], labels: list[str]) -> list[tuple[str, str]]:
+    """The explanation details of a left-out demand as (term, text) in business words: its best
+    start, the resources that bind it and the hours (whole) or units that would admit it."""
+    details = details or {}
+
+    def quarter(i: Any) -> str:
+        return labels[i] if isinstance(i, int) and 0 <= i < len(labels) else str(i)
+
+    def amount(name: str, value: float) -> str:
+        return f"{value:,.2f} units" if name.startswith("system:") else f"{math.floor(value + 0.5):,} hours"
+
+    out = []
+    if details.get("start") is not None:
+        out.append(("Best start", quarter(details["start"])))
+    if details.get("periods"):
+        out.append(("Quarters checked", ", ".join(quarter(p) for p in details["periods"])))
+    if details.get("binding_resources"):
+        out.append(("Limited by", ", ".join(words.get(n, n) for n in details["binding_resources"])))
+    if details.get("extra_hours"):
+        out.append(("More capacity that would admit it", "; ".join(
+            f"{words.get(n, n)}: {amount(n, float(v))}" for n, v in details["extra_hours"].items())))
+    if details.get("extra_money"):
+        out.append(("More budget that would admit it", f"{float(details['extra_money']):,.0f} EUR"))
+    return out

@@ -309,7 +309,8 @@ def run_unscheduled(request: HttpRequest, pk: int) -> HttpResponse:
     words = results.resource_words(run)
     listing["rows"] = [
         {"decision": d, "reasons": [results.link_references(r, known, words) for r in d.reasons],
-         "details": {k: v for k, v in (d.details or {}).items() if k not in ("verified", "value_lost", "requires_missing")}}
+         "forced_in_cost": results.forced_in_cost(d.details, d.reasons),
+         "details": results.readable_details(d.details, words, context["labels"])}
         for d in listing["object_list"]
     ]
     context.update(listing)

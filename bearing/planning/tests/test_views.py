@@ -309,3 +309,53 @@ def test_run_page_says_the_run_planned_a_snapshot_when_demands_changed_since(cli
     assert "snapshot-note" in html and "1 demand changed since this run took its snapshot" in html
     # the stored plan is untouched: it still holds the decision taken on the snapshot
     assert finished_run.decisions.filter(demand=demand).exists()
+
+
+def test_roadmap_shows_the_resource_choice_only_when_rows_are_by_resource(client, cast, finished_run):
+    client.force_login(cast.viewer)
+    url = reverse("planning:run_roadmap", args=[finished_run.pk])
+    by_department = client.get(url).content.decode()
+    assert '<div class="field" id="resource-field" hidden>' in by_department
+    by_resource = client.get(url, {"by": "resource", "resource": "java"}).content.decode()
+    assert '<div class="field" id="resource-field">' in by_resource
+
+
+def test_roadmap_gantt_rows_carry_a_short_label_and_the_full_title(client, cast, finished_run):
+    client.force_login(cast.viewer)
+    text = client.get(reverse("planning:run_roadmap", args=[finished_run.pk])).content.decode()
+    assert '"label": "D-A Demand A"' in text and '"title": "Demand A"' in text
+
+
+def test_unscheduled_page_shows_what_forcing_in_would_cost_and_readable_details(client, cast, finished_run):
+    from bearing.planning.models import PlanDecision
+
+    decision = PlanDecision.objects.get(run=finished_run, demand__reference="D-D")
+    decision.details = {**decision.details, "value_lost": 0.843, "verified": True}
+    decision.save(update_fields=["details"])
+    client.force_login(cast.viewer)
+    text = client.get(reverse("planning:run_unscheduled", args=[finished_run.pk])).content.decode()
+    row = text[text.index('id="demand-D-D"'):]
+    row = row[:row.index("</tr>")]
+    assert '<td class="num">0.84</td>' in row
+    assert "<dt>Limited by</dt><dd>Java</dd>" in row and "binding_resources" not in row
+    assert "java-hours" not in row and "more Java hours there would admit it" in row
+
+
+def test_trace_page_gives_a_left_out_demands_reason_in_business_words(client, cast, planning_org, finished_run):
+    client.force_login(cast.viewer)
+    text = client.get(reverse("analysis:trace_demand", args=[planning_org.demands["D"].pk]),
+                      {"scenario": finished_run.scenario_id}).content.decode()
+    slot = text[text.index('id="demand-slot"'):]
+    slot = slot[:slot.index("</p>")]
+    assert "left out" in slot and "Java" in slot and "java" not in slot
+
+
+def test_chart_labels_get_room_and_heatmap_cells_stay_on_one_line(db):
+    from django.contrib.staticfiles import finders
+
+    with open(finders.find("planning/charts.js"), encoding="utf-8") as handle:
+        charts = handle.read()
+    with open(finders.find("planning/planning.css"), encoding="utf-8") as handle:
+        css = handle.read()
+    assert charts.count("automargin: true") >= 2  # Gantt and heatmap row labels are never cut off
+    assert ".heatmap-table td { white-space: nowrap; }" in css

@@ -14,13 +14,14 @@
   window.bearingGantt = function (elementId, dataId) {
     var d = data(dataId); if (!d || !window.Plotly) return;
     var groups = []; d.bars.forEach(function (b) { if (groups.indexOf(b.group) < 0) groups.push(b.group); });
-    var rowName = function (b) { return b.id + " " + b.title; };
+    // Rows are labelled "D-0002 Short title…"; the full title is in the hover text.
+    var rowName = function (b) { return b.label || (b.id + " " + b.title); };
     var traces = groups.map(function (g, k) {
       var bars = d.bars.filter(function (b) { return b.group === g; });
       return { type: "bar", orientation: "h", name: g, marker: { color: palette[k % palette.length] },
                y: bars.map(rowName), base: bars.map(function (b) { return b.start; }),
                x: bars.map(function (b) { return b.finish - b.start; }),
-               hovertext: bars.map(function (b) { return b.id + " · " + d.labels[b.start] + " – " + d.labels[b.finish - 1] + " · value " + b.value; }),
+               hovertext: bars.map(function (b) { return b.id + " " + b.title + "<br>" + d.labels[b.start] + " – " + d.labels[b.finish - 1] + " · value " + b.value; }),
                hoverinfo: "text" };
     });
     var byId = {}; d.bars.forEach(function (b) { byId[b.id] = b; });
@@ -31,8 +32,8 @@
     });
     var order = d.bars.map(rowName);
     Plotly.newPlot(elementId, traces, {
-      barmode: "overlay", height: Math.max(260, 28 * d.bars.length + 90), margin: { l: 260, r: 20, t: 50, b: 20 },
-      xaxis: quarterAxis(d.labels), yaxis: { autorange: "reversed", categoryorder: "array", categoryarray: order },
+      barmode: "overlay", height: Math.max(260, 28 * d.bars.length + 90), margin: { l: 20, r: 20, t: 50, b: 20 },
+      xaxis: quarterAxis(d.labels), yaxis: { autorange: "reversed", categoryorder: "array", categoryarray: order, automargin: true },
       annotations: annotations, legend: { orientation: "h", y: -0.05 }
     }, config);
   };
@@ -44,7 +45,7 @@
     Plotly.newPlot(elementId, [{ type: "heatmap", z: z, x: d.labels, y: d.rows.map(function (r) { return r.label; }),
       text: text, texttemplate: "%{text}", hovertemplate: "%{y} · %{x}: %{text}<extra></extra>", zmin: 0, zmax: 1.2,
       colorscale: [[0, "#f0fdf4"], [0.6, "#86efac"], [0.8, "#fde047"], [1, "#dc2626"]], colorbar: { title: "used" } }],
-      { height: Math.max(240, 34 * d.rows.length + 100), margin: { l: 200, r: 20, t: 20, b: 60 }, yaxis: { autorange: "reversed" } }, config);
+      { height: Math.max(240, 34 * d.rows.length + 100), margin: { l: 20, r: 20, t: 20, b: 60 }, yaxis: { autorange: "reversed", automargin: true } }, config);
   };
 
   window.bearingBudget = function (elementId, dataId) {
