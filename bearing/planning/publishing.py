@@ -195,11 +195,13 @@ def _decisions(run: PlanRun) -> list[PlanDecision]:
     )
 
 
-def _row(d: PlanDecision, labels: list[str]) -> dict[str, Any]:
+def _row(d: PlanDecision, labels: list[str], words: dict[str, str]) -> dict[str, Any]:
+    """One demand of the document; its reasons in business words (resource labels, whole hours)."""
     demand = d.demand
     row: dict[str, Any] = {
         "pk": demand.pk, "reference": demand.reference, "title": demand.title,
-        "department": demand.department.name, "value": d.value, "reasons": list(d.reasons or []),
+        "department": demand.department.name, "value": d.value,
+        "reasons": [results.business_words(r, words) for r in d.reasons or []],
         "need_class": demand.get_need_class_display(), "status": demand.get_status_display(),
         "cost": float(demand.cost_eur), "goals": [g.title for g in demand.goals.all()],
     }
@@ -296,7 +298,8 @@ def strategy_document(publication: Publication) -> StrategyDocument:
     summary = run.summary or {}
     labels = list(summary.get("labels") or organisation.calendar.labels())
     decisions = _decisions(run)
-    rows = [_row(d, labels) for d in decisions]
+    words = results.resource_words(run)
+    rows = [_row(d, labels, words) for d in decisions]
     department_of = {d.demand_id: d.demand.department_id for d in decisions}
     planned = [r for r in rows if "start" in r]
     deferred = [r for r in rows if "start" not in r]

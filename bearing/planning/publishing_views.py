@@ -54,11 +54,18 @@ def _document_page(request: HttpRequest, publication: Publication | None) -> Htt
         "may_publish": has_model_permission(request.user, "change", Publication, request.organisation),
     }
     if context["may_publish"]:
-        context["publishable"] = list(
+        runs = list(
             PlanRun.objects.filter(organisation=request.organisation, status=RunStatus.SUCCEEDED)
             .exclude(plan_status="infeasible").defer(*PlanRun.LARGE_FIELDS).select_related("scenario")
             .order_by("-finished_at", "-id")[:5]
         )
+        # A run already published is shown with its version(s) instead of an offer to publish it.
+        published: dict[int, list[Publication]] = {}
+        for version in versions:
+            published.setdefault(version.run_id, []).append(version)
+        for run in runs:
+            run.published_versions = published.get(run.pk, [])
+        context["publishable"] = runs
     return render(request, "planning/publication/document.html", context)
 
 

@@ -102,7 +102,12 @@ def test_document_lists_each_departments_planned_and_deferred_demands(cast, plan
             assert row["when"].startswith(labels[decision.start_quarter])
         for row in section["deferred"]:
             assert not decisions[row["reference"]].is_scheduled
-            assert row["reasons"] == decisions[row["reference"]].reasons and row["reasons"]
+            engine_reasons = decisions[row["reference"]].reasons
+            assert len(row["reasons"]) == len(engine_reasons) and row["reasons"]
+            # in business words: the skill's name, never the engine's "java-hours"
+            assert not any("java-hours" in r or "java capacity" in r for r in row["reasons"])
+    deferred_d = next(r for r in sections["Finance"]["deferred"] if r["reference"] == "D-D")
+    assert any("more Java hours there would admit it" in r for r in deferred_d["reasons"])
     # D (2000 java hours in one quarter against 624) never fits: deferred in finance, with why
     finance_deferred = {r["reference"] for r in sections["Finance"]["deferred"]}
     assert "D-D" in finance_deferred

@@ -131,3 +131,33 @@ def test_pdf_fetcher_refuses_remote_and_outside_files(settings) -> None:
     for url in ("https://example.com/font.woff", "http://localhost/x.css", "file:///etc/passwd"):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
+
+
+def test_a_published_run_shows_its_version_instead_of_an_offer_to_publish(client, cast, publication) -> None:
+    _login(client, cast.cio)
+    html = client.get(reverse("strategy_doc:document_latest")).content.decode()
+    offers = html[html.index("Publish a plan"):html.index("Versions")]
+    assert reverse("strategy_doc:publish", args=[publication.run_id]) not in offers
+    version_url = reverse("strategy_doc:document_version", args=[publication.pk])
+    assert f'published as <a href="{version_url}">2027–2028 version 1</a>' in offers
+
+
+def test_document_names_each_departments_bios_or_says_none_is_assigned(client, cast, publication) -> None:
+    bio_name = cast.bio.get_full_name() or cast.bio.username
+    _login(client, cast.viewer)
+    html = client.get(reverse("strategy_doc:document_latest")).content.decode()
+    sales = html[html.index(f'id="department-{cast.sales.pk}"'):]
+    finance = html[html.index(f'id="department-{cast.finance.pk}"'):]
+    assert f"BIO: {bio_name}" in sales[:sales.index("</p>")]
+    assert "no BIO assigned" in finance[:finance.index("</p>")] and "BIO: —" not in html
+    text = client.get(reverse("strategy_doc:document_markdown", args=[publication.pk])).content.decode()
+    assert "no BIO assigned" in text and f"BIO: {bio_name}" in text
+
+
+def test_document_gives_reasons_in_business_words_in_every_format(client, cast, publication) -> None:
+    _login(client, cast.viewer)
+    html = client.get(reverse("strategy_doc:document_latest")).content.decode()
+    text = client.get(reverse("strategy_doc:document_markdown", args=[publication.pk])).content.decode()
+    for body in (html, text):
+        assert "more Java hours there would admit it" in body
+        assert "java-hours" not in body and "java capacity" not in body
