@@ -227,8 +227,28 @@ def sufficiency_for(organisation: Any, hours_per_fte: float | None = None) -> di
         status=report.additions_status,
         cannot_fit=list(report.cannot_fit),
         must_fit=list(report.must_fit_ids),
+        all_demand=_all_demand_gap(result["skills"], result["systems"], labels, hours_per_fte),
     )
     return result
+
+
+def _all_demand_gap(
+    skills: list[dict[str, Any]], systems: list[dict[str, Any]], labels: list[str], hours_per_fte: float
+) -> dict[str, Any]:
+    """Totals of the shortfall tables (all approved and assessed demand, as early as allowed):
+    skill hours and system units missing over the horizon, that many hours as FTE over the whole
+    horizon, and the FTE missing in the busiest quarter."""
+    hours = sum(row["horizon_short"] for row in skills)
+    per_quarter = [sum(row["cells"][q]["short_fte"] for row in skills) for q in range(len(labels))]
+    peak = max(range(len(labels)), key=lambda q: per_quarter[q]) if labels else None
+    return {
+        "hours": hours,
+        "fte_over_horizon": hours / (hours_per_fte * len(labels)) if labels and hours_per_fte else 0.0,
+        "peak_fte": per_quarter[peak] if peak is not None else 0.0,
+        "peak_label": labels[peak] if peak is not None else "",
+        "units": sum(row["horizon_short"] for row in systems),
+        "skills_short": sum(1 for row in skills if row["horizon_short"] > 0),
+    }
 
 
 def _sufficiency_key(organisation: Any, hours_per_fte: float) -> str:

@@ -92,6 +92,11 @@ def test_sufficiency_shortfall_per_skill_and_quarter_in_hours_and_fte(cast, plan
     assert erp["cells"][0]["demand"] == 4 and erp["cells"][0]["short"] == 0
     # only D-C is mandatory; it fits, so nothing is to be added
     assert result["must_fit"] == ["D-C"] and result["additions"] == []
+    # ... while all approved demand is short by the tables' totals
+    gap = result["all_demand"]
+    assert gap["hours"] == pytest.approx(sum(r["horizon_short"] for r in result["skills"]))
+    assert gap["fte_over_horizon"] == pytest.approx(gap["hours"] / (390 * 8))
+    assert gap["peak_label"] == "2027-Q1" and gap["peak_fte"] >= 1876 / 390 - 1e-9
 
 
 def test_sufficiency_adds_the_hires_that_let_critical_demands_fit(cast, planning_org):
@@ -296,3 +301,16 @@ def test_traceability_shows_a_lead_only_their_departments(cast, planning_org, tw
         r for r in analysis.traceability(cast.org, run_a, cast.lead) if r["objective"] == revenue
     )
     assert (row["goals"], row["demands"]) == (1, 1)
+
+
+def test_all_demand_gap_totals_the_shortfall_tables():
+    def row(horizon_short, fte):
+        return {"horizon_short": horizon_short, "cells": [{"short_fte": f} for f in fte]}
+
+    gap = analysis._all_demand_gap(
+        [row(1349, [3.5, 3.2]), row(0, [0.5, 0.0]), row(881, [0.0, 1.9])], [row(12, [0, 0])],
+        ["2027-Q1", "2027-Q2"], 390,
+    )
+    assert gap["hours"] == 2230 and gap["skills_short"] == 2 and gap["units"] == 12
+    assert gap["fte_over_horizon"] == pytest.approx(2230 / 780)
+    assert (gap["peak_label"], gap["peak_fte"]) == ("2027-Q2", pytest.approx(5.1))

@@ -257,6 +257,12 @@ def test_sufficiency_page_loads_at_once_and_fetches_the_report(client, cast, gap
     assert "−1876" in partial and "4.81 FTE" in partial
     assert "+1376 hours" in partial and "2027-Q2" in partial
     assert "Create a scenario with these changes" in partial
+    # the recommendation says whom it covers, next to what all approved demand would need
+    summary = partial[partial.index('id="gap-summary"'):partial.index("</ul>", partial.index('id="gap-summary"'))]
+    assert "To fit every mandatory and critical demand</strong> (2 of the 5" in summary
+    assert "the 1 hire and upgrade in the table below" in summary
+    assert "All 5 approved and assessed demands</strong>" in summary
+    assert "more FTE in the busiest quarter (2027-Q1)" in summary
     # computed once: the plain page now shows the report straight away
     assert "−1876" in c.get(reverse("analysis:sufficiency")).content.decode()
 
