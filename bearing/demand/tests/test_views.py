@@ -547,3 +547,19 @@ def test_detail_shows_the_demands_value_with_every_term(client, cast):
     assert "Grow revenue" in section
     assert "Value 6.00" in section
     assert "-2.00" in section
+
+
+def test_detail_description_heading_has_room_above_it(db):
+    from django.contrib.staticfiles import finders
+
+    with open(finders.find("bearing/bearing.css"), encoding="utf-8") as handle:
+        assert "dl.details + h3 { margin-top: 1.25rem; }" in handle.read()
+
+
+def test_list_keeps_each_reference_on_one_line(client, world):
+    from django.contrib.staticfiles import finders
+
+    html = login(client, world.cio).get(reverse("demand:demand_list")).content.decode()
+    assert f'<span class="demand-ref">{world.sales_demand.reference}</span>' in html
+    with open(finders.find("bearing/bearing.css"), encoding="utf-8") as handle:
+        assert ".nowrap, .demand-ref { white-space: nowrap; }" in handle.read()

@@ -766,3 +766,17 @@ def test_session_list_counts_captured_goals_and_demands(client, world):
         for s in client.get(reverse("strategy:session_list")).context["object_list"]
     }
     assert rows["Sales kick-off"] == (1, 2) and rows["Finance review"] == (0, 0)
+
+
+def test_detail_breadcrumbs_end_with_the_current_page_not_a_separator(client, world):
+    client.force_login(world.viewer)
+    pages = {
+        reverse("strategy:session_detail", args=[world.sales_session.pk]): "Sales kick-off",
+        reverse("strategy:department_detail", args=[world.sales.pk]): world.sales.name,
+        reverse("strategy:goal_detail", args=[world.sales_goal.pk]): "Win more deals",
+        reverse("strategy:objective_detail", args=[world.objective.pk]): "Grow revenue",
+    }
+    for url, current in pages.items():
+        html = client.get(url).content.decode()
+        crumbs = re.search(r'<p class="breadcrumbs">(.*?)</p>', html).group(1)
+        assert crumbs.endswith(f'› <span aria-current="page">{current}</span>'), (url, crumbs)
