@@ -88,7 +88,9 @@ def run_cp(
     if (stop is None or not stop.active) and not relay:
         return solver.solve(model)
     if stop is not None and stop():
-        return cp_model.UNKNOWN
+        # a zero-time solve, so the solver's response (status, deterministic time) can be read
+        solver.parameters.max_time_in_seconds = 0.0
+        return solver.solve(model)
     found: queue.Queue = queue.Queue()
     callback = _Relay(read, found) if relay else None  # type: ignore[arg-type]
     result: dict[str, int] = {}
