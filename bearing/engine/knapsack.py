@@ -3,8 +3,9 @@
 Such a problem is a multidimensional knapsack: each resource and budget is one capacity row. A
 mixed-integer solver handed the whole model spends its time on branching over items whose fate
 the LP relaxation already makes clear. The core approach (Puchinger, Raidl & Pferschy) does
-better in the same time: items far from the LP's break-even point (large reduced cost) are fixed
-to their LP value; the small *core* around it is solved exactly, then widened. A last MIP on the
+better in the same time: items far from the LP's break-even point (efficiency, value over the
+dual-priced size, far from 1) are fixed to their LP value; the small *core* around it is solved
+exactly by CP-SAT, then widened while each core still closes in time. A last MIP (HiGHS) on the
 full model, started from the best selection, improves it further and yields the proven bound.
 """
 
