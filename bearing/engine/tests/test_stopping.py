@@ -105,3 +105,21 @@ def test_stopper_asks_at_most_every_poll_and_stays_stopped() -> None:
     assert stop.ask_now() is True
     assert stop() is True and stop.ask_now() is True  # sticky: not asked again once stopped
     assert len(calls) == 2
+
+
+def test_stop_before_the_exact_scheduling_model_answers_unknown_not_infeasible() -> None:
+    # three one-period demands each needing 6 of 10 dev-hours cannot share a period: they need 3
+    # periods and the horizon has 2. Neither the chain nor the hours test sees it (18 <= 20 hours),
+    # so only the exact model proves it — unless told to stop first
+    from bearing.engine.compiled import compile_problem
+    from bearing.engine.schedule import decide_mandatory
+
+    p = Problem(
+        periods=2,
+        resources={"dev": Resource("dev", (10.0, 10.0))},
+        demands=tuple(Demand(f"M{i}", 1, effort={"dev": 6}, mandatory=True) for i in range(3)),
+    )
+    comp = compile_problem(p)
+    stopped = decide_mandatory(comp, [0, 1, 2], time_limit=30.0, should_stop=lambda: True)
+    assert stopped.status == "unknown"
+    assert decide_mandatory(comp, [0, 1, 2], time_limit=30.0).status == "infeasible"
