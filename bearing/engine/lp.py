@@ -16,7 +16,13 @@ import highspy
 import numpy as np
 
 from bearing.engine.compiled import Compiled, Ledger
-from bearing.engine.pace import Pace, ipm_seconds_per_iteration, lagrangian_seconds_per_iteration, mip_seconds_per_check
+from bearing.engine.pace import (
+    Pace,
+    ipm_seconds_per_iteration,
+    lagrangian_seconds_per_iteration,
+    mip_root_seconds,
+    mip_seconds_per_check,
+)
 
 __all__ = ["LpModel", "LpResult", "build_lp", "lagrangian_bound", "round_lp", "sub_problem"]
 
@@ -72,12 +78,22 @@ class LpModel:
             h.setOptionValue("time_limit", max(0.01, pace.wall_left()))
             if integer:
                 # HiGHS asks its interrupt callback at fixed points of its (deterministic) search:
-                # counting those calls is a work measure that does not depend on the machine's load
-                checks = {"n": 0, "budget": max(1, int(time_limit / mip_seconds_per_check(self.nonzeros)))}
+                # the work between two calls, charged by phase, is a measure that does not depend
+                # on the machine's load. The root's calls are charged until the root's typical
+                # cost is reached (its last stretch calls often and quickly), then the tree's.
+                root_rate = mip_seconds_per_check(self.nonzeros, root=True)
+                root_cost = mip_root_seconds(self.nonzeros)
+                tree_rate = mip_seconds_per_check(self.nonzeros)
+                work = {"spent": 0.0, "root": 0.0, "budget": max(root_rate, float(time_limit))}
 
                 def count(event: object) -> None:
-                    checks["n"] += 1
-                    if checks["n"] >= checks["budget"]:
+                    if event.data_out.mip_node_count <= 0:  # type: ignore[attr-defined]
+                        step = min(root_rate, max(0.0, root_cost - work["root"]))
+                        work["root"] += step
+                    else:
+                        step = tree_rate
+                    work["spent"] += step
+                    if work["spent"] >= work["budget"]:
                         event.interrupt()  # type: ignore[attr-defined]
 
                 h.cbMipInterrupt += count
@@ -95,7 +111,7 @@ class LpModel:
                     pace.mark_cut()
                 if integer:
                     h.cbMipInterrupt -= count
-                    pace.charge(checks["n"] * mip_seconds_per_check(self.nonzeros))
+                    pace.charge(work["spent"])
                 else:
                     info = h.getInfo()
                     pace.charge(max(1, info.ipm_iteration_count) * ipm_seconds_per_iteration(self.nonzeros))
