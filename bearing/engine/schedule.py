@@ -205,11 +205,10 @@ def decide_mandatory(
     starts = _sgs(comp, demands, ls, rng, 0.0)
     if starts is not None:
         return MandatoryVerdict("feasible", starts=starts, stage="sgs")
-    hint: dict[int, int] | None = None
     if applicable(comp, demands):
-        # random restarts, each shortened by forward-backward passes; the shortest one seen
-        # (even past the horizon) is the exact model's hint
-        found, hint = shortest_schedule(comp, demands, ls, deadline=sgs_end, seed=seed)
+        # random restarts, each shortened by forward-backward passes (the shortest overrunning
+        # schedule is not passed on as a hint: it slowed the exact model on hard j30 cases)
+        found, _ = shortest_schedule(comp, demands, ls, deadline=sgs_end, seed=seed)
         if found is not None and _fits_all(comp, found):
             return MandatoryVerdict("feasible", starts=found, stage="justify")
     else:
@@ -218,9 +217,6 @@ def decide_mandatory(
             if starts is not None:
                 return MandatoryVerdict("feasible", starts=starts, stage="sgs")
     cm = build_cumulative_model(comp, demands, bounds=(es, ls))
-    if hint:
-        for d, v in cm.start.items():
-            cm.model.add_hint(v, min(max(hint[d], es[d]), ls[d]))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = seed
