@@ -13,6 +13,7 @@ from bearing.core.models import AuditEntry
 from bearing.demand.choices import NeedClass
 from bearing.demand.tests.factories import make_benefit
 from bearing.planning import analysis
+from bearing.planning.analysis import sufficiency
 from bearing.planning.choices import RunStatus
 from bearing.planning.models import PlanDecision, PlanRun, Publication, Scenario
 from bearing.planning.tests.factories import make_scenario
@@ -307,7 +308,7 @@ def test_all_demand_gap_totals_the_shortfall_tables():
     def row(horizon_short, fte):
         return {"horizon_short": horizon_short, "cells": [{"short_fte": f} for f in fte]}
 
-    gap = analysis._all_demand_gap(
+    gap = sufficiency._all_demand_gap(
         [row(1349, [3.5, 3.2]), row(0, [0.5, 0.0]), row(881, [0.0, 1.9])], [row(12, [0, 0])],
         ["2027-Q1", "2027-Q2"], 390,
     )
