@@ -158,23 +158,53 @@ def _early_starts(problem: Problem, demands: list[Demand]) -> tuple[dict[str, in
 def _profile(
     problem: Problem, demands: list[Demand], starts: Mapping[str, int], fte: list[float]
 ) -> list[ResourceSufficiency]:
+    periods = problem.periods
+    names = list(problem.resources)
+    index = {name: k for k, name in enumerate(names)}
+    # one pass over the demands: every (placed demand, resource) with hours > 0, in demand order,
+    # so each cell sums its hours in the same order as adding demand by demand
+    rows_of: list[int] = []
+    firsts: list[int] = []
+    spans: list[int] = []
+    hours: list[float] = []
+    totals: dict[str, Any] = dict.fromkeys(names, 0)
+    for d in demands:
+        start = starts.get(d.id)
+        for name, effort in d.effort.items():
+            k = index.get(name)
+            if k is None:
+                continue
+            totals[name] = totals[name] + effort  # as sum() over demands in order
+            h = effort / d.duration
+            if h > 0 and start is not None:
+                rows_of.append(k)
+                firsts.append(start)
+                spans.append(d.duration)
+                hours.append(h)
+    span = np.array(spans, dtype=np.int64)
+    offsets = np.arange(int(span.sum())) - np.repeat(np.cumsum(span) - span, span)
+    period = np.repeat(np.array(firsts, dtype=np.int64), span) + offsets
+    flat = np.repeat(np.array(rows_of, dtype=np.int64), span) * periods + period
+    weights = np.repeat(np.array(hours, dtype=float), span)
+    inside = period < periods  # as the slice demand[start : start + duration] would stop
+    flat, weights = flat[inside], weights[inside]
+    # bincount adds the weights one by one in input order (bitwise the same as += per demand)
+    grid = np.bincount(flat, weights=weights, minlength=len(names) * periods)
+    grid = grid.reshape(len(names), periods) if names else np.zeros((0, periods))
+    per_fte = np.array(fte)
     rows = []
-    for name, resource in problem.resources.items():
-        demand = np.zeros(problem.periods)
-        for d in demands:
-            hours = d.per_period_effort(name)
-            if hours > 0 and d.id in starts:
-                demand[starts[d.id] : starts[d.id] + d.duration] += hours
+    for k, (name, resource) in enumerate(problem.resources.items()):
+        demand = grid[k]
         capacity = np.array(resource.capacity, dtype=float)
         short = np.maximum(0.0, demand - capacity)
-        total_demand = float(sum(d.effort.get(name, 0.0) for d in demands))
+        total_demand = float(totals[name])
         rows.append(
             ResourceSufficiency(
                 name=name,
                 capacity=capacity.tolist(),
                 demand=demand.tolist(),
                 shortfall_hours=short.tolist(),
-                shortfall_fte=(short / np.array(fte)).tolist(),
+                shortfall_fte=(short / per_fte).tolist(),
                 total_demand=total_demand,
                 total_capacity=float(capacity.sum()),
                 total_shortfall_hours=max(0.0, total_demand - float(capacity.sum())),
@@ -273,6 +303,16 @@ class _Rows:
         self.lower.append(lower)
         self.upper.append(upper)
 
+    def add_terms(
+        self, index: Sequence[int], value: Sequence[float], lower: float, upper: float
+    ) -> None:
+        """Like `add`, with the columns and coefficients as two parallel lists."""
+        self.starts.append(len(self.index))
+        self.index.extend(index)
+        self.value.extend(value)
+        self.lower.append(lower)
+        self.upper.append(upper)
+
 
 def _spend(problem: Problem, d: Demand, start: int, first: int, last: int) -> float:
     overlap = min(last, start + d.duration - 1) - max(first, start) + 1
@@ -282,45 +322,71 @@ def _spend(problem: Problem, d: Demand, start: int, first: int, last: int) -> fl
 def _build(
     problem: Problem, fit: list[Demand], weights: Mapping[str, float], with_budgets: bool
 ) -> tuple[highspy.Highs, dict[tuple[str, int], int], dict[tuple[str, int], int]]:
-    """The additions MIP: x[d, s] = d starts at s; y[r, q] = hours per period added from q on."""
+    """The additions MIP: x[d, s] = d starts at s; y[r, q] = hours per period added from q on.
+
+    Windows and hours per period are computed once per demand, and each capacity row's terms are
+    gathered in one pass over the demands, in the order (demand, start) a row lists them."""
     periods = problem.periods
+    windows = [d.start_window(periods) for d in fit]
     x: dict[tuple[str, int], int] = {}
-    for d in fit:
-        for s in d.start_window(periods):
+    for d, window in zip(fit, windows, strict=True):
+        for s in window:
             x[(d.id, s)] = len(x)
-    used = [r for r in problem.resources if any(d.effort.get(r, 0) > 0 for d in fit)]
+    positive = {r for d in fit for r, e in d.effort.items() if e > 0}
+    used = [r for r in problem.resources if r in positive]
     y = {(r, q): len(x) + k * periods + q for k, r in enumerate(used) for q in range(periods)}
     cost = [0.0] * len(x) + [
         float(weights.get(r, 1.0)) * (periods - q) for (r, q) in sorted(y, key=y.__getitem__)
     ]
     rows = _Rows()
-    for d in fit:  # every must-fit demand starts exactly once
-        rows.add({x[(d.id, s)]: 1.0 for s in d.start_window(periods)}, 1.0, 1.0)
+    for d, window in zip(fit, windows, strict=True):  # every must-fit demand starts exactly once
+        rows.add_terms([x[(d.id, s)] for s in window], [1.0] * len(window), 1.0, 1.0)
+    # use[r][p]: columns and hours of every start (demand, s) that has it running in period p
+    use: dict[str, list[tuple[list[int], list[float]]]] = {
+        r: [([], []) for _ in range(periods)] for r in used
+    }
+    for d, window in zip(fit, windows, strict=True):
+        per_resource = [
+            (use[r], hours) for r in d.effort if r in use and (hours := d.per_period_effort(r)) > 0
+        ]
+        if not per_resource:
+            continue
+        for s in window:
+            col = x[(d.id, s)]
+            for p in range(s, min(s + d.duration, periods)):
+                for cells, hours in per_resource:
+                    cols, values = cells[p]
+                    cols.append(col)
+                    values.append(hours)
     for r in used:  # use in each period within capacity plus what was added up to then
+        capacity = problem.resources[r].capacity
         for p in range(periods):
-            terms = {y[(r, q)]: -1.0 for q in range(p + 1)}
-            for d in fit:
-                hours = d.per_period_effort(r)
-                for s in d.start_window(periods):
-                    if hours > 0 and s <= p < s + d.duration:
-                        terms[x[(d.id, s)]] = hours
-            rows.add(terms, -highspy.kHighsInf, problem.resources[r].capacity[p])
+            cols, values = use[r][p]
+            rows.add_terms(
+                [y[(r, q)] for q in range(p + 1)] + cols,
+                [-1.0] * (p + 1) + values,
+                -highspy.kHighsInf,
+                capacity[p],
+            )
     for b in problem.budgets if with_budgets else ():
-        terms = {}
-        for d in fit:
-            for s in d.start_window(periods):
-                spend = _spend(problem, d, s, b.first, b.last)
+        cols, values = [], []
+        for d, window in zip(fit, windows, strict=True):
+            per_period_cost = d.per_period_cost
+            for s in window:
+                overlap = min(b.last, s + d.duration - 1) - max(b.first, s) + 1
+                spend = per_period_cost * max(0, overlap)  # as _spend
                 if spend > 0:
-                    terms[x[(d.id, s)]] = spend
-        rows.add(terms, -highspy.kHighsInf, b.amount)
-    ids = {d.id for d in fit}
-    for d in fit:  # what a demand requires finishes before it starts
+                    cols.append(x[(d.id, s)])
+                    values.append(spend)
+        rows.add_terms(cols, values, -highspy.kHighsInf, b.amount)
+    by_id = {d.id: (d, window) for d, window in zip(fit, windows, strict=True)}
+    for d, window in zip(fit, windows, strict=True):  # what it requires finishes before it starts
         for e_id in d.requires:
-            e = next(e for e in fit if e.id == e_id) if e_id in ids else None
-            if e is None:
+            if e_id not in by_id:
                 continue
-            terms = {x[(d.id, s)]: float(s) for s in d.start_window(periods)}
-            for s in e.start_window(periods):
+            e, e_window = by_id[e_id]
+            terms = {x[(d.id, s)]: float(s) for s in window}
+            for s in e_window:
                 terms[x[(e.id, s)]] = terms.get(x[(e.id, s)], 0.0) - float(s)
             rows.add(terms, float(e.duration), highspy.kHighsInf)
     h = highspy.Highs()
