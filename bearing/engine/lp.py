@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import highspy
@@ -66,12 +67,24 @@ class LpModel:
         integer: bool = False,
         hint: dict[int, int] | None = None,
         pace: Pace | None = None,
+        on_solution: Callable[[dict[int, int]], None] | None = None,
     ) -> LpResult:
         """Solve the relaxation (or the MIP when `integer`) within `time_limit` seconds — nominal
         seconds of `pace` when it is reproducible: the limit becomes an interior-point iteration or
         branch-and-bound node budget (HiGHS follows the same path for the same budget), and the wall
-        clock only enforces the safety cap."""
+        clock only enforces the safety cap. `on_solution` gets the starts of each better integer
+        solution the MIP finds, as it finds it (so progress can show it before the proof ends)."""
         h = self.highs
+        found = None
+        if integer and on_solution is not None:
+
+            def found(event: object) -> None:
+                x = np.asarray(event.data_out.mip_solution)  # type: ignore[attr-defined]
+                if len(x) == len(self.col_demand):
+                    chosen = np.nonzero(x > 0.5)[0]
+                    on_solution({int(self.col_demand[c]): int(self.col_start[c]) for c in chosen})
+
+            h.cbMipImprovingSolution += found
         budgeted = pace is not None and pace.deterministic
         if budgeted:
             assert pace is not None
@@ -105,6 +118,8 @@ class LpModel:
         try:
             return self._run(integer, hint)
         finally:
+            if found is not None:
+                h.cbMipImprovingSolution -= found
             if budgeted:
                 assert pace is not None
                 if self.highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit:
@@ -124,6 +139,9 @@ class LpModel:
             # "optimal" must mean proven: no relative-gap tolerance beyond float noise
             h.setOptionValue("mip_rel_gap", 1e-7)
             h.setOptionValue("mip_abs_gap", 1e-7)
+            # more primal heuristics than the default 0.05: on generated N = 60 problems (seeds 1-9,
+            # HiGHS alone) the slowest proof fell from 31 s to 22 s, the median stayed ~10 s (measured)
+            h.setOptionValue("mip_heuristic_effort", 0.3)
             h.changeColsIntegrality(
                 ncol, np.arange(ncol, dtype=np.int32), np.full(ncol, highspy.HighsVarType.kInteger)
             )

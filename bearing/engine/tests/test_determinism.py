@@ -14,15 +14,15 @@ from bearing.engine.solve import solve
 
 def test_same_seed_gives_the_same_plan_when_the_machine_is_busy() -> None:
     p = generate_problem(80, 5, 5, seed=3)
-    # half a second of search (~0.4 CPU s): far inside the safety cap (6.5 s) even on a crowded machine
-    quiet = solve(p, time_limit=0.5, explain=False, seed=2)
+    # one second of search (~0.9 CPU s): far inside the safety cap (8 s) even on a crowded machine
+    quiet = solve(p, time_limit=1.0, explain=False, seed=2)
     # the plan depends on how much search is done: half the time finds a different one, so a
     # search paced by the wall clock, getting a fraction of the CPU below, would not repeat it
-    assert solve(p, time_limit=0.25, explain=False, seed=2).starts() != quiet.starts()
+    assert solve(p, time_limit=0.5, explain=False, seed=2).starts() != quiet.starts()
     # two busy processes compete for the cores: the solve's stages get less CPU per wall second
     hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
     try:
-        busy = solve(p, time_limit=0.5, explain=False, seed=2)
+        busy = solve(p, time_limit=1.0, explain=False, seed=2)
     finally:
         for hog in hogs:
             hog.kill()
