@@ -242,16 +242,21 @@ def restricted_lp_plan(
     for d in sorted(base.starts(), key=lambda k: (base.start[k], k)):
         if d in pos and base.start[d] in sub.window[pos[d]] and sub_base.fits(pos[d], base.start[d]):
             sub_base.book(pos[d], base.start[d])
-    rounded = round_lp(sub, lp, res, sub_base, variant=0).starts()
+    best: Ledger | None = None
+    for variant in (0, 2):  # the LP's preferred starts, then list scheduling in LP start order
+        rounded = round_lp(sub, lp, res, sub_base, variant=variant).starts()
+        out = base.copy()
+        for k in sorted(rounded, key=lambda k: (rounded[k], k)):
+            d = keep[k]
+            if out.start[d] < 0 and out.fits(d, rounded[k]):
+                out.book(d, rounded[k])
+        out = fill(comp, out)
+        if best is None or comp.objective(out.starts()) > comp.objective(best.starts()):
+            best = out
     comp.guide = np.zeros(comp.n)
     if sub.guide is not None:
         comp.guide[keep] = sub.guide
-    out = base.copy()
-    for k in sorted(rounded, key=lambda k: (rounded[k], k)):
-        d = keep[k]
-        if out.start[d] < 0 and out.fits(d, rounded[k]):
-            out.book(d, rounded[k])
-    return fill(comp, out)
+    return best
 
 
 def fill(comp: Compiled, ledger: Ledger) -> Ledger:

@@ -219,7 +219,7 @@ def solve(
         for d in sorted(range(comp.n), key=lambda k: (tracker.ledger.start[k], k)):
             if comp.mandatory[d] and tracker.ledger.start[d] >= 0:
                 greedy_base.book(d, tracker.ledger.start[d])
-        for variant in (0, 1):
+        for variant in (0, 1, 2):
             for base in (Ledger(comp), greedy_base):
                 cand = _fill(comp, round_lp(comp, lp, lp_res, base, variant=variant))
                 if all(cand.start[d] >= 0 for d in range(comp.n) if comp.mandatory[d]):
