@@ -19,7 +19,7 @@ from bearing.engine.knapsack import is_selection_problem, solve_selection
 from bearing.engine.lns import LnsSettings, improve
 from bearing.engine.lp import LpModel, build_lp, lagrangian_bound, round_lp
 from bearing.engine.model import build_start_model, scale_for
-from bearing.engine.pace import CP_WORK_PER_SECOND, Pace
+from bearing.engine.pace import CP_WORK_PER_SECOND, Pace, ipm_seconds_per_iteration
 from bearing.engine.plan import Plan, ProgressEvent
 from bearing.engine.problem import Problem
 from bearing.engine.schedule import MandatoryVerdict, decide_mandatory
@@ -29,9 +29,25 @@ __all__ = ["solve"]
 
 # Full CP-SAT model (with a proof attempt) when it has at most this many start variables.
 _FULL_MODEL_VARS = 4000
-# Above this many start variables the LP does not solve in time on 2 cores (10,000 demands x 16
-# quarters took > 60 s); a Lagrangian bound replaces it.
-_LP_VARS = 60000
+# The full LP is solved when this many interior-point iterations (the most measured on generated
+# problems: 86) are predicted to take at most _LP_SHARE of the search time; otherwise a priced
+# (Lagrangian) bound and a restricted LP replace it (10,000 demands x 16 quarters: ~50 s).
+_LP_ITERATIONS = 90
+_LP_SHARE = 0.5
+# Relaxations with more nonzeros than this skip crossover (see LpModel.skip_crossover).
+_NO_CROSSOVER_NONZEROS = 300_000
+
+
+def _lp_nonzeros(comp: Compiled) -> int:
+    """The relaxation's size without building it: choice, capacity and budget entries counted,
+    plus a fifth for the requirement rows (14-17 % of the nonzeros on generated problems)."""
+    total = 0
+    for d, w in enumerate(comp.window):
+        dur = comp.duration[d]
+        total += len(w) * (1 + dur * len(comp.use[d]))
+        if comp.cost_pp[d] > 0:
+            total += sum(1 for s in w for first, last, _ in comp.budgets if first <= s + dur - 1 and last >= s)
+    return int(1.2 * total)
 
 
 class _Tracker:
@@ -192,15 +208,20 @@ def solve(
     # 3. LP relaxation: bound and LP-guided plans
     tracker.offer_bound(_upper_bound_trivial(comp), "bound")
     n_vars = sum(len(w) for w in comp.window)
-    if n_vars > _LP_VARS:
+    nonzeros = _lp_nonzeros(comp)
+    lp_predicted = _LP_ITERATIONS * ipm_seconds_per_iteration(nonzeros)
+    stats["lp_predicted_seconds"] = round(lp_predicted, 2)
+    if lp_predicted > _LP_SHARE * (search_end - pace.now()):
         # too big for the LP in time: a priced (Lagrangian) bound, then search from greedy
         lag_end = pace.now() + 0.1 * (search_end - pace.now())
         tracker.offer_bound(lagrangian_bound(comp, tracker.value, deadline=lag_end, pace=pace), "lagrangian")
         lp, lp_res = None, None
     else:
         lp = build_lp(comp, seed=seed, threads=workers)
+        if nonzeros > _NO_CROSSOVER_NONZEROS:
+            lp.skip_crossover()
         watched = watch_highs(lp.highs, stop)
-        lp_res = lp.solve(max(0.1, 0.4 * (search_end - pace.now())), pace=pace)
+        lp_res = lp.solve(max(0.1, _LP_SHARE * (search_end - pace.now())), pace=pace)
         if stop.stopped:
             # an interrupted relaxation proves nothing: neither a bound nor infeasibility
             unwatch_highs(watched)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bearing.engine.compiled import Ledger, compile_problem
 from bearing.engine.generate import generate_problem
-from bearing.engine.lp import build_lp, round_lp
+from bearing.engine.lp import _dual_bound, build_lp, round_lp
 from bearing.engine.problem import Demand, Problem, Resource
 
 
@@ -47,3 +47,17 @@ def test_every_improving_mip_solution_is_reported_and_the_last_is_the_answer() -
             ledger.book(d, starts[d])
     assert all(b > a - 1e-6 for a, b in zip(values, values[1:]))
     assert abs(values[-1] - res.primal) < 1e-6
+
+
+def test_the_bound_from_duals_is_the_lp_optimum_and_never_below_it() -> None:
+    comp = compile_problem(generate_problem(60, 4, 6, seed=2))
+    exact = build_lp(comp).solve(10.0).bound
+    rigorous_lp = build_lp(comp)
+    rigorous_lp.skip_crossover()
+    res = rigorous_lp.solve(10.0)
+    assert exact is not None and res.bound is not None and res.duals is not None
+    # from the interior-point duals it is the optimum, to solver tolerance, and never below it
+    assert exact - 1e-6 * abs(exact) <= res.bound <= exact * (1 + 1e-6)
+    # any multipliers give a valid bound: halved or doubled prices give a weaker one, not a wrong one
+    for factor in (0.0, 0.5, 2.0):
+        assert _dual_bound(rigorous_lp.highs, factor * res.duals) >= exact - 1e-6 * abs(exact)
