@@ -34,8 +34,11 @@ _FULL_MODEL_VARS = 4000
 # (Lagrangian) bound and a restricted LP replace it (10,000 demands x 16 quarters: ~50 s).
 _LP_ITERATIONS = 90
 _LP_SHARE = 0.5
-# Relaxations with more nonzeros than this skip crossover (see LpModel.skip_crossover).
-_NO_CROSSOVER_NONZEROS = 300_000
+# Relaxations with more nonzeros than this take their bound from the duals (LpModel.rigorous_bound).
+# (They keep crossover: list scheduling from the vertex it gives reached +4.4 % and +4.8 % over
+# greedy on generated 10,000-demand problems, from the interior solution only +2.9 % and +3.4 %.
+# Crossover failed on one of three; the priced bound and restricted LP then take over.)
+_RIGOROUS_BOUND_NONZEROS = 300_000
 
 
 def _lp_nonzeros(comp: Compiled) -> int:
@@ -218,8 +221,7 @@ def solve(
         lp, lp_res = None, None
     else:
         lp = build_lp(comp, seed=seed, threads=workers)
-        if nonzeros > _NO_CROSSOVER_NONZEROS:
-            lp.skip_crossover()
+        lp.rigorous_bound = nonzeros > _RIGOROUS_BOUND_NONZEROS
         watched = watch_highs(lp.highs, stop)
         lp_res = lp.solve(max(0.1, _LP_SHARE * (search_end - pace.now())), pace=pace)
         if stop.stopped:

@@ -53,7 +53,8 @@ def test_the_bound_from_duals_is_the_lp_optimum_and_never_below_it() -> None:
     comp = compile_problem(generate_problem(60, 4, 6, seed=2))
     exact = build_lp(comp).solve(10.0).bound
     rigorous_lp = build_lp(comp)
-    rigorous_lp.skip_crossover()
+    rigorous_lp.rigorous_bound = True
+    rigorous_lp.highs.setOptionValue("run_crossover", "off")  # an interior solution's duals
     res = rigorous_lp.solve(10.0)
     assert exact is not None and res.bound is not None and res.duals is not None
     # from the interior-point duals it is the optimum, to solver tolerance, and never below it
