@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 
 from bearing.engine.compiled import Compiled, Ledger
 from bearing.engine.model import build_start_model
-from bearing.engine.moves import improve_by_moves, restricted_lp_plan
+from bearing.engine.moves import improve_by_moves, restricted_lp_plan, value_density
 from bearing.engine.pace import CP_WORK_PER_SECOND, Pace
 
 __all__ = ["LnsSettings", "improve", "reoptimise", "solve_full"]
@@ -211,19 +211,6 @@ def solve_full(
     return base, status, bound
 
 
-def _density(comp: Compiled) -> np.ndarray:
-    """Best value per share of total capacity and budget a demand takes: the 'promise' of a demand."""
-    capsum = comp.capacity.sum(axis=1) + 1e-9
-    money = sum(b[2] for b in comp.budgets) + 1e-9
-    out = np.zeros(comp.n)
-    for d in range(comp.n):
-        use = sum(h * comp.duration[d] / capsum[r] for r, h in comp.use[d])
-        if comp.budgets:
-            use += comp.cost_pp[d] * comp.duration[d] / money
-        out[d] = max(comp.values[d].values(), default=0.0) / (use + 1e-9)
-    return out
-
-
 def _neighbourhood(comp: Compiled, ledger: Ledger, rng: random.Random, size: int, density: np.ndarray) -> list[int]:
     """Pick the demands to free: a period window, a resource within a window, or a random set; half of
     the places go to demands in the plan, the rest to promising demands that are out."""
@@ -288,7 +275,7 @@ def improve(
     """Run LNS steps until the deadline, the work budget or `should_stop`; returns the best ledger
     and counters (steps, improvements, work)."""
     rng = random.Random(settings.seed)
-    density = _density(comp)
+    density = value_density(comp)
     size = min(settings.start_size, comp.n)
     best = ledger
     work = 0.0

@@ -264,19 +264,24 @@ def restricted_lp_plan(
     return best
 
 
-def fill(comp: Compiled, ledger: Ledger) -> Ledger:
-    """Add every demand that still fits, best value per share of capacity first, earliest start."""
+def value_density(comp: Compiled) -> np.ndarray:
+    """Best value per share of total capacity and budget a demand takes: the 'promise' of a demand."""
     capsum = comp.capacity.sum(axis=1) + 1e-9
     money = sum(b[2] for b in comp.budgets) + 1e-9
-
-    def density(d: int) -> float:
+    out = np.zeros(comp.n)
+    for d in range(comp.n):
         use = sum(h * comp.duration[d] / capsum[r] for r, h in comp.use[d])
         if comp.budgets:
             use += comp.cost_pp[d] * comp.duration[d] / money
-        return max(comp.values[d].values(), default=0.0) / (use + 1e-9)
+        out[d] = max(comp.values[d].values(), default=0.0) / (use + 1e-9)
+    return out
 
+
+def fill(comp: Compiled, ledger: Ledger) -> Ledger:
+    """Add every demand that still fits, best value per share of capacity first, earliest start."""
+    density = value_density(comp)
     out = ledger.copy()
-    for d in sorted(range(comp.n), key=lambda k: (-density(k), k)):
+    for d in sorted(range(comp.n), key=lambda k: (-density[k], k)):
         if out.start[d] < 0 and comp.window[d] and all(out.start[e] >= 0 for e in comp.preds[d]):
             out.place(d)
     return out

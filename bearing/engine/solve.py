@@ -19,6 +19,7 @@ from bearing.engine.knapsack import is_selection_problem, solve_selection
 from bearing.engine.lns import LnsSettings, improve
 from bearing.engine.lp import LpModel, build_lp, lagrangian_bound, round_lp
 from bearing.engine.model import build_start_model, scale_for
+from bearing.engine.moves import fill
 from bearing.engine.pace import CP_WORK_PER_SECOND, Pace, ipm_seconds_per_iteration
 from bearing.engine.plan import Plan, ProgressEvent
 from bearing.engine.problem import Problem
@@ -100,18 +101,6 @@ def _ledger_from_plan(comp: Compiled, plan: Plan) -> Ledger | None:
     return ledger
 
 
-def _fill(comp: Compiled, ledger: Ledger) -> Ledger:
-    """Add every demand that still fits, best value per capacity share first, earliest start."""
-    from bearing.engine.lns import _density
-
-    density = _density(comp)
-    out = ledger.copy()
-    for d in sorted(range(comp.n), key=lambda k: (-density[k], k)):
-        if out.start[d] < 0 and comp.window[d] and all(out.start[e] >= 0 for e in comp.preds[d]):
-            out.place(d)
-    return out
-
-
 def _forced(comp: Compiled) -> list[int]:
     """The mandatory demands and, transitively, their prerequisites (forced in as well)."""
     demands = [d for d in range(comp.n) if comp.mandatory[d]]
@@ -188,7 +177,7 @@ def solve(
             base = Ledger(comp)
             for d in sorted(starts, key=lambda k: (starts[k], k)):
                 base.book(d, starts[d])
-            tracker.offer(_fill(comp, base), "mandatory")
+            tracker.offer(fill(comp, base), "mandatory")
     if tracker.ledger is None:
         plan = greedy_plan
         plan.status = "unknown"
@@ -244,7 +233,7 @@ def solve(
                 greedy_base.book(d, tracker.ledger.start[d])
         for variant in (0, 1, 2):
             for base in (Ledger(comp), greedy_base):
-                cand = _fill(comp, round_lp(comp, lp, lp_res, base, variant=variant))
+                cand = fill(comp, round_lp(comp, lp, lp_res, base, variant=variant))
                 if all(cand.start[d] >= 0 for d in range(comp.n) if comp.mandatory[d]):
                     tracker.offer(cand, "lp-guided")
                     break
@@ -256,7 +245,7 @@ def solve(
         proven = _prove(comp, lp, tracker, search_end, workers, seed, value_scale, stats, stop, pace)
     if not proven and not stop() and pace.now() < search_end - 0.05:
         settings = LnsSettings(deadline=search_end, workers=workers, seed=seed, pace=pace)
-        best, lns_stats = improve(
+        _, lns_stats = improve(
             comp,
             tracker.ledger,
             settings,

@@ -3,6 +3,8 @@ improving solutions reported as they are found."""
 
 from __future__ import annotations
 
+import itertools
+
 from bearing.engine.compiled import Ledger, compile_problem
 from bearing.engine.generate import generate_problem
 from bearing.engine.lp import _dual_bound, build_lp, round_lp
@@ -45,7 +47,7 @@ def test_every_improving_mip_solution_is_reported_and_the_last_is_the_answer() -
         for d in sorted(starts, key=lambda k: (starts[k], k)):
             assert ledger.fits(d, starts[d])
             ledger.book(d, starts[d])
-    assert all(b > a - 1e-6 for a, b in zip(values, values[1:]))
+    assert all(b > a - 1e-6 for a, b in itertools.pairwise(values))
     assert abs(values[-1] - res.primal) < 1e-6
 
 
