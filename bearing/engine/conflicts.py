@@ -136,8 +136,8 @@ def describe_conflict(problem: Problem, comp: Compiled, core: list[int]) -> list
         rel, r, a, b, who, need, cap = found
         best = (
             rel,
-            f"mandatory {_names(comp, who)} need {_fmt(need)} {comp.resource_names[r]}-hours in "
-            f"{_span(problem, a, b)}; capacity is {_fmt(cap)} (short by {_fmt(need - cap)})",
+            (f"mandatory {_names(comp, who)} need {_fmt(need)} {comp.resource_names[r]}-hours in "
+            f"{_span(problem, a, b)}; capacity is {_fmt(cap)} (short by {_fmt(need - cap)})"),
         )
     for w, (first, last, amount) in enumerate(comp.budgets):
         need = 0.0
@@ -152,15 +152,15 @@ def describe_conflict(problem: Problem, comp: Compiled, core: list[int]) -> list
         if short > 1e-6 and (best is None or rel > best[0]):
             best = (
                 rel,
-                f"mandatory {_names(comp, who)} need {_fmt(need)} of money in "
-                f"{_span(problem, first, last)}; the budget is {_fmt(amount)} (short by {_fmt(short)})",
+                (f"mandatory {_names(comp, who)} need {_fmt(need)} of money in "
+                f"{_span(problem, first, last)}; the budget is {_fmt(amount)} (short by {_fmt(short)})"),
             )
     if best is not None:
         return [best[1]]
     used = sorted({comp.resource_names[r] for d in core for r, _ in comp.use[d]})
     return [
-        f"mandatory {_names(comp, core)} cannot all be scheduled: in every arrangement allowed by their "
-        f"start windows and requirements, some period needs more {', '.join(used) or 'money'} than is available"
+        (f"mandatory {_names(comp, core)} cannot all be scheduled: in every arrangement allowed by their "
+        f"start windows and requirements, some period needs more {', '.join(used) or 'money'} than is available")
     ]
 
 

@@ -14,7 +14,7 @@ def _problem(periods: int, demands: list[Demand]) -> Problem:
     return Problem(periods=periods, resources={"dev": Resource("dev", (10.0,) * periods)}, demands=tuple(demands))
 
 
-def _run(p: Problem):  # noqa: ANN202
+def _run(p: Problem):
     comp = compile_problem(p)
     ds = list(range(comp.n))
     _, ls = start_bounds(comp, ds)

@@ -18,7 +18,7 @@ def make_problem(demands: list[Demand], *, periods: int = 1, dev: float = 10.0, 
     )
 
 
-def run(problem: Problem, **kw: object):  # noqa: ANN201
+def run(problem: Problem, **kw: object):
     plan = solve(problem, time_limit=5.0, explain=False, **kw)  # type: ignore[arg-type]
     result = check_plan(problem, plan)
     assert result.ok, result.violations

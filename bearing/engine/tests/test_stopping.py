@@ -15,7 +15,7 @@ from bearing.engine.solve import solve
 from bearing.engine.stopping import Stopper, run_cp
 
 
-def _after(seconds: float):  # noqa: ANN202
+def _after(seconds: float):
     """A should_stop that turns True `seconds` after its first call, counting its calls."""
     state = {"t0": None, "calls": 0}
 
