@@ -67,20 +67,28 @@ class _Jobs:
         self.use = {d: np.array([h for _, h in comp.use[d]], dtype=float) for d in demands}
 
 
+def _scan(jobs: _Jobs, prof: _Profile, d: int, t: int, step: int) -> int | None:
+    """The first start from `t`, moving by `step` (1: later, -1: earlier), at which d fits the
+    profile, after its release and inside the horizon; None when there is none."""
+    horizon = prof.free.shape[1]
+    while jobs.release[d] <= t and t + jobs.dur[d] <= horizon:
+        if prof.fits(jobs.use[d], jobs.rows[d], t, jobs.dur[d]):
+            return t
+        t += step
+    return None
+
+
 def _serial(jobs: _Jobs, base: _Profile, priority: dict[int, float]) -> dict[int, int] | None:
     """Serial schedule generation: the eligible demand of smallest priority, earliest start."""
     prof = base.copy_empty()
     waiting = {d: len(jobs.preds[d]) for d in jobs.demands}
     eligible = [d for d in jobs.demands if waiting[d] == 0]
     start: dict[int, int] = {}
-    horizon = prof.free.shape[1]
     while eligible:
         d = min(eligible, key=lambda k: (priority[k], k))
         eligible.remove(d)
-        t = max([jobs.release[d]] + [start[e] + jobs.dur[e] for e in jobs.preds[d]])
-        while t + jobs.dur[d] <= horizon and not prof.fits(jobs.use[d], jobs.rows[d], t, jobs.dur[d]):
-            t += 1
-        if t + jobs.dur[d] > horizon:
+        t = _scan(jobs, prof, d, max([jobs.release[d]] + [start[e] + jobs.dur[e] for e in jobs.preds[d]]), 1)
+        if t is None:
             return None
         prof.book(jobs.use[d], jobs.rows[d], t, jobs.dur[d])
         start[d] = t
@@ -98,10 +106,8 @@ def _backward(jobs: _Jobs, base: _Profile, start: dict[int, int]) -> dict[int, i
     out: dict[int, int] = {}
     for d in sorted(jobs.demands, key=lambda k: (-(start[k] + jobs.dur[k]), -start[k], k)):
         finish = min([end] + [out[s] for s in jobs.succs[d]])
-        t = finish - jobs.dur[d]
-        while t >= jobs.release[d] and not prof.fits(jobs.use[d], jobs.rows[d], t, jobs.dur[d]):
-            t -= 1
-        if t < jobs.release[d]:
+        t = _scan(jobs, prof, d, finish - jobs.dur[d], -1)
+        if t is None:
             return None
         prof.book(jobs.use[d], jobs.rows[d], t, jobs.dur[d])
         out[d] = t
@@ -111,13 +117,10 @@ def _backward(jobs: _Jobs, base: _Profile, start: dict[int, int]) -> dict[int, i
 def _forward(jobs: _Jobs, base: _Profile, start: dict[int, int]) -> dict[int, int] | None:
     """Every demand as early as it can go, earliest start first."""
     prof = base.copy_empty()
-    horizon = prof.free.shape[1]
     out: dict[int, int] = {}
     for d in sorted(jobs.demands, key=lambda k: (start[k], k)):
-        t = max([jobs.release[d]] + [out[e] + jobs.dur[e] for e in jobs.preds[d]])
-        while t + jobs.dur[d] <= horizon and not prof.fits(jobs.use[d], jobs.rows[d], t, jobs.dur[d]):
-            t += 1
-        if t + jobs.dur[d] > horizon:
+        t = _scan(jobs, prof, d, max([jobs.release[d]] + [out[e] + jobs.dur[e] for e in jobs.preds[d]]), 1)
+        if t is None:
             return None
         prof.book(jobs.use[d], jobs.rows[d], t, jobs.dur[d])
         out[d] = t

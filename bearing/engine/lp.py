@@ -19,6 +19,7 @@ import numpy as np
 from bearing.engine.compiled import Compiled, Ledger
 from bearing.engine.pace import (
     Pace,
+    crossover_seconds_per_iteration,
     ipm_seconds_per_iteration,
     lagrangian_seconds_per_iteration,
     mip_root_seconds,
@@ -138,8 +139,7 @@ class LpModel:
                     if iterations <= 0:  # a failed solve reports none: charge its whole budget
                         iterations = iteration_budget
                     pace.charge(max(1, iterations) * ipm_seconds_per_iteration(self.nonzeros))
-                    # crossover's simplex iterations: ~5-10 s for 30k of them at 846k nonzeros
-                    pace.charge(max(0, info.crossover_iteration_count) * 3e-10 * self.nonzeros)
+                    pace.charge(max(0, info.crossover_iteration_count) * crossover_seconds_per_iteration(self.nonzeros))
 
     def _run(self, integer: bool, hint: dict[int, int] | None) -> LpResult:
         h = self.highs

@@ -210,7 +210,7 @@ def solve(
         lp, lp_res = None, None
     else:
         lp = build_lp(comp, seed=seed, threads=workers)
-        lp.rigorous_bound = nonzeros > _RIGOROUS_BOUND_NONZEROS
+        lp.rigorous_bound = lp.nonzeros > _RIGOROUS_BOUND_NONZEROS
         watched = watch_highs(lp.highs, stop)
         lp_res = lp.solve(max(0.1, _LP_SHARE * (search_end - pace.now())), pace=pace)
         if stop.stopped:
