@@ -22,7 +22,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from bearing.engine.compiled import Compiled
-from bearing.engine.lp import _new_highs
+from bearing.engine.lp import _new_highs, ran
 from bearing.engine.stopping import Stopper, run_cp, watch_highs
 
 __all__ = ["KnapsackResult", "is_selection_problem", "solve_selection"]
@@ -72,9 +72,8 @@ def _highs(
     *,
     integer: bool,
     seed: int,
-    threads: int,
 ) -> highspy.Highs:
-    h = _new_highs(seed, threads)
+    h = _new_highs(seed)
     h.setOptionValue("solver", "choose" if integer else "simplex")
     lp = highspy.HighsLp()
     n = len(profit)
@@ -133,9 +132,11 @@ def _run_mip(
         sol.col_value = list(start.astype(float))
         sol.value_valid = True
         h.setSolution(sol)
-    h.run()
+    run_status = h.run()
     info = h.getInfo()
     status = h.getModelStatus()
+    if not ran(run_status, status):
+        return None, None, False
     if status == highspy.HighsModelStatus.kInfeasible:
         return None, None, False
     bound = float(info.mip_dual_bound)
@@ -255,7 +256,7 @@ def solve_selection(
                 on_improve([int(d) for d in np.nonzero(x)[0]], value)
 
     # 1. LP relaxation: the break-even point and the bound
-    lp = _highs(profit, weights, caps, lower, upper, integer=False, seed=seed, threads=workers)
+    lp = _highs(profit, weights, caps, lower, upper, integer=False, seed=seed)
     watch_highs(lp, stop)
     lp.setOptionValue("time_limit", max(0.02, 0.1 * (deadline - time.perf_counter())))
     lp.run()
@@ -292,7 +293,7 @@ def solve_selection(
     optimal = False
     left = deadline - time.perf_counter()
     if left > 0.05 and not stop():
-        h = _highs(profit, weights, caps, lower, upper, integer=True, seed=seed, threads=workers)
+        h = _highs(profit, weights, caps, lower, upper, integer=True, seed=seed)
         x, mip_bound, optimal = _run_mip(
             h, left, best if best_value > float("-inf") else None, stop=stop, on_solution=offer
         )

@@ -157,9 +157,11 @@ class LpModel:
             )
             if hint is not None:
                 h.setSolution(_hint_vector(self, hint))
-        h.run()
+        run_status = h.run()
         status = h.getModelStatus()
         info = h.getInfo()
+        if not ran(run_status, status):
+            return LpResult(bound=None, x=None, duals=None, infeasible=False)
         if status == highspy.HighsModelStatus.kInfeasible:
             return LpResult(bound=None, x=None, duals=None, infeasible=True)
         if integer:
@@ -218,7 +220,7 @@ def _hint_vector(lp: LpModel, hint: dict[int, int]) -> highspy.HighsSolution:
     return sol
 
 
-def build_lp(comp: Compiled, *, seed: int = 0, threads: int = 1) -> LpModel:
+def build_lp(comp: Compiled, *, seed: int = 0) -> LpModel:
     """Build the relaxation of `comp` as a HiGHS model (maximisation)."""
     n, periods = comp.n, comp.periods
     col_d: list[int] = []
@@ -296,7 +298,7 @@ def build_lp(comp: Compiled, *, seed: int = 0, threads: int = 1) -> LpModel:
                         vals.append(-1.0)
     del periods
     costs = np.array([comp.values[d][s] for d, s in zip(col_d, col_s)], dtype=float)
-    highs = _new_highs(seed, threads)
+    highs = _new_highs(seed)
     lp = highspy.HighsLp()
     lp.num_col_ = ncol
     lp.num_row_ = len(lower)
@@ -322,7 +324,30 @@ def build_lp(comp: Compiled, *, seed: int = 0, threads: int = 1) -> LpModel:
 _banner_done = False
 
 
-def _new_highs(seed: int, threads: int) -> highspy.Highs:
+# The one thread count every HiGHS model of the engine (and sufficiency's) is given.
+HIGHS_THREADS = 1
+
+
+def ran(run_status: highspy.HighsStatus, model_status: highspy.HighsModelStatus) -> bool:
+    """Whether a HiGHS run searched at all, so its bound and solution may be read: after an error
+    (bad options, a thread-count clash, a solve error) the info fields keep stale defaults, e.g. a
+    MIP dual bound of 0, which must never be taken for a proof."""
+    return run_status != highspy.HighsStatus.kError and model_status in _SEARCHED
+
+
+_SEARCHED = {
+    highspy.HighsModelStatus.kOptimal,
+    highspy.HighsModelStatus.kInfeasible,
+    highspy.HighsModelStatus.kTimeLimit,
+    highspy.HighsModelStatus.kIterationLimit,
+    highspy.HighsModelStatus.kInterrupt,
+    highspy.HighsModelStatus.kSolutionLimit,
+    highspy.HighsModelStatus.kObjectiveBound,
+    highspy.HighsModelStatus.kObjectiveTarget,
+}
+
+
+def _new_highs(seed: int) -> highspy.Highs:
     global _banner_done
     if _banner_done:
         h = highspy.Highs()
@@ -341,7 +366,11 @@ def _new_highs(seed: int, threads: int) -> highspy.Highs:
         _banner_done = True
     h.setOptionValue("output_flag", False)
     h.setOptionValue("random_seed", int(seed))
-    h.setOptionValue("threads", max(1, int(threads)))
+    # Always one thread: HiGHS keeps one thread pool per process and refuses to run ("kError",
+    # nothing solved) a model whose thread count differs from the first one's, so a second solve
+    # with another `workers` in the same process would fail. Its MIP search and the interior-point
+    # solver used here are serial anyway; `workers` goes to CP-SAT.
+    h.setOptionValue("threads", HIGHS_THREADS)
     # interior point is ~10x faster than simplex on these relaxations (many starts per demand)
     h.setOptionValue("solver", "ipm")
     return h

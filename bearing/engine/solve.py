@@ -209,7 +209,7 @@ def solve(
         tracker.offer_bound(lagrangian_bound(comp, tracker.value, deadline=lag_end, pace=pace), "lagrangian")
         lp, lp_res = None, None
     else:
-        lp = build_lp(comp, seed=seed, threads=workers)
+        lp = build_lp(comp, seed=seed)
         lp.rigorous_bound = lp.nonzeros > _RIGOROUS_BOUND_NONZEROS
         watched = watch_highs(lp.highs, stop)
         lp_res = lp.solve(max(0.1, _LP_SHARE * (search_end - pace.now())), pace=pace)

@@ -21,6 +21,7 @@ from typing import Any
 import highspy
 import numpy as np
 
+from bearing.engine.lp import HIGHS_THREADS, ran
 from bearing.engine.problem import Demand, Problem
 
 __all__ = [
@@ -391,7 +392,7 @@ def _build(
             rows.add(terms, float(e.duration), highspy.kHighsInf)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
+    h.setOptionValue("threads", HIGHS_THREADS)  # one count per process (see lp.HIGHS_THREADS)
     n = len(cost)
     upper = [1.0] * len(x) + [highspy.kHighsInf] * len(y)
     h.addVars(n, np.zeros(n), np.array(upper))
@@ -416,8 +417,10 @@ def _build(
 
 def _solve(h: highspy.Highs, time_limit: float) -> tuple[str, np.ndarray | None]:
     h.setOptionValue("time_limit", float(time_limit))
-    h.run()
+    run_status = h.run()
     status = h.getModelStatus()
+    if not ran(run_status, status):
+        return "unknown", None
     values = np.array(h.getSolution().col_value)
     has_solution = h.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
     if status == highspy.HighsModelStatus.kOptimal:

@@ -1,0 +1,69 @@
+"""HiGHS runs that fail must never count as proofs, and solves with different worker counts in one
+process (the app's worker, a test session) must all get a working HiGHS.
+
+HiGHS keeps one thread pool per process and refuses to run a model whose thread count differs from
+the first one's; its info fields then keep stale defaults (a MIP dual bound of 0), which once made a
+second solve in the same process report a weaker plan as "optimal"."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bearing.engine.check import check_plan
+from bearing.engine.compiled import compile_problem
+from bearing.engine.generate import generate_problem
+from bearing.engine.knapsack import _highs, _run_mip
+from bearing.engine.lp import build_lp
+from bearing.engine.solve import solve
+
+# A thread count no engine model uses: a model given it cannot run once the pool exists.
+_CLASHING_THREADS = 7
+
+
+def _start_pool() -> None:
+    """Make sure the process's HiGHS pool exists (with the engine's own thread count)."""
+    lp = build_lp(compile_problem(generate_problem(6, 2, 2, seed=1)))
+    assert lp.solve(5.0).bound is not None
+
+
+def test_a_failed_mip_run_gives_no_bound_no_plan_and_no_optimality() -> None:
+    _start_pool()
+    lp = build_lp(compile_problem(generate_problem(20, 3, 4, seed=1)))
+    lp.highs.setOptionValue("threads", _CLASHING_THREADS)
+    res = lp.solve(5.0, integer=True)
+    assert res.bound is None
+    assert res.x is None
+    assert not res.optimal
+    assert not res.infeasible
+
+
+def test_a_failed_lp_run_gives_no_bound() -> None:
+    _start_pool()
+    lp = build_lp(compile_problem(generate_problem(20, 3, 4, seed=2)))
+    lp.highs.setOptionValue("threads", _CLASHING_THREADS)
+    res = lp.solve(5.0)
+    assert res.bound is None and res.duals is None and not res.infeasible
+
+
+def test_a_failed_knapsack_mip_gives_no_bound() -> None:
+    _start_pool()
+    profit = np.array([5.0, 4.0, 3.0])
+    weights = np.array([[2.0, 3.0, 1.0]])
+    h = _highs(profit, weights, np.array([4.0]), np.zeros(3), np.ones(3), integer=True, seed=0)
+    h.setOptionValue("threads", _CLASHING_THREADS)
+    assert _run_mip(h, 5.0, None) == (None, None, False)
+
+
+def test_solves_with_different_worker_counts_in_one_process_all_use_the_lp() -> None:
+    problem = generate_problem(40, 4, 4, seed=1)
+    lp_bound = build_lp(compile_problem(problem)).solve(10.0).bound
+    assert lp_bound is not None
+    for workers in (2, 1, 2):
+        plan = solve(problem, time_limit=0.5, explain=False, workers=workers)
+        stages = [stage for stage, _, _ in plan.stats["stages"]]
+        assert "lp" in stages, f"workers={workers}: the LP relaxation did not run ({stages})"
+        assert plan.stats.get("mip_bound") != 0.0
+        assert check_plan(problem, plan).ok
+        # a true bound: at least the plan's value, at most the LP relaxation's
+        assert plan.bound is not None
+        assert plan.objective - 1e-6 <= plan.bound <= lp_bound + 1e-6
