@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import math
 
-__all__ = ["ENGINE_COMMANDS", "run"]
+__all__ = ["ENGINE_COMMANDS", "MAX_SECONDS", "count", "run", "seconds"]
+
+# The longest time limit a command accepts: a week. Longer (or "inf") would overflow the solvers'
+# work budgets; nobody waits a week for a plan.
+MAX_SECONDS = 7 * 24 * 3600
 
 # subcommand -> (module, one-line help)
 ENGINE_COMMANDS: dict[str, tuple[str, str]] = {
@@ -19,6 +24,28 @@ ENGINE_COMMANDS: dict[str, tuple[str, str]] = {
     "frontier": ("bearing.engine.cli_frontier", "best value at a series of budget levels"),
     "sufficiency": ("bearing.engine.cli_sufficiency", "demand against capacity, shortfalls"),
 }
+
+
+def seconds(text: str) -> float:
+    """An argparse type: a time limit in seconds, finite, above 0 and at most a week."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or not 0 < value <= MAX_SECONDS:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most {MAX_SECONDS} seconds (a week), got {text}")
+    return value
+
+
+def count(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (workers, levels)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def run(command: str, argv: list[str]) -> int:

@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Iterator
 
+from bearing.engine.cli import count, seconds
 from bearing.engine.codec import ProblemError, load_problem
 from bearing.engine.frontier import budget_levels, efficient_frontier
 
@@ -25,8 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="explicit total budgets, comma-separated (overrides --levels)",
     )
-    parser.add_argument("--time-limit-per-level", type=float, default=5.0, help="seconds per level")
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--time-limit-per-level", type=seconds, default=5.0, help="seconds per level")
+    parser.add_argument("--workers", type=count, default=1)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--method", choices=["default", "greedy"], default="default")
 
@@ -37,8 +38,6 @@ def run(args: argparse.Namespace) -> int:
         problem = load_problem(args.problem)
         if args.levels < 1:
             raise ValueError("--levels: must be at least 1")
-        if args.time_limit_per_level <= 0:
-            raise ValueError("--time-limit-per-level: must be > 0")
         levels = _explicit(args.budgets) if args.budgets else budget_levels(problem, args.levels)
     except (ProblemError, ValueError) as error:
         sys.stderr.write(f"bearing frontier: {error}\n")

@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from bearing.engine.cli import count, seconds
 from bearing.engine.codec import ProblemError, load_problem, plan_to_dict
 from bearing.engine.plan import Plan, ProgressEvent
 
@@ -18,8 +19,8 @@ __all__ = ["add_arguments", "run"]
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("problem", help="bearing-problem/1 JSON file")
-    parser.add_argument("--time-limit", type=float, default=30.0, help="seconds (default 30)")
-    parser.add_argument("--workers", type=int, default=1, help="solver threads (default 1)")
+    parser.add_argument("--time-limit", type=seconds, default=30.0, help="seconds (default 30)")
+    parser.add_argument("--workers", type=count, default=1, help="solver threads (default 1)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--method", choices=("default", "greedy"), default="default")
     parser.add_argument("--out", help="write the plan here instead of to standard output")
@@ -28,9 +29,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load, solve, write the plan; a one-line summary goes to stderr."""
-    if args.time_limit <= 0 or args.workers < 1:
-        sys.stderr.write("bearing solve: --time-limit must be > 0 and --workers >= 1\n")
-        return 2
     try:
         problem = load_problem(args.problem)
     except ProblemError as exc:

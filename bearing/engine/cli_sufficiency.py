@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 
+from bearing.engine.cli import seconds
 from bearing.engine.cli_frontier import stdout_to_stderr
 from bearing.engine.codec import ProblemError, load_problem
 from bearing.engine.sufficiency import analyse_sufficiency
@@ -27,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--demands", default=None, help="demand ids to analyse (default: all not excluded)"
     )
-    parser.add_argument("--time-limit", type=float, default=10.0, help="seconds for the additions")
+    parser.add_argument("--time-limit", type=seconds, default=10.0, help="seconds for the additions")
 
 
 def _ids(text: str | None) -> list[str] | None:

@@ -8,6 +8,7 @@ the best plan so far. When every demand is mandatory the problem is pure schedul
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 
@@ -132,6 +133,10 @@ def solve(
 ) -> Plan:
     """Best plan found within `time_limit` seconds, with its proven bound and, when `explain`, the
     verified reasons for every demand left out. Never worse than greedy; never prints."""
+    if not math.isfinite(time_limit) or time_limit <= 0:
+        raise ValueError(f"time_limit must be a finite number of seconds above 0, got {time_limit!r}")
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers!r}")
     t0 = time.perf_counter()
     deadline = t0 + max(0.1, time_limit)
     greedy_plan = solve_greedy(problem)

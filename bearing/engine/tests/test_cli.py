@@ -126,3 +126,39 @@ def test_command_line_shows_no_traceback_on_bad_input(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "invalid JSON at line 1 column 2" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("limit", ["inf", "nan", "1e308", "0", "-2", "604801", "soon"])
+@pytest.mark.parametrize(
+    ("command", "option", "extra"),
+    [
+        ("solve", "--time-limit", []),
+        ("frontier", "--time-limit-per-level", ["--budgets", "10"]),
+        ("sufficiency", "--time-limit", ["--hours-per-fte", "100"]),
+    ],
+)
+def test_time_limits_that_are_not_a_usable_number_of_seconds_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, option: str, extra: list[str], limit: str
+) -> None:
+    # "inf" and "1e308" once ended in an OverflowError traceback; "nan" was taken as a limit
+    problem = write(tmp_path, "p.json", PROBLEM)
+    with pytest.raises(SystemExit) as stopped:
+        run(command, [problem, option, limit, *extra])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {option}:" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("workers", ["0", "-1", "two"])
+def test_workers_below_one_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], workers: str) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        run("solve", [write(tmp_path, "p.json", PROBLEM), "--workers", workers])
+    assert stopped.value.code == 2
+    assert "argument --workers:" in capsys.readouterr().err
+
+
+def test_a_week_is_the_longest_time_limit_and_it_is_accepted(tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    assert run("solve", [write(tmp_path, "p.json", PROBLEM), "--time-limit", "604800", "--out", str(out)]) == 0
+    assert json.loads(out.read_text())["status"] == "optimal"  # a tiny problem: proven at once

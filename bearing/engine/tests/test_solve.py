@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bearing.engine.check import check_plan
 from bearing.engine.generate import generate_problem
 from bearing.engine.greedy import solve_greedy
@@ -163,3 +165,15 @@ def test_generated_problem_beats_greedy_and_reports_a_valid_bound() -> None:
     assert abs(result.objective - plan.objective) < 1e-6
     assert plan.objective >= solve_greedy(p).objective - 1e-9
     assert plan.bound is not None and plan.bound >= plan.objective - 1e-9
+
+
+@pytest.mark.parametrize("limit", [float("inf"), float("nan"), 0.0, -1.0])
+def test_solve_refuses_a_time_limit_that_is_not_a_usable_number_of_seconds(limit: float) -> None:
+    # an infinite limit once ended in an OverflowError deep in the LP's work budget
+    with pytest.raises(ValueError, match="time_limit"):
+        solve(make_problem([Demand("A", 5, effort={"dev": 10})]), time_limit=limit)
+
+
+def test_solve_refuses_fewer_than_one_worker() -> None:
+    with pytest.raises(ValueError, match="workers"):
+        solve(make_problem([Demand("A", 5, effort={"dev": 10})]), time_limit=1.0, workers=0)
