@@ -32,6 +32,9 @@ __all__ = [
 PROBLEM_FORMAT = "bearing-problem/1"
 PLAN_FORMAT = "bearing-plan/1"
 PLAN_STATUSES = ("optimal", "feasible", "infeasible", "unknown")
+# The largest hours, money or value a problem may state. Larger is a typing error, and products of
+# such numbers (hours x scarcity, squared norms) overflow inside the solver.
+LARGEST_AMOUNT = 1e15
 
 _TOP_FIELDS = {
     "format",
@@ -120,7 +123,8 @@ class _Reader:
             return self._missing(path, key, ...)
         value = data[key]
         if not isinstance(value, str) or not value:
-            self.fail(_join(path, key), f"must be a non-empty string, not {_kind(value)}")
+            kind = "an empty one" if value == "" else _kind(value)
+            self.fail(_join(path, key), f"must be a non-empty string, not {kind}")
             return None
         return value
 
@@ -319,6 +323,7 @@ def validate(problem: Problem, positions: list[int] | None = None) -> list[str]:
         for p, cap in enumerate(res.capacity):
             if cap < 0:
                 add(f"resources.{name}.capacity[{p}]: must be >= 0, got {cap:g}")
+            _at_most(add, f"resources.{name}.capacity[{p}]", cap)
     for i, b in enumerate(problem.budgets):
         if b.first > b.last:
             add(f"budgets[{i}]: first ({b.first}) must be <= last ({b.last})")
@@ -326,6 +331,7 @@ def validate(problem: Problem, positions: list[int] | None = None) -> list[str]:
             add(f"budgets[{i}]: window {b.first}..{b.last} is outside the horizon 0..{periods - 1}")
         if b.amount < 0:
             add(f"budgets[{i}].amount: must be >= 0, got {b.amount:g}")
+        _at_most(add, f"budgets[{i}].amount", b.amount)
     seen: dict[str, int] = {}
     for k, d in enumerate(problem.demands):
         path = f"demands[{pos[k]}]"
@@ -345,6 +351,11 @@ def validate(problem: Problem, positions: list[int] | None = None) -> list[str]:
     return errors
 
 
+def _at_most(add: Callable[[str], None], path: str, amount: float) -> None:
+    if amount > LARGEST_AMOUNT:
+        add(f"{path}: must be at most {LARGEST_AMOUNT:g}, got {amount:g}")
+
+
 def _demand_errors(problem: Problem, d: Demand, path: str) -> list[str]:
     errors: list[str] = []
     add = errors.append
@@ -354,6 +365,8 @@ def _demand_errors(problem: Problem, d: Demand, path: str) -> list[str]:
         add(f"{path}.value: must be >= 0, got {d.value:g}")
     if d.cost < 0:
         add(f"{path}.cost: must be >= 0, got {d.cost:g}")
+    _at_most(add, f"{path}.value", d.value)
+    _at_most(add, f"{path}.cost", d.cost)
     if d.duration < 1:
         add(f"{path}.duration: must be >= 1, got {d.duration}")
     if d.earliest_start < 0:
@@ -363,6 +376,7 @@ def _demand_errors(problem: Problem, d: Demand, path: str) -> list[str]:
             add(f"{path}.effort.{name}: no resource named {json.dumps(name)} is declared")
         if hours < 0:
             add(f"{path}.effort.{name}: must be >= 0, got {hours:g}")
+        _at_most(add, f"{path}.effort.{name}", hours)
     if d.deadline is not None and d.duration >= 1 and d.deadline < d.earliest_start + d.duration:
         add(
             f"{path}.deadline: {d.deadline} is earlier than earliest_start + duration "

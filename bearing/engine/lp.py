@@ -633,7 +633,8 @@ def lagrangian_bound(
         avg = chosen if it == 0 else 0.9 * avg + 0.1 * chosen
         g = 1.0 - np.bincount(er, weights=ev * chosen[ec], minlength=nrow)
         direction = g + smoothing * direction if it else g
-        norm = float(direction @ direction)
+        with np.errstate(over="ignore"):  # absurd efforts (1e300 hours) overflow to inf: a zero step
+            norm = float(direction @ direction)
         if norm < 1e-12 or step < 1e-6:
             break
         gap = max(bound - target, 1e-6 * max(1.0, abs(bound)))

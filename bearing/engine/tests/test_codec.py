@@ -260,3 +260,27 @@ def test_plan_reader_rejects_bad_status_and_entries() -> None:
         'status: must be one of optimal, feasible, infeasible, unknown, not "great"',
         "scheduled[0].start: must be an integer, not a string",
     ]
+
+
+def test_rejects_amounts_beyond_ten_to_the_fifteen_with_their_paths() -> None:
+    # such numbers are typing errors, and once made the solver's products overflow (warnings on stderr)
+    data = make_data(budgets=[{"first": 0, "last": 3, "amount": 2e15}])
+    data["resources"]["ops"]["capacity"] = [100, 1e16, 120, 120]
+    data["demands"][0].update(value=1e308, cost=5e15, effort={"dev": 1e300})
+    assert errors_of(data) == [
+        "resources.ops.capacity[1]: must be at most 1e+15, got 1e+16",
+        "budgets[0].amount: must be at most 1e+15, got 2e+15",
+        "demands[0].value: must be at most 1e+15, got 1e+308",
+        "demands[0].cost: must be at most 1e+15, got 5e+15",
+        "demands[0].effort.dev: must be at most 1e+15, got 1e+300",
+    ]
+
+
+def test_accepts_amounts_of_exactly_ten_to_the_fifteen() -> None:
+    data = make_data()
+    data["demands"][0].update(value=1e15, cost=1e15)
+    assert problem_from_dict(data).demands[0].value == 1e15
+
+
+def test_an_empty_id_is_named_as_empty() -> None:
+    assert "demands[0].id: must be a non-empty string, not an empty one" in errors_of(with_demand(0, id=""))
