@@ -156,7 +156,8 @@ def _forced_replan(
     base = ledger.copy()
     for e in free:
         base.unbook(e)
-    sm = build_start_model(comp_f, base, free, value_scale=scale_for(comp))
+    # hours rounded down: "infeasible" is a proof that d cannot be forced in here
+    sm = build_start_model(comp_f, base, free, value_scale=scale_for(comp), round_down=True)
     sm.hint({e: ledger.start[e] for e in free if ledger.start[e] >= 0})
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -168,6 +169,11 @@ def _forced_replan(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return "unknown", None
     new = sm.read(solver)
+    # a relaxation may return a plan over a limit by less than a hundredth of an hour: check it
+    for e in sorted(new, key=lambda k: (new[k], k)):
+        if not base.fits(e, new[e]):
+            return "unknown", None
+        base.book(e, new[e])
     fixed_value = comp.objective({e: s for e, s in ledger.starts().items() if e not in set(free)})
     return ("optimal" if status == cp_model.OPTIMAL else "feasible"), fixed_value + comp.objective(new)
 

@@ -184,13 +184,14 @@ def solve_full(
     work: float | None = None,
 ) -> tuple[Ledger | None, int, float | None]:
     """The full model hinted with `ledger`'s plan. Returns the better ledger (or None), the status
-    and CP-SAT's proven upper bound in value units (valid because the model is complete)."""
+    and CP-SAT's proven upper bound in value units (valid because the model is complete and a
+    relaxation: hours rounded down)."""
     free = list(range(comp.n))
     base = ledger.copy()
     old = base.starts()
     for d in free:
         base.unbook(d)
-    sm = build_start_model(comp, base, free, value_scale=value_scale)
+    sm = build_start_model(comp, base, free, value_scale=value_scale, round_down=True)
     sm.hint(old)
     solver = _solver(workers, seed, wall, work)
     status = solver.solve(sm.model)

@@ -4,7 +4,13 @@
 start) for a set of *free* demands on top of a fixed part of the plan, whose use is already taken
 out of the remaining capacity. With every demand free it is the full model. `build_cumulative_model`
 builds the scheduling model used when every demand is mandatory (intervals and cumulative limits).
-Hours and money are scaled to integers; rounding is checked afterwards by the ledger.
+Hours and money are scaled to integers (hundredths), capacities rounded down. For the search,
+each demand's hours and spend are rounded to the nearest hundredth: the model is then neither
+tighter nor looser than the rules, so its plans are checked by the ledger and its bound and its
+"infeasible" prove nothing. Where a proof is wanted (`round_down`, the cumulative model's default)
+they are rounded down: a relaxation, since every plan that keeps the rules keeps it (the sums are
+whole numbers, so the capacities may be rounded down too). The cumulative model can also round up
+(a restriction), where every schedule it returns fits as it is.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ __all__ = [
     "build_cumulative_model",
     "build_start_model",
     "scale_for",
+    "scaled",
 ]
 
 # Hours and money become integers in hundredths; values are scaled to about 1e6 for the objective.
@@ -43,6 +50,7 @@ class StartModel:
     value_scale: float
     fixed_value: float = 0.0
     rounding_slack: float = 0.0  # most the scaled objective can differ from the true one
+    round_down: bool = False  # hours and spend rounded down: a relaxation (see the module notes)
     vars_count: int = 0
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -61,6 +69,16 @@ class StartModel:
                 if solver.boolean_value(v):
                     out[d] = s
         return out
+
+
+def scaled(amount: float, unit: float, *, up: bool = False) -> int:
+    """`amount` in whole `unit`s: exact when it is whole already (up to float noise), else rounded
+    down (a relaxation: a sum of these never exceeds the true sum) or, with `up`, up (a restriction)."""
+    x = amount * unit
+    nearest = round(x)
+    if abs(x - nearest) <= 1e-9 * max(1.0, abs(x)):
+        return int(nearest)
+    return math.ceil(x) if up else math.floor(x)
 
 
 def scale_for(comp: Compiled) -> float:
@@ -97,14 +115,17 @@ def _allowed_starts(comp: Compiled, ledger: Ledger, free: set[int], d: int) -> l
     return out
 
 
-def build_start_model(comp: Compiled, ledger: Ledger, free: list[int], *, value_scale: float) -> StartModel:
-    """Model choosing starts for `free` demands within what `ledger` (the fixed part) leaves."""
+def build_start_model(
+    comp: Compiled, ledger: Ledger, free: list[int], *, value_scale: float, round_down: bool = False
+) -> StartModel:
+    """Model choosing starts for `free` demands within what `ledger` (the fixed part) leaves; with
+    `round_down` a relaxation, whose "infeasible" and bound are proofs."""
     model = cp_model.CpModel()
     free_set = set(free)
     starts: dict[int, dict[int, cp_model.IntVar]] = {}
     for d in free:
         starts[d] = {s: model.new_bool_var(f"start_{comp.ids[d]}_{s}") for s in _allowed_starts(comp, ledger, free_set, d)}
-    sm = StartModel(model=model, free=list(free), starts=starts, value_scale=value_scale)
+    sm = StartModel(model=model, free=list(free), starts=starts, value_scale=value_scale, round_down=round_down)
     sm.vars_count = sum(len(v) for v in starts.values())
     add_choice(sm, comp, ledger)
     add_capacity_limit(sm, comp, ledger)
@@ -134,7 +155,7 @@ def add_capacity_limit(sm: StartModel, comp: Compiled, ledger: Ledger) -> None:
     loads: dict[tuple[int, int], list[tuple[cp_model.IntVar, int]]] = {}
     for d, by_start in sm.starts.items():
         for r, h in comp.use[d]:
-            hi = round(h * _UNIT)
+            hi = scaled(h, _UNIT) if sm.round_down else round(h * _UNIT)
             for s, v in by_start.items():
                 for p in range(s, s + comp.duration[d]):
                     loads.setdefault((r, p), []).append((v, hi))
@@ -152,7 +173,7 @@ def add_budget_limit(sm: StartModel, comp: Compiled, ledger: Ledger) -> None:
             for s, v in by_start.items():
                 spend = comp.budget_spend(d, s, w)
                 if spend > 0:
-                    terms.append((v, round(spend * _UNIT)))
+                    terms.append((v, scaled(spend, _UNIT) if sm.round_down else round(spend * _UNIT)))
         cap = math.floor(max(0.0, ledger.bres[w] + ledger.btol[w]) * _UNIT + 1e-6)
         if _can_exceed(terms, cap, sm):
             sm.model.add(sum(c * v for v, c in terms) <= cap)
@@ -195,6 +216,9 @@ class CumulativeModel:
     model: cp_model.CpModel
     start: dict[int, cp_model.IntVar]
     demands: list[int]
+    # every hour and spend was a whole number of units: rounding down or up gives the same model,
+    # so a schedule it returns fits and an "infeasible" is a proof
+    exact: bool = True
 
     def read(self, solver: cp_model.CpSolver) -> dict[int, int]:
         return {d: int(solver.value(v)) for d, v in self.start.items()}
@@ -208,12 +232,26 @@ def _hour_unit(comp: Compiled, demands: list[int]) -> float:
 
 
 def build_cumulative_model(
-    comp: Compiled, demands: list[int], *, bounds: tuple[dict[int, int], dict[int, int]] | None = None
+    comp: Compiled,
+    demands: list[int],
+    *,
+    bounds: tuple[dict[int, int], dict[int, int]] | None = None,
+    up: bool = False,
 ) -> CumulativeModel:
     """Start variables and intervals for `demands` (all forced in): per-resource cumulative limits,
     finish-to-start requirements and budget windows; prerequisites outside `demands` are ignored.
-    `bounds` (earliest, latest start per demand) narrow the start domains when given."""
+    `bounds` (earliest, latest start per demand) narrow the start domains when given. Hours and
+    spend are rounded down (a relaxation: its "infeasible" is a proof) or, with `up`, up (a
+    restriction: every schedule it returns fits)."""
     model = cp_model.CpModel()
+    exact = True
+
+    def whole(amount: float, unit: float) -> int:
+        nonlocal exact
+        value = scaled(amount, unit, up=up)
+        exact = exact and scaled(amount, unit, up=not up) == value
+        return value
+
     chosen = set(demands)
     start: dict[int, cp_model.IntVar] = {}
     intervals: dict[int, cp_model.IntervalVar] = {}
@@ -228,7 +266,7 @@ def build_cumulative_model(
     # each resource: hours in use never above its capacity in that period
     periods = comp.periods
     for r in range(len(comp.resource_names)):
-        users = [(d, round(h * unit)) for d in demands for rr, h in comp.use[d] if rr == r]
+        users = [(d, whole(h, unit)) for d in demands for rr, h in comp.use[d] if rr == r]
         if not users:
             continue
         caps = [math.floor(comp.capacity[r, p] * unit + 1e-6) for p in range(periods)]
@@ -248,7 +286,7 @@ def build_cumulative_model(
         for e in comp.preds[d]:
             if e in chosen:
                 model.add(start[d] >= start[e] + comp.duration[e])
-    _add_pair_orders(model, comp, demands, start, unit)
+    _add_pair_orders(model, comp, demands, start, unit, up=up)
     # budget windows: spend depends on the overlap, so channel starts into Booleans
     if comp.budgets and any(comp.cost_pp[d] > 0 for d in demands):
         for w, (_, _, amount) in enumerate(comp.budgets):
@@ -262,9 +300,9 @@ def build_cumulative_model(
                         b = model.new_bool_var(f"at_{comp.ids[d]}_{s}_{w}")
                         model.add(start[d] == s).only_enforce_if(b)
                         model.add(start[d] != s).only_enforce_if(b.Not())
-                        terms.append((b, round(spend * _UNIT)))
+                        terms.append((b, whole(spend, _UNIT)))
             model.add(sum(c * b for b, c in terms) <= math.floor(amount * _UNIT + 1e-6))
-    return CumulativeModel(model=model, start=start, demands=list(demands))
+    return CumulativeModel(model=model, start=start, demands=list(demands), exact=exact)
 
 
 # Explicit pair orders are added for at most this many forced demands (the pairs grow quadratically).
@@ -272,7 +310,13 @@ _PAIR_ORDER_DEMANDS = 300
 
 
 def _add_pair_orders(
-    model: cp_model.CpModel, comp: Compiled, demands: list[int], start: dict[int, cp_model.IntVar], unit: float
+    model: cp_model.CpModel,
+    comp: Compiled,
+    demands: list[int],
+    start: dict[int, cp_model.IntVar],
+    unit: float,
+    *,
+    up: bool,
 ) -> None:
     """Two demands that together need more of a resource than it ever has cannot run at the same
     time: one finishes before the other starts. Stating it as a Boolean choice (redundant with the
@@ -280,7 +324,7 @@ def _add_pair_orders(
     if len(demands) > _PAIR_ORDER_DEMANDS:
         return
     top = [math.floor(float(comp.capacity[r].max()) * unit + 1e-6) for r in range(len(comp.resource_names))]
-    use = {d: {r: round(h * unit) for r, h in comp.use[d]} for d in demands}
+    use = {d: {r: scaled(h, unit, up=up) for r, h in comp.use[d]} for d in demands}
     ancestors: dict[int, set[int]] = {}
 
     def above(d: int) -> set[int]:

@@ -25,7 +25,7 @@ from ortools.sat.python import cp_model
 
 from bearing.engine.compiled import Compiled, Ledger
 from bearing.engine.justify import applicable, shortest_schedule
-from bearing.engine.model import build_cumulative_model
+from bearing.engine.model import CumulativeModel, build_cumulative_model
 from bearing.engine.stopping import Stopper, run_cp
 
 __all__ = ["MandatoryVerdict", "decide_mandatory", "start_bounds"]
@@ -216,7 +216,29 @@ def decide_mandatory(
             starts = _sgs(comp, demands, ls, rng, 0.3)
             if starts is not None:
                 return MandatoryVerdict("feasible", starts=starts, stage="sgs")
+    if stop():
+        return MandatoryVerdict("unknown", stage="stopped")
+    # hours rounded down: "infeasible" is a proof, a schedule is checked against the true limits
     cm = build_cumulative_model(comp, demands, bounds=(es, ls))
+    status, starts = _solve_cumulative(cm, seed, workers, t0 + time_limit, stop)
+    if status == cp_model.INFEASIBLE:
+        return MandatoryVerdict("infeasible", stage="cp-sat")
+    if starts is not None and _fits_all(comp, starts):
+        return MandatoryVerdict("feasible", starts=starts, stage="cp-sat")
+    if starts is not None and not cm.exact and not stop():
+        # it fits only by less than a hundredth of an hour somewhere: look again with hours
+        # rounded up, where every schedule found fits as it is
+        cm = build_cumulative_model(comp, demands, bounds=(es, ls), up=True)
+        _, starts = _solve_cumulative(cm, seed, workers, t0 + time_limit, stop)
+        if starts is not None and _fits_all(comp, starts):
+            return MandatoryVerdict("feasible", starts=starts, stage="cp-sat")
+    return MandatoryVerdict("unknown", stage="cp-sat")
+
+
+def _solve_cumulative(
+    cm: CumulativeModel, seed: int, workers: int, end: float, stop: Stopper
+) -> tuple[int, dict[int, int] | None]:
+    """CP-SAT on the interval model until `end`: its status and the schedule it found, if any."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = seed
@@ -225,15 +247,10 @@ def decide_mandatory(
     # no LP relaxation: a pure feasibility question, where propagation alone was faster on the hard
     # j30 cases (j3013_1 at its optimum: found in 3.3 s instead of unknown at 8 s; measured)
     solver.parameters.linearization_level = 0
-    solver.parameters.max_time_in_seconds = max(0.05, time_limit - (time.perf_counter() - t0))
-    if stop():
-        return MandatoryVerdict("unknown", stage="stopped")
+    solver.parameters.max_time_in_seconds = max(0.05, end - time.perf_counter())
     status = run_cp(solver, cm.model, stop=stop)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return MandatoryVerdict("feasible", starts=cm.read(solver), stage="cp-sat")
-    if status == cp_model.INFEASIBLE:
-        return MandatoryVerdict("infeasible", stage="cp-sat")
-    return MandatoryVerdict("unknown", stage="cp-sat")
+    starts = cm.read(solver) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+    return status, starts
 
 
 def _fits_all(comp: Compiled, starts: dict[int, int]) -> bool:
