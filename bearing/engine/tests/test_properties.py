@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bearing.engine.check import check_plan
 from bearing.engine.greedy import solve_greedy
+from bearing.engine.plan import Plan, Scheduled, Unscheduled
 from bearing.engine.problem import Budget, Demand, Problem, Resource
 from bearing.engine.solve import solve
 
@@ -51,3 +54,65 @@ def test_solver_plans_pass_the_checker_and_never_fall_below_greedy(problem: Prob
     assert abs(result.objective - plan.objective) < 1e-6
     assert plan.objective >= solve_greedy(problem).objective - 1e-9
     assert plan.bound is None or plan.bound >= plan.objective - 1e-9
+
+
+# --- claims checked by enumeration: tiny problems with fractional hours and mandatory demands ---
+
+
+@st.composite
+def tight_problems(draw: st.DrawFn) -> Problem:
+    """2-4 demands over 1-3 periods, hours in hundredths, capacities near what they ask (so plans
+    sit at the limits, where rounding matters), some mandatory, an occasional requirement."""
+    periods = draw(st.integers(1, 3))
+    n = draw(st.integers(2, 4))
+    hundredths = st.integers(1, 100).map(lambda k: k / 100)
+    demands = []
+    for i in range(n):
+        duration = draw(st.integers(1, min(2, periods)))
+        demands.append(
+            Demand(
+                id=f"D{i}",
+                value=float(draw(st.integers(1, 9))),
+                duration=duration,
+                effort={"dev": draw(hundredths) * duration},
+                requires=(f"D{i - 1}",) if i and draw(st.integers(0, 4)) == 0 else (),
+                mandatory=draw(st.integers(0, 2)) == 0,
+            )
+        )
+    per_period = sum(d.effort["dev"] / d.duration for d in demands)
+    share = draw(st.sampled_from([0.5, 0.7, 1.0]))
+    capacity = tuple(round(per_period * share, 2) for _ in range(periods))
+    return Problem(periods=periods, resources={"dev": Resource("dev", capacity)}, demands=tuple(demands))
+
+
+def _best_by_enumeration(problem: Problem) -> float | None:
+    """The best objective over every choice of start (or none) per demand, each candidate judged
+    by the independent checker alone; None when no candidate keeps every rule."""
+    choices = [[None, *range(problem.periods - d.duration + 1)] for d in problem.demands]
+    best: float | None = None
+    for combo in itertools.product(*choices):
+        plan = Plan(
+            status="feasible",
+            scheduled=[Scheduled(d.id, s, s + d.duration) for d, s in zip(problem.demands, combo) if s is not None],
+            unscheduled=[Unscheduled(d.id) for d, s in zip(problem.demands, combo) if s is None],
+        )
+        result = check_plan(problem, plan)
+        # the claimed objective (0) is the only thing allowed to be wrong here
+        if all(v.startswith("objective:") for v in result.violations):
+            best = result.objective if best is None else max(best, result.objective)
+    return best
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tight_problems())
+def test_optimal_and_infeasible_claims_hold_against_every_possible_plan(problem: Problem) -> None:
+    plan = solve(problem, time_limit=1.0, explain=False)
+    best = _best_by_enumeration(problem)
+    if plan.status == "infeasible":
+        assert best is None, f"claimed infeasible, but a plan worth {best} keeps every rule"
+    if plan.status in ("optimal", "feasible"):
+        result = check_plan(problem, plan)
+        assert result.ok, result.violations
+        assert best is not None and plan.objective <= best + 1e-6
+    if plan.status == "optimal":
+        assert best is not None and plan.objective >= best - 1e-6 * max(1.0, best)
