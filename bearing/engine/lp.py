@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -121,6 +122,7 @@ class LpModel:
                 h.setOptionValue("ipm_iteration_limit", iteration_budget)
         else:
             h.setOptionValue("time_limit", max(0.01, float(time_limit)))
+        started = time.perf_counter()
         try:
             return self._run(integer, hint)
         finally:
@@ -136,10 +138,16 @@ class LpModel:
                 else:
                     info = h.getInfo()
                     iterations = info.ipm_iteration_count
-                    if iterations <= 0:  # a failed solve reports none: charge its whole budget
-                        iterations = iteration_budget
-                    pace.charge(max(1, iterations) * ipm_seconds_per_iteration(self.nonzeros))
-                    pace.charge(max(0, info.crossover_iteration_count) * crossover_seconds_per_iteration(self.nonzeros))
+                    if iterations <= 0:
+                        # a failed solve (HiGHS's crossover "Solve error") reports no work done:
+                        # charge the wall time it took, and the run is no longer reproducible
+                        pace.charge(time.perf_counter() - started)
+                        pace.mark_wall_clock("lp")
+                    else:
+                        pace.charge(iterations * ipm_seconds_per_iteration(self.nonzeros))
+                        pace.charge(
+                            max(0, info.crossover_iteration_count) * crossover_seconds_per_iteration(self.nonzeros)
+                        )
 
     def _run(self, integer: bool, hint: dict[int, int] | None) -> LpResult:
         h = self.highs

@@ -67,3 +67,45 @@ def test_solves_with_different_worker_counts_in_one_process_all_use_the_lp() -> 
         # a true bound: at least the plan's value, at most the LP relaxation's
         assert plan.bound is not None
         assert plan.objective - 1e-6 <= plan.bound <= lp_bound + 1e-6
+
+
+def _relaxation_failing(monkeypatch, times: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """Make the first `times` solves of a relaxation fail as HiGHS's crossover sometimes does on a
+    presolved model ("Solve error": no bound, no solution); returns each try's presolve setting."""
+    import bearing.engine.lp as lp_module
+
+    real_solve = lp_module.LpModel.solve
+    tries: list[str] = []
+
+    def flaky(self, time_limit, **kw):  # type: ignore[no-untyped-def]
+        if kw.get("integer"):
+            return real_solve(self, time_limit, **kw)
+        tries.append(self.highs.getOptionValue("presolve")[1])
+        if len(tries) <= times:
+            return lp_module.LpResult(bound=None, x=None, duals=None, infeasible=False)
+        return real_solve(self, time_limit, **kw)
+
+    monkeypatch.setattr(lp_module.LpModel, "solve", flaky)
+    return tries
+
+
+def test_a_relaxation_highs_failed_on_is_solved_again_without_presolve(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    tries = _relaxation_failing(monkeypatch, times=1)
+    problem = generate_problem(40, 4, 4, seed=3)
+    plan = solve(problem, time_limit=2.0, explain=False)
+    assert tries == ["choose", "off"]
+    assert plan.stats.get("lp_retried") is True
+    assert "lp" in [stage for stage, _, _ in plan.stats["stages"]]
+    assert check_plan(problem, plan).ok
+
+
+def test_no_second_try_when_it_would_leave_the_search_no_time(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import bearing.engine.solve as solve_module
+
+    tries = _relaxation_failing(monkeypatch, times=2)
+    monkeypatch.setattr(solve_module, "_RETRY_RESERVE", 1.0)  # the retry must leave all the search
+    problem = generate_problem(40, 4, 4, seed=3)
+    plan = solve(problem, time_limit=2.0, explain=False)
+    assert tries == ["choose"]
+    assert "lp_retried" not in plan.stats
+    assert check_plan(problem, plan).ok
