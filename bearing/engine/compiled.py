@@ -177,6 +177,37 @@ class Ledger:
     def starts(self) -> dict[int, int]:
         return {d: s for d, s in enumerate(self.start) if s >= 0}
 
+    def mandatory_part(self) -> Ledger:
+        """A new ledger with only the mandatory demands booked here, at the same starts, together
+        with every prerequisite they have (and theirs): without those they would break `requires`."""
+        comp = self.comp
+        keep: set[int] = set()
+        todo = [d for d in range(comp.n) if comp.mandatory[d] and self.start[d] >= 0]
+        while todo:
+            d = todo.pop()
+            if d not in keep:
+                keep.add(d)
+                todo.extend(e for e in comp.preds[d] if self.start[e] >= 0)
+        out = Ledger(comp)
+        for d in sorted(keep, key=lambda k: (self.start[k], k)):
+            out.book(d, self.start[d])
+        return out
+
+    def breaks_a_rule(self) -> bool:
+        """Whether a booked demand lacks a prerequisite that finishes before it starts, or a
+        mandatory demand is not booked (capacity and money are kept by `fits` before each booking)."""
+        comp = self.comp
+        start = self.start
+        for d in range(comp.n):
+            if start[d] < 0:
+                if comp.mandatory[d]:
+                    return True
+                continue
+            for e in comp.preds[d]:
+                if start[e] < 0 or start[e] + comp.duration[e] > start[d]:
+                    return True
+        return False
+
 
 def plan_from_starts(
     comp: Compiled,

@@ -82,10 +82,7 @@ def _restricted_lp_phase(
     prices, kept when it beats `ledger` (mandatory demands stay where `ledger` has them)."""
     now = settings.now()
     wall0 = time.perf_counter()
-    base = Ledger(comp)
-    for d in sorted(ledger.starts(), key=lambda k: (ledger.start[k], k)):
-        if comp.mandatory[d]:
-            base.book(d, ledger.start[d])
+    base = ledger.mandatory_part()
     cand = restricted_lp_plan(
         comp, base, deadline=now + _RESTRICTED_LP_SHARE * (settings.deadline - now), pace=settings.pace
     )

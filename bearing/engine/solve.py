@@ -68,10 +68,16 @@ class _Tracker:
         self.value = float("-inf")
         self.bound: float | None = None
         self.stages: list[tuple[str, float, float]] = []
+        self.rejected = 0  # plans a stage offered that broke a rule
 
     def offer(self, ledger: Ledger, stage: str) -> bool:
         value = self.comp.objective(ledger.starts())
         if self.ledger is not None and value <= self.value + 1e-9:
+            return False
+        if ledger.breaks_a_rule():
+            # never trust, always verify: a stage's bug must not become the answer (counted, so
+            # the tests see it)
+            self.rejected += 1
             return False
         self.ledger, self.value = ledger, value
         self._emit(stage)
@@ -236,10 +242,7 @@ def solve(
         lag_end = pace.now() + 0.1 * (search_end - pace.now())
         tracker.offer_bound(lagrangian_bound(comp, tracker.value, deadline=lag_end, pace=pace), "lagrangian")
     if lp is not None and lp_res is not None and lp_res.x is not None and not stop():
-        greedy_base = Ledger(comp)
-        for d in sorted(range(comp.n), key=lambda k: (tracker.ledger.start[k], k)):
-            if comp.mandatory[d] and tracker.ledger.start[d] >= 0:
-                greedy_base.book(d, tracker.ledger.start[d])
+        greedy_base = tracker.ledger.mandatory_part()
         for variant in (0, 1, 2):
             for base in (Ledger(comp), greedy_base):
                 cand = fill(comp, round_lp(comp, lp, lp_res, base, variant=variant))
@@ -436,6 +439,8 @@ def _finish(
 ) -> Plan:
     assert tracker.ledger is not None
     stats["stages"] = tracker.stages
+    if tracker.rejected:
+        stats["rejected_plans"] = tracker.rejected
     plan = plan_from_starts(
         comp,
         tracker.ledger.starts(),

@@ -49,6 +49,7 @@ def problems(draw: st.DrawFn) -> Problem:
 def test_solver_plans_pass_the_checker_and_never_fall_below_greedy(problem: Problem) -> None:
     plan = solve(problem, time_limit=1.0, explain=False)
     assert plan.status in ("optimal", "feasible")
+    assert "rejected_plans" not in plan.stats  # no stage offered a plan that breaks a rule
     result = check_plan(problem, plan)
     assert result.ok, result.violations
     assert abs(result.objective - plan.objective) < 1e-6
@@ -107,6 +108,7 @@ def _best_by_enumeration(problem: Problem) -> float | None:
 @given(tight_problems())
 def test_optimal_and_infeasible_claims_hold_against_every_possible_plan(problem: Problem) -> None:
     plan = solve(problem, time_limit=1.0, explain=False)
+    assert "rejected_plans" not in plan.stats  # no stage offered a plan that breaks a rule
     best = _best_by_enumeration(problem)
     if plan.status == "infeasible":
         assert best is None, f"claimed infeasible, but a plan worth {best} keeps every rule"

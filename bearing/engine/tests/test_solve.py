@@ -177,3 +177,25 @@ def test_solve_refuses_a_time_limit_that_is_not_a_usable_number_of_seconds(limit
 def test_solve_refuses_fewer_than_one_worker() -> None:
     with pytest.raises(ValueError, match="workers"):
         solve(make_problem([Demand("A", 5, effort={"dev": 10})]), time_limit=1.0, workers=0)
+
+
+def test_a_mandatory_demands_prerequisite_comes_with_it_in_every_plan() -> None:
+    # 0.01 hours a period for three periods. M (mandatory, two periods) requires P (one period), so
+    # P must take period 0 and M periods 1-2: value 1 + 1 = 2, and X (worth 2) has no room. Found by
+    # the enumeration property test: a plan rounded from the LP on top of greedy's mandatory demands
+    # once kept M without P (X in period 0, value 3), which breaks `requires`.
+    problem = Problem(
+        periods=3,
+        resources={"dev": Resource("dev", (0.01, 0.01, 0.01))},
+        demands=(
+            Demand("P", 1.0, effort={"dev": 0.01}),
+            Demand("M", 1.0, duration=2, effort={"dev": 0.02}, requires=("P",), mandatory=True),
+            Demand("X", 2.0, effort={"dev": 0.01}),
+        ),
+    )
+    plan = solve(problem, time_limit=1.0, explain=False)
+    assert plan.status == "optimal"
+    assert plan.starts() == {"P": 0, "M": 1}
+    assert abs(plan.objective - 2.0) < 1e-9
+    assert check_plan(problem, plan).ok
+    assert "rejected_plans" not in plan.stats
