@@ -63,7 +63,8 @@ def test_solver_plans_pass_the_checker_and_never_fall_below_greedy(problem: Prob
 @st.composite
 def tight_problems(draw: st.DrawFn) -> Problem:
     """2-4 demands over 1-3 periods, hours in hundredths, capacities near what they ask (so plans
-    sit at the limits, where rounding matters), some mandatory, an occasional requirement."""
+    sit at the limits, where rounding matters), some mandatory, an occasional requirement, deadline,
+    budget window or discount."""
     periods = draw(st.integers(1, 3))
     n = draw(st.integers(2, 4))
     hundredths = st.integers(1, 100).map(lambda k: k / 100)
@@ -74,16 +75,25 @@ def tight_problems(draw: st.DrawFn) -> Problem:
             Demand(
                 id=f"D{i}",
                 value=float(draw(st.integers(1, 9))),
+                cost=float(draw(st.sampled_from([0, 0, 10, 25]))),
                 duration=duration,
                 effort={"dev": draw(hundredths) * duration},
                 requires=(f"D{i - 1}",) if i and draw(st.integers(0, 4)) == 0 else (),
+                deadline=periods - 1 if duration < periods and draw(st.integers(0, 5)) == 0 else None,
                 mandatory=draw(st.integers(0, 2)) == 0,
             )
         )
     per_period = sum(d.effort["dev"] / d.duration for d in demands)
     share = draw(st.sampled_from([0.5, 0.7, 1.0]))
     capacity = tuple(round(per_period * share, 2) for _ in range(periods))
-    return Problem(periods=periods, resources={"dev": Resource("dev", capacity)}, demands=tuple(demands))
+    budgets = (Budget(0, periods - 1, float(draw(st.sampled_from([20, 40])))),) if draw(st.booleans()) else ()
+    return Problem(
+        periods=periods,
+        resources={"dev": Resource("dev", capacity)},
+        demands=tuple(demands),
+        budgets=budgets,
+        discount_rate=draw(st.sampled_from([0.0, 0.0, 0.1])),
+    )
 
 
 def _best_by_enumeration(problem: Problem) -> float | None:
