@@ -19,7 +19,7 @@ __all__ = ["add_arguments", "run", "stdout_to_stderr"]
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("problem", help="bearing-problem/1 JSON file")
     parser.add_argument(
-        "--levels", type=int, default=10, help="number of budget levels, evenly spaced (default 10)"
+        "--levels", type=count, default=10, help="number of budget levels, evenly spaced (default 10)"
     )
     parser.add_argument(
         "--budgets",
@@ -36,8 +36,6 @@ def run(args: argparse.Namespace) -> int:
     """Print {"levels": [...], "points": [...]}; exit 2 on bad input."""
     try:
         problem = load_problem(args.problem)
-        if args.levels < 1:
-            raise ValueError("--levels: must be at least 1")
         levels = _explicit(args.budgets) if args.budgets else budget_levels(problem, args.levels)
     except (ProblemError, ValueError) as error:
         sys.stderr.write(f"bearing frontier: {error}\n")

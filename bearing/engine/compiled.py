@@ -177,6 +177,16 @@ class Ledger:
     def starts(self) -> dict[int, int]:
         return {d: s for d, s in enumerate(self.start) if s >= 0}
 
+    def book_in_order(self, starts: dict[int, int]) -> bool:
+        """Book `starts` earliest first, each only inside its window and where it fits; False (with
+        part of them booked) at the first that does not: never trust a solver, always verify."""
+        comp = self.comp
+        for d in sorted(starts, key=lambda k: (starts[k], k)):
+            if starts[d] not in comp.window[d] or not self.fits(d, starts[d]):
+                return False
+            self.book(d, starts[d])
+        return True
+
     def mandatory_part(self) -> Ledger:
         """A new ledger with only the mandatory demands booked here, at the same starts, together
         with every prerequisite they have (and theirs): without those they would break `requires`."""

@@ -170,10 +170,8 @@ def _forced_replan(
         return "unknown", None
     new = sm.read(solver)
     # a relaxation may return a plan over a limit by less than a hundredth of an hour: check it
-    for e in sorted(new, key=lambda k: (new[k], k)):
-        if not base.fits(e, new[e]):
-            return "unknown", None
-        base.book(e, new[e])
+    if not base.book_in_order(new):
+        return "unknown", None
     fixed_value = comp.objective({e: s for e, s in ledger.starts().items() if e not in set(free)})
     return ("optimal" if status == cp_model.OPTIMAL else "feasible"), fixed_value + comp.objective(new)
 

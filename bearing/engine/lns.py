@@ -29,7 +29,7 @@ from bearing.engine.model import build_start_model
 from bearing.engine.moves import improve_by_moves, restricted_lp_plan, value_density
 from bearing.engine.pace import CP_WORK_PER_SECOND, Pace
 
-__all__ = ["LnsSettings", "improve", "reoptimise", "solve_full"]
+__all__ = ["LnsSettings", "improve", "reoptimise"]
 
 
 @dataclass
@@ -163,50 +163,9 @@ def reoptimise(
     new = sm.read(solver)
     if comp.objective(new) <= comp.objective(old) + 1e-9:
         return None, status, solver.deterministic_time
-    for d in sorted(new, key=lambda k: (new[k], k)):
-        if not base.fits(d, new[d]):
-            return None, status, solver.deterministic_time  # integer rounding let a limit slip
-        base.book(d, new[d])
+    if not base.book_in_order(new):
+        return None, status, solver.deterministic_time  # integer rounding let a limit slip
     return base, status, solver.deterministic_time
-
-
-def solve_full(
-    comp: Compiled,
-    ledger: Ledger,
-    *,
-    value_scale: float,
-    workers: int,
-    seed: int,
-    wall: float,
-    work: float | None = None,
-) -> tuple[Ledger | None, int, float | None]:
-    """The full model hinted with `ledger`'s plan. Returns the better ledger (or None), the status
-    and CP-SAT's proven upper bound in value units (valid because the model is complete and a
-    relaxation: hours rounded down)."""
-    free = list(range(comp.n))
-    base = ledger.copy()
-    old = base.starts()
-    for d in free:
-        base.unbook(d)
-    sm = build_start_model(comp, base, free, value_scale=value_scale, round_down=True)
-    sm.hint(old)
-    solver = _solver(workers, seed, wall, work)
-    status = solver.solve(sm.model)
-    bound = None
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        bound = solver.best_objective_bound / value_scale + sm.rounding_slack
-    elif status == cp_model.INFEASIBLE:
-        return None, status, None
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None, status, bound
-    new = sm.read(solver)
-    if comp.objective(new) <= comp.objective(old) + 1e-9:
-        return None, status, bound
-    for d in sorted(new, key=lambda k: (new[k], k)):
-        if not base.fits(d, new[d]):
-            return None, status, bound
-        base.book(d, new[d])
-    return base, status, bound
 
 
 def _neighbourhood(comp: Compiled, ledger: Ledger, rng: random.Random, size: int, density: np.ndarray) -> list[int]:

@@ -16,7 +16,7 @@ whole numbers, so the capacities may be rounded down too). The cumulative model 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -48,11 +48,7 @@ class StartModel:
     free: list[int]
     starts: dict[int, dict[int, cp_model.IntVar]]
     value_scale: float
-    fixed_value: float = 0.0
-    rounding_slack: float = 0.0  # most the scaled objective can differ from the true one
     round_down: bool = False  # hours and spend rounded down: a relaxation (see the module notes)
-    vars_count: int = 0
-    extra: dict[str, object] = field(default_factory=dict)
 
     def hint(self, starts: dict[int, int]) -> None:
         self.model.clear_hints()
@@ -60,6 +56,10 @@ class StartModel:
             chosen = starts.get(d, -1)
             for s, v in by_start.items():
                 self.model.add_hint(v, 1 if s == chosen else 0)
+
+    def hundredths(self, amount: float) -> int:
+        """Hours or money as whole hundredths: rounded down for a relaxation, else to the nearest."""
+        return scaled(amount, _UNIT) if self.round_down else round(amount * _UNIT)
 
     def read(self, solver: cp_model.CpSolver) -> dict[int, int]:
         """Starts of the free demands selected in the solver's solution."""
@@ -126,7 +126,6 @@ def build_start_model(
     for d in free:
         starts[d] = {s: model.new_bool_var(f"start_{comp.ids[d]}_{s}") for s in _allowed_starts(comp, ledger, free_set, d)}
     sm = StartModel(model=model, free=list(free), starts=starts, value_scale=value_scale, round_down=round_down)
-    sm.vars_count = sum(len(v) for v in starts.values())
     add_choice(sm, comp, ledger)
     add_capacity_limit(sm, comp, ledger)
     add_budget_limit(sm, comp, ledger)
@@ -135,7 +134,6 @@ def build_start_model(
     for d, by_start in starts.items():
         for s, v in by_start.items():
             terms.append((v, round(comp.values[d][s] * value_scale)))
-    sm.rounding_slack = 0.5 * len(free) / value_scale
     model.maximize(sum(c * v for v, c in terms) if terms else 0)
     return sm
 
@@ -155,7 +153,7 @@ def add_capacity_limit(sm: StartModel, comp: Compiled, ledger: Ledger) -> None:
     loads: dict[tuple[int, int], list[tuple[cp_model.IntVar, int]]] = {}
     for d, by_start in sm.starts.items():
         for r, h in comp.use[d]:
-            hi = scaled(h, _UNIT) if sm.round_down else round(h * _UNIT)
+            hi = sm.hundredths(h)
             for s, v in by_start.items():
                 for p in range(s, s + comp.duration[d]):
                     loads.setdefault((r, p), []).append((v, hi))
@@ -173,7 +171,7 @@ def add_budget_limit(sm: StartModel, comp: Compiled, ledger: Ledger) -> None:
             for s, v in by_start.items():
                 spend = comp.budget_spend(d, s, w)
                 if spend > 0:
-                    terms.append((v, scaled(spend, _UNIT) if sm.round_down else round(spend * _UNIT)))
+                    terms.append((v, sm.hundredths(spend)))
         cap = math.floor(max(0.0, ledger.bres[w] + ledger.btol[w]) * _UNIT + 1e-6)
         if _can_exceed(terms, cap, sm):
             sm.model.add(sum(c * v for v, c in terms) <= cap)

@@ -209,7 +209,7 @@ def decide_mandatory(
         # random restarts, each shortened by forward-backward passes (the shortest overrunning
         # schedule is not passed on as a hint: it slowed the exact model on hard j30 cases)
         found, _ = shortest_schedule(comp, demands, ls, deadline=sgs_end, seed=seed)
-        if found is not None and _fits_all(comp, found):
+        if found is not None and Ledger(comp).book_in_order(found):
             return MandatoryVerdict("feasible", starts=found, stage="justify")
     else:
         while time.perf_counter() < sgs_end and not stop():
@@ -223,14 +223,14 @@ def decide_mandatory(
     status, starts = _solve_cumulative(cm, seed, workers, t0 + time_limit, stop)
     if status == cp_model.INFEASIBLE:
         return MandatoryVerdict("infeasible", stage="cp-sat")
-    if starts is not None and _fits_all(comp, starts):
+    if starts is not None and Ledger(comp).book_in_order(starts):
         return MandatoryVerdict("feasible", starts=starts, stage="cp-sat")
     if starts is not None and not cm.exact and not stop():
         # it fits only by less than a hundredth of an hour somewhere: look again with hours
         # rounded up, where every schedule found fits as it is
         cm = build_cumulative_model(comp, demands, bounds=(es, ls), up=True)
         _, starts = _solve_cumulative(cm, seed, workers, t0 + time_limit, stop)
-        if starts is not None and _fits_all(comp, starts):
+        if starts is not None and Ledger(comp).book_in_order(starts):
             return MandatoryVerdict("feasible", starts=starts, stage="cp-sat")
     return MandatoryVerdict("unknown", stage="cp-sat")
 
@@ -251,16 +251,6 @@ def _solve_cumulative(
     status = run_cp(solver, cm.model, stop=stop)
     starts = cm.read(solver) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
     return status, starts
-
-
-def _fits_all(comp: Compiled, starts: dict[int, int]) -> bool:
-    """Whether the schedule keeps every rule the ledger knows (never trust, always verify)."""
-    ledger = Ledger(comp)
-    for d in sorted(starts, key=lambda k: (starts[k], k)):
-        if starts[d] not in comp.window[d] or not ledger.fits(d, starts[d]):
-            return False
-        ledger.book(d, starts[d])
-    return True
 
 
 def _chain_reason(comp: Compiled, chain: list[int]) -> str:

@@ -188,11 +188,9 @@ def solve(
         if verdict.status == "infeasible":
             return _infeasible(problem, comp, t0, time_limit, workers, seed, stats, verdict, stop)
         if verdict.status == "feasible" and verdict.starts is not None:
-            starts = verdict.starts
-            base = Ledger(comp)
-            for d in sorted(starts, key=lambda k: (starts[k], k)):
-                base.book(d, starts[d])
-            tracker.offer(fill(comp, base), "mandatory")
+            base = _ledger_from_starts(comp, verdict.starts)
+            if base is not None:
+                tracker.offer(fill(comp, base), "mandatory")
     if tracker.ledger is None:
         plan = greedy_plan
         plan.status = "unknown"
@@ -417,12 +415,9 @@ def _solve_full(
 
 
 def _ledger_from_starts(comp: Compiled, starts: dict[int, int]) -> Ledger | None:
+    """The plan of `starts` booked; None when it breaks a rule or leaves a mandatory demand out."""
     ledger = Ledger(comp)
-    for d in sorted(starts, key=lambda k: (starts[k], k)):
-        if not ledger.fits(d, starts[d]):
-            return None
-        ledger.book(d, starts[d])
-    if any(comp.mandatory[d] and ledger.start[d] < 0 for d in range(comp.n)):
+    if not ledger.book_in_order(starts) or any(comp.mandatory[d] and ledger.start[d] < 0 for d in range(comp.n)):
         return None
     return ledger
 

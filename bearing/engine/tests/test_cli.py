@@ -150,12 +150,15 @@ def test_time_limits_that_are_not_a_usable_number_of_seconds_exit_2(
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("workers", ["0", "-1", "two"])
-def test_workers_below_one_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], workers: str) -> None:
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+@pytest.mark.parametrize(("command", "option"), [("solve", "--workers"), ("frontier", "--workers"), ("frontier", "--levels")])
+def test_counts_below_one_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, option: str, value: str
+) -> None:
     with pytest.raises(SystemExit) as stopped:
-        run("solve", [write(tmp_path, "p.json", PROBLEM), "--workers", workers])
+        run(command, [write(tmp_path, "p.json", PROBLEM), option, value])
     assert stopped.value.code == 2
-    assert "argument --workers:" in capsys.readouterr().err
+    assert f"argument {option}:" in capsys.readouterr().err
 
 
 def test_a_week_is_the_longest_time_limit_and_it_is_accepted(tmp_path: Path) -> None:
