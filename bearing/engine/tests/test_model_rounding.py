@@ -58,7 +58,7 @@ def test_the_start_model_for_proofs_admits_demands_that_exactly_fill_a_period() 
     assert len(search.read(solver)) == 2
 
 
-def test_a_small_problem_is_proven_optimal_only_at_its_true_optimum() -> None:
+def test_demands_that_exactly_fill_a_period_are_all_planned_and_proven_optimal() -> None:
     # all three fit exactly and are worth most, though the search's CP-SAT model admits only two:
     # the proof must not come from that model
     problem = one_hour_periods(1, {"A": 0.335, "B": 0.335, "C": 0.33}, mandatory=False)
