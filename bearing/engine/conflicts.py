@@ -8,12 +8,12 @@ in some stretch of periods whatever their starts, against what is available ther
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import numpy as np
 
 from bearing.engine.compiled import Compiled
+from bearing.engine.pace import Pace
 from bearing.engine.problem import Problem
 from bearing.engine.schedule import decide_mandatory
 from bearing.engine.stopping import Stopper
@@ -33,10 +33,12 @@ def _closure(comp: Compiled, demands: set[int]) -> set[int]:
     return out
 
 
-def _verdict(comp: Compiled, demands: set[int], time_limit: float, workers: int, seed: int, stop: Stopper) -> str:
+def _verdict(
+    comp: Compiled, demands: set[int], time_limit: float, workers: int, seed: int, stop: Stopper, pace: Pace
+) -> str:
     # cheap proofs and a quick schedule first: most deletion tests end there
     return decide_mandatory(
-        comp, sorted(demands), time_limit=time_limit, workers=workers, seed=seed, should_stop=stop
+        comp, sorted(demands), time_limit=time_limit, workers=workers, seed=seed, should_stop=stop, pace=pace
     ).status
 
 
@@ -47,20 +49,23 @@ def minimal_conflict(
     workers: int = 1,
     seed: int = 0,
     should_stop: Callable[[], bool] | None = None,
+    pace: Pace | None = None,
 ) -> list[int]:
     """Mandatory demands (prerequisites included) that cannot be scheduled together, reduced by a
-    deletion filter within `time_limit` seconds or until `should_stop` (minimal when the filter
-    completes)."""
+    deletion filter within `time_limit` seconds of `pace` (its own clock when not given: with one
+    worker a work budget, so the same seed gives the same set) or until `should_stop` (minimal
+    when the filter completes)."""
     stop = should_stop if isinstance(should_stop, Stopper) else Stopper(should_stop)
+    pace = pace if pace is not None else Pace(time_limit, workers=workers)
     core = _closure(comp, {d for d in range(comp.n) if comp.mandatory[d]})
     empty = [d for d in sorted(core) if not comp.window[d]]
     if empty:
         return empty[:1]
-    end = time.perf_counter() + time_limit
+    end = pace.now() + time_limit
     # try dropping the demands that take the least first: the big ones are likelier to be the cause
     order = sorted(core, key=lambda d: (sum(h for _, h in comp.use[d]) * comp.duration[d], d))
     for d in order:
-        left = end - time.perf_counter()
+        left = end - pace.now()
         if left <= 0 or stop():
             break
         if d not in core:
@@ -69,7 +74,7 @@ def minimal_conflict(
         if d in rest:
             continue  # another demand of the set requires d
         per_test = max(0.05, min(left, time_limit / max(4, len(core))))
-        if _verdict(comp, rest, per_test, workers, seed, stop) == "infeasible":
+        if _verdict(comp, rest, per_test, workers, seed, stop, pace) == "infeasible":
             core = rest
     return sorted(core)
 
@@ -229,7 +234,10 @@ def find_conflicts(
     workers: int = 1,
     seed: int = 0,
     should_stop: Callable[[], bool] | None = None,
+    pace: Pace | None = None,
 ) -> list[str]:
     """The conflict messages for an infeasible problem (whose mandatory demands cannot all fit)."""
-    core = minimal_conflict(comp, time_limit=time_limit, workers=workers, seed=seed, should_stop=should_stop)
+    core = minimal_conflict(
+        comp, time_limit=time_limit, workers=workers, seed=seed, should_stop=should_stop, pace=pace
+    )
     return describe_conflict(problem, comp, core)

@@ -13,7 +13,6 @@ or fixed starts); the caller checks any schedule found against every rule.
 from __future__ import annotations
 
 import random
-import time
 
 import numpy as np
 
@@ -143,11 +142,12 @@ def _justify(jobs: _Jobs, base: _Profile, start: dict[int, int]) -> dict[int, in
 
 
 def shortest_schedule(
-    comp: Compiled, demands: list[int], latest: dict[int, int], *, deadline: float, seed: int = 0
+    comp: Compiled, demands: list[int], latest: dict[int, int], *, attempts: int, seed: int = 0
 ) -> tuple[dict[int, int] | None, dict[int, int] | None]:
-    """Random-restart serial schedules, each justified, until one ends inside the horizon or the
-    deadline passes. Returns (a schedule inside the horizon or None, the shortest schedule seen —
-    a good hint for an exact search even when it overruns)."""
+    """Up to `attempts` random-restart serial schedules, each justified, until one ends inside the
+    horizon (a count, not a deadline: the same seed gives the same answer however busy the machine).
+    Returns (a schedule inside the horizon or None, the shortest schedule seen — a good hint for an
+    exact search even when it overruns)."""
     if not demands:
         return {}, {}
     jobs = _Jobs(comp, demands)
@@ -158,7 +158,7 @@ def shortest_schedule(
     best: dict[int, int] | None = None
     best_span = None
     attempt = 0
-    while attempt == 0 or time.perf_counter() < deadline:
+    while attempt < max(1, attempts):
         noise = 0.0 if attempt == 0 else 0.1 + 0.4 * rng.random()
         priority = {d: latest[d] + noise * span_scale * rng.random() for d in demands}
         attempt += 1

@@ -7,6 +7,10 @@ better in the same time: items far from the LP's break-even point (efficiency, v
 dual-priced size, far from 1) are fixed to their LP value; the small *core* around it is solved
 exactly by CP-SAT, then widened while each core still closes in time. A last MIP (HiGHS) on the
 full model, started from the best selection, improves it further and yields the proven bound.
+
+Every stage is paced by its work (CP-SAT's deterministic time, HiGHS's simplex iterations and
+branch-and-bound calls; `bearing.engine.pace`), so with one worker a seed gives the same selection
+however busy the machine is.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from ortools.sat.python import cp_model
 
 from bearing.engine.compiled import Compiled
 from bearing.engine.lp import _new_highs, ran
+from bearing.engine.pace import SELECTION_WORK_PER_SECOND, MipWork, Pace, selection_mip_rates
 from bearing.engine.stopping import Stopper, run_cp, watch_highs
 
 __all__ = ["KnapsackResult", "is_selection_problem", "solve_selection"]
@@ -32,6 +37,9 @@ __all__ = ["KnapsackResult", "is_selection_problem", "solve_selection"]
 # improves the selection further and gives the proven bound.
 _CORE_SHARE = 0.7
 _FIRST_CORE = 10
+# Nominal seconds per simplex iteration of the relaxation (a few hundred iterations take
+# milliseconds at 500 items and 30 rows).
+_SIMPLEX_SECONDS_PER_ITERATION = 2e-5
 
 
 @dataclass
@@ -110,13 +118,21 @@ def _run_mip(
     time_limit: float,
     start: np.ndarray | None,
     *,
+    pace: Pace,
     stop: Stopper | None = None,
     on_solution: Callable[[np.ndarray], None] | None = None,
 ) -> tuple[np.ndarray | None, float | None, bool]:
-    """Solve; the selection (0/1 vector) if one was found, the dual bound, and whether proven.
-    Each improving selection goes to `on_solution` while the search runs (the web shows it live);
-    `stop` ends the search early."""
-    h.setOptionValue("time_limit", max(0.02, float(time_limit)))
+    """Solve within `time_limit` seconds of `pace` (with one worker a work budget); the selection
+    (0/1 vector) if one was found, the dual bound, and whether proven. Each improving selection
+    goes to `on_solution` while the search runs (the web shows it live); `stop` ends it early."""
+    work = None
+    if pace.deterministic:
+        root_rate, root_cost, tree_rate = selection_mip_rates(h.getNumCol())
+        work = MipWork(time_limit, root_rate=root_rate, root_cost=root_cost, tree_rate=tree_rate)
+        h.cbMipInterrupt += work
+        h.setOptionValue("time_limit", max(0.02, pace.wall_left()))
+    else:
+        h.setOptionValue("time_limit", max(0.02, float(time_limit)))
     watch_highs(h, stop)
     if on_solution is not None:
         owner = threading.get_ident()
@@ -135,6 +151,11 @@ def _run_mip(
     run_status = h.run()
     info = h.getInfo()
     status = h.getModelStatus()
+    if work is not None:
+        h.cbMipInterrupt -= work
+        pace.charge(work.spent)
+        if status == highspy.HighsModelStatus.kTimeLimit:
+            pace.mark_cut()
     if not ran(run_status, status):
         return None, None, False
     if status == highspy.HighsModelStatus.kInfeasible:
@@ -179,6 +200,7 @@ def _solve_core(
     seed: int,
     workers: int,
     stop: Stopper,
+    pace: Pace,
     on_solution: Callable[[np.ndarray], None],
 ) -> tuple[np.ndarray | None, bool]:
     """CP-SAT on the free items (lo < up) with the rest fixed; the best selection and whether it
@@ -206,7 +228,7 @@ def _solve_core(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = seed
-    solver.parameters.max_time_in_seconds = max(0.01, end - time.perf_counter())
+    pace.limit_cp(solver.parameters, end - pace.now(), SELECTION_WORK_PER_SECOND)
 
     def read(cb: object) -> np.ndarray:
         x = lo.copy()
@@ -214,6 +236,7 @@ def _solve_core(
         return x
 
     status = run_cp(solver, model, stop=stop, read=read, on_solution=on_solution)
+    pace.charge_cp(solver, SELECTION_WORK_PER_SECOND)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, status == cp_model.INFEASIBLE
     return read(solver), status == cp_model.OPTIMAL
@@ -232,9 +255,13 @@ def solve_selection(
     workers: int = 1,
     on_improve: Callable[[list[int], float], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    pace: Pace | None = None,
 ) -> KnapsackResult:
-    """Best selection by LP-reduced-cost core search, then the full MIP for the bound."""
+    """Best selection by LP-reduced-cost core search, then the full MIP for the bound, until
+    `deadline` on `pace`'s clock (its own when not given: with one worker a work budget)."""
     stop = should_stop if isinstance(should_stop, Stopper) else Stopper(should_stop)
+    if pace is None:
+        pace = Pace(max(0.01, deadline - time.perf_counter()), workers=workers)
     n = comp.n
     profit = np.array([comp.values[d].get(0, 0.0) for d in range(n)])
     weights, caps = _rows(comp)
@@ -258,8 +285,9 @@ def solve_selection(
     # 1. LP relaxation: the break-even point and the bound
     lp = _highs(profit, weights, caps, lower, upper, integer=False, seed=seed)
     watch_highs(lp, stop)
-    lp.setOptionValue("time_limit", max(0.02, 0.1 * (deadline - time.perf_counter())))
+    lp.setOptionValue("time_limit", max(0.02, pace.wall_left() if pace.deterministic else 0.1 * (deadline - pace.now())))
     lp.run()
+    pace.charge(max(0, lp.getInfo().simplex_iteration_count) * _SIMPLEX_SECONDS_PER_ITERATION)
     bound: float | None = None
     if lp.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
         return KnapsackResult(None, 0.0, None, False)
@@ -272,18 +300,19 @@ def solve_selection(
         # 2. core search: the items whose LP efficiency (value over dual-priced size) is nearest
         # the break-even point stay free, the rest keep their LP value; growing cores solved exactly
         order = _core_order(profit, weights, duals, x_lp, reduced)
-        core_end = time.perf_counter() + _CORE_SHARE * (deadline - time.perf_counter())
+        core_end = pace.now() + _CORE_SHARE * (deadline - pace.now())
         lp_fix = np.clip((x_lp > 0.5).astype(int), lower, upper)
         # the fractional items are always free: fixing them either way could break a capacity
         n_fractional = int(np.sum((x_lp > 1e-6) & (x_lp < 1 - 1e-6)))
         size = min(n, max(_FIRST_CORE, n_fractional + 5))
-        while not stop() and time.perf_counter() < core_end - 0.01:
+        while not stop() and pace.now() < core_end - 0.01 and not pace.capped():
             core = order[:size]
             lo, up = lp_fix.copy(), lp_fix.copy()
             lo[core], up[core] = lower[core], upper[core]
             hint = np.clip(best, lo, up) if best_value > float("-inf") else lp_fix
             x, proven = _solve_core(
-                profit, weights, caps, lo, up, hint, core_end, seed=seed, workers=workers, stop=stop, on_solution=offer
+                profit, weights, caps, lo, up, hint, core_end, seed=seed, workers=workers, stop=stop, pace=pace,
+                on_solution=offer,
             )
             offer(x)
             if not proven or size >= n:
@@ -291,11 +320,12 @@ def solve_selection(
             size = min(n, size + max(5, size // 4))
     # 3. the full model from the best selection: improvements and the proven bound
     optimal = False
-    left = deadline - time.perf_counter()
-    if left > 0.05 and not stop():
+    left = deadline - pace.now()
+    if left > 0.05 and not stop() and not pace.capped():
         h = _highs(profit, weights, caps, lower, upper, integer=True, seed=seed)
         x, mip_bound, optimal = _run_mip(
-            h, left, best if best_value > float("-inf") else None, stop=stop, on_solution=offer
+            h, left, best if best_value > float("-inf") else None, pace=pace, stop=stop,
+            on_solution=offer,
         )
         offer(x)
         if mip_bound is not None and (bound is None or mip_bound < bound):

@@ -19,6 +19,7 @@ import numpy as np
 
 from bearing.engine.compiled import Compiled, Ledger
 from bearing.engine.pace import (
+    MipWork,
     Pace,
     crossover_seconds_per_iteration,
     ipm_seconds_per_iteration,
@@ -100,22 +101,13 @@ class LpModel:
                 # the work between two calls, charged by phase, is a measure that does not depend
                 # on the machine's load. The root's calls are charged until the root's typical
                 # cost is reached (its last stretch calls often and quickly), then the tree's.
-                root_rate = mip_seconds_per_check(self.nonzeros, root=True)
-                root_cost = mip_root_seconds(self.nonzeros)
-                tree_rate = mip_seconds_per_check(self.nonzeros)
-                work = {"spent": 0.0, "root": 0.0, "budget": max(root_rate, float(time_limit))}
-
-                def count(event: object) -> None:
-                    if event.data_out.mip_node_count <= 0:  # type: ignore[attr-defined]
-                        step = min(root_rate, max(0.0, root_cost - work["root"]))
-                        work["root"] += step
-                    else:
-                        step = tree_rate
-                    work["spent"] += step
-                    if work["spent"] >= work["budget"]:
-                        event.interrupt()  # type: ignore[attr-defined]
-
-                h.cbMipInterrupt += count
+                work = MipWork(
+                    time_limit,
+                    root_rate=mip_seconds_per_check(self.nonzeros, root=True),
+                    root_cost=mip_root_seconds(self.nonzeros),
+                    tree_rate=mip_seconds_per_check(self.nonzeros),
+                )
+                h.cbMipInterrupt += work
             else:
                 per = ipm_seconds_per_iteration(self.nonzeros)
                 iteration_budget = max(1, int(time_limit / per))
@@ -133,8 +125,8 @@ class LpModel:
                 if self.highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit:
                     pace.mark_cut()
                 if integer:
-                    h.cbMipInterrupt -= count
-                    pace.charge(work["spent"])
+                    h.cbMipInterrupt -= work
+                    pace.charge(work.spent)
                 else:
                     info = h.getInfo()
                     iterations = info.ipm_iteration_count

@@ -17,11 +17,15 @@ reproducible anyway: `Pace.now()` is then the wall clock and the cap is the time
 from __future__ import annotations
 
 import time
+from typing import Any
 
 __all__ = [
     "CAP_EXTRA",
     "CAP_FACTOR",
     "CP_WORK_PER_SECOND",
+    "CUMULATIVE_WORK_PER_SECOND",
+    "SELECTION_WORK_PER_SECOND",
+    "MipWork",
     "Pace",
     "crossover_seconds_per_iteration",
     "ipm_seconds_per_iteration",
@@ -29,6 +33,8 @@ __all__ = [
     "mip_root_seconds",
     "mip_seconds_per_check",
     "move_seconds_per_attempt",
+    "schedule_seconds_per_attempt",
+    "selection_mip_rates",
 ]
 
 # Wall-clock safety cap of a reproducible solve: this many times the time limit, plus these seconds.
@@ -36,6 +42,13 @@ CAP_FACTOR = 3.0
 CAP_EXTRA = 5.0
 # CP-SAT deterministic seconds per second on one idle core of the reference machine.
 CP_WORK_PER_SECOND = 0.5
+# The same for the interval (cumulative) model of forced demands, whose propagation CP-SAT counts
+# as less work: 0.12-0.6 per second on the hardest PSPLIB j30 decisions (1-35 s each), 0.32 over
+# all of them together.
+CUMULATIVE_WORK_PER_SECOND = 0.3
+# The same for the core models of one-period selections (CP-SAT's time plus the building of each
+# model in Python): 7.0 nominal seconds took 7.8-8.7 s at 0.5 on OR-Library mknapcb.
+SELECTION_WORK_PER_SECOND = 0.42
 
 
 def ipm_seconds_per_iteration(nonzeros: int) -> float:
@@ -68,10 +81,49 @@ def mip_root_seconds(nonzeros: int) -> float:
     return 1.8 + 6e-4 * max(1, nonzeros)
 
 
+def selection_mip_rates(items: int) -> tuple[float, float, float]:
+    """(seconds per root call, root cost, seconds per tree call) of HiGHS's MIP on a one-period
+    selection (multidimensional knapsack), started from the core search's best selection. Measured
+    on OR-Library mknapcb (seven instances of 100-500 items and 5-30 rows in the full pipeline, one
+    core): 6.9-16.7 ms per call at the root (148-336 calls; no quick last stretch, so no root cost
+    cap), more with more items; 0.9-2.2 ms per call in the tree."""
+    return 6e-3 + 1.6e-5 * max(1, items), float("inf"), 1.5e-3
+
+
+class MipWork:
+    """A work budget for a HiGHS MIP: attached to its interrupt callback, it charges each call by
+    phase (`root_rate` per call at the root until `root_cost` is reached, then `tree_rate`) and
+    interrupts the search once `budget` nominal seconds are spent. HiGHS calls back at fixed points
+    of its deterministic search, so the same budget gives the same search on any machine load."""
+
+    def __init__(self, budget: float, *, root_rate: float, root_cost: float, tree_rate: float) -> None:
+        self.budget = max(root_rate, float(budget))
+        self.root_rate, self.root_cost, self.tree_rate = root_rate, root_cost, tree_rate
+        self.spent = 0.0
+        self._root = 0.0
+
+    def __call__(self, event: object) -> None:
+        if event.data_out.mip_node_count <= 0:  # type: ignore[attr-defined]
+            step = min(self.root_rate, max(0.0, self.root_cost - self._root))
+            self._root += step
+        else:
+            step = self.tree_rate
+        self.spent += step
+        if self.spent >= self.budget:
+            event.interrupt()  # type: ignore[attr-defined]
+
+
 def move_seconds_per_attempt(demands: int) -> float:
     """Seconds per insertion-move attempt (numpy over all demands): measured on one idle core
     1.5 ms / 2.5 ms / 4.5 ms at 500 / 2,000 / 10,000 demands (generated M, L, XL)."""
     return 1.5e-3 * (max(1, demands) / 500.0) ** 0.37
+
+
+def schedule_seconds_per_attempt(demands: int, periods: int, *, justified: bool) -> float:
+    """Seconds per randomised serial schedule of `demands` forced demands over `periods` periods:
+    2-9 us per demand-period with forward-backward justification, up to 1.4 us without (PSPLIB
+    j30 at optimum - 1, 30 jobs over 42-87 periods; a pass that fails early costs less)."""
+    return (6e-6 if justified else 1e-6) * max(1, demands) * max(1, periods)
 
 
 def lagrangian_seconds_per_iteration(entries: int) -> float:
@@ -102,6 +154,20 @@ class Pace:
         """Count work done, in nominal seconds."""
         if self.deterministic:
             self.spent += max(0.0, seconds)
+
+    def limit_cp(self, parameters: Any, seconds: float, work_per_second: float = CP_WORK_PER_SECOND) -> None:
+        """Limit a CP-SAT solve (its `parameters`) to `seconds` of this clock: with one worker a
+        deterministic work budget, the wall clock only enforcing the safety cap; else wall seconds."""
+        if self.deterministic:
+            parameters.max_deterministic_time = max(0.001, seconds * work_per_second)
+            parameters.max_time_in_seconds = max(0.01, self.wall_left())
+        else:
+            parameters.max_time_in_seconds = max(0.01, seconds)
+
+    def charge_cp(self, solver: Any, work_per_second: float = CP_WORK_PER_SECOND) -> None:
+        """Count the work of a finished CP-SAT solve (and note a safety cap that ended it)."""
+        self.charge(solver.deterministic_time / work_per_second)
+        self.capped()
 
     def wall_left(self) -> float:
         """Wall-clock seconds until the safety cap."""

@@ -16,7 +16,6 @@ a budget window for more money) than there is? This module answers it in cheap s
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -26,6 +25,7 @@ from ortools.sat.python import cp_model
 from bearing.engine.compiled import Compiled, Ledger
 from bearing.engine.justify import applicable, shortest_schedule
 from bearing.engine.model import CumulativeModel, build_cumulative_model
+from bearing.engine.pace import CUMULATIVE_WORK_PER_SECOND, Pace, schedule_seconds_per_attempt
 from bearing.engine.stopping import Stopper, run_cp
 
 __all__ = ["MandatoryVerdict", "decide_mandatory", "start_bounds"]
@@ -181,10 +181,13 @@ def decide_mandatory(
     workers: int = 1,
     seed: int = 0,
     should_stop: Callable[[], bool] | None = None,
+    pace: Pace | None = None,
 ) -> MandatoryVerdict:
     """Whether `demands` (all forced in, their prerequisites included) fit together; 'unknown'
-    when `should_stop` says so first."""
-    t0 = time.perf_counter()
+    when `should_stop` says so first. `time_limit` is in seconds of `pace` (its own clock when not
+    given): with one worker a work budget, so the same seed gives the same verdict and schedule."""
+    pace = pace if pace is not None else Pace(time_limit, workers=workers)
+    end = pace.now() + time_limit
     stop = should_stop if isinstance(should_stop, Stopper) else Stopper(should_stop)
     demands = sorted(demands)
     empty = [d for d in demands if not comp.window[d]]
@@ -199,20 +202,26 @@ def decide_mandatory(
     energy = _energy_conflict(comp, demands, es, ls)
     if energy is not None:
         return MandatoryVerdict("infeasible", core=sorted(energy[0]), stage="energy")
-    # quick constructive attempts (a few milliseconds each) before the exact model
+    # quick constructive attempts (a few milliseconds each) before the exact model, counted
     rng = random.Random(seed)
-    sgs_end = t0 + min(_QUICK_SHARE * time_limit, _QUICK_MAX)
+    quick = min(_QUICK_SHARE * time_limit, _QUICK_MAX)
     starts = _sgs(comp, demands, ls, rng, 0.0)
     if starts is not None:
         return MandatoryVerdict("feasible", starts=starts, stage="sgs")
-    if applicable(comp, demands):
+    justified = applicable(comp, demands)
+    per_attempt = schedule_seconds_per_attempt(len(demands), comp.periods, justified=justified)
+    attempts = max(1, int(quick / per_attempt))
+    pace.charge(attempts * per_attempt)
+    if justified:
         # random restarts, each shortened by forward-backward passes (the shortest overrunning
         # schedule is not passed on as a hint: it slowed the exact model on hard j30 cases)
-        found, _ = shortest_schedule(comp, demands, ls, deadline=sgs_end, seed=seed)
+        found, _ = shortest_schedule(comp, demands, ls, attempts=attempts, seed=seed)
         if found is not None and Ledger(comp).book_in_order(found):
             return MandatoryVerdict("feasible", starts=found, stage="justify")
     else:
-        while time.perf_counter() < sgs_end and not stop():
+        for _ in range(attempts):
+            if stop():
+                break
             starts = _sgs(comp, demands, ls, rng, 0.3)
             if starts is not None:
                 return MandatoryVerdict("feasible", starts=starts, stage="sgs")
@@ -220,7 +229,7 @@ def decide_mandatory(
         return MandatoryVerdict("unknown", stage="stopped")
     # hours rounded down: "infeasible" is a proof, a schedule is checked against the true limits
     cm = build_cumulative_model(comp, demands, bounds=(es, ls))
-    status, starts = _solve_cumulative(cm, seed, workers, t0 + time_limit, stop)
+    status, starts = _solve_cumulative(cm, seed, workers, end, stop, pace)
     if status == cp_model.INFEASIBLE:
         return MandatoryVerdict("infeasible", stage="cp-sat")
     if starts is not None and Ledger(comp).book_in_order(starts):
@@ -229,16 +238,17 @@ def decide_mandatory(
         # it fits only by less than a hundredth of an hour somewhere: look again with hours
         # rounded up, where every schedule found fits as it is
         cm = build_cumulative_model(comp, demands, bounds=(es, ls), up=True)
-        _, starts = _solve_cumulative(cm, seed, workers, t0 + time_limit, stop)
+        _, starts = _solve_cumulative(cm, seed, workers, end, stop, pace)
         if starts is not None and Ledger(comp).book_in_order(starts):
             return MandatoryVerdict("feasible", starts=starts, stage="cp-sat")
     return MandatoryVerdict("unknown", stage="cp-sat")
 
 
 def _solve_cumulative(
-    cm: CumulativeModel, seed: int, workers: int, end: float, stop: Stopper
+    cm: CumulativeModel, seed: int, workers: int, end: float, stop: Stopper, pace: Pace
 ) -> tuple[int, dict[int, int] | None]:
-    """CP-SAT on the interval model until `end`: its status and the schedule it found, if any."""
+    """CP-SAT on the interval model until `end` on `pace`'s clock (with one worker a deterministic
+    work budget; the wall clock only enforces the safety cap): its status and schedule, if any."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = seed
@@ -247,8 +257,9 @@ def _solve_cumulative(
     # no LP relaxation: a pure feasibility question, where propagation alone was faster on the hard
     # j30 cases (j3013_1 at its optimum: found in 3.3 s instead of unknown at 8 s; measured)
     solver.parameters.linearization_level = 0
-    solver.parameters.max_time_in_seconds = max(0.05, end - time.perf_counter())
+    pace.limit_cp(solver.parameters, max(0.05, end - pace.now()), CUMULATIVE_WORK_PER_SECOND)
     status = run_cp(solver, cm.model, stop=stop)
+    pace.charge_cp(solver, CUMULATIVE_WORK_PER_SECOND)
     starts = cm.read(solver) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
     return status, starts
 

@@ -21,7 +21,7 @@ from bearing.engine.lns import LnsSettings, improve
 from bearing.engine.lp import LpModel, LpResult, build_lp, lagrangian_bound, round_lp
 from bearing.engine.model import build_start_model, scale_for
 from bearing.engine.moves import fill
-from bearing.engine.pace import CP_WORK_PER_SECOND, Pace, ipm_seconds_per_iteration
+from bearing.engine.pace import Pace, ipm_seconds_per_iteration
 from bearing.engine.plan import Plan, ProgressEvent
 from bearing.engine.problem import Problem
 from bearing.engine.schedule import MandatoryVerdict, decide_mandatory
@@ -172,8 +172,7 @@ def solve(
     has_mandatory = any(comp.mandatory)
     if has_mandatory and greedy_ledger is None:
         # all-mandatory problems are pure scheduling: give the decision most of the time (the
-        # explanation of an "infeasible" gets the rest; PSPLIB j30 at optimum - 1: j3013_6 and
-        # j3045_6 take 6.4-8.2 s, so 0.8 of 10 s decided them one run and not the next)
+        # explanation of an "infeasible" gets the rest)
         share = 0.9 if all(comp.mandatory) else 0.5
         verdict = decide_mandatory(
             comp,
@@ -182,11 +181,11 @@ def solve(
             workers=workers,
             seed=seed,
             should_stop=stop,
+            pace=pace,
         )
         stats["mandatory_stage"] = verdict.stage
-        pace.mark_wall_clock("mandatory")
         if verdict.status == "infeasible":
-            return _infeasible(problem, comp, t0, time_limit, workers, seed, stats, verdict, stop)
+            return _infeasible(problem, comp, t0, time_limit, workers, seed, stats, pace, verdict, stop)
         if verdict.status == "feasible" and verdict.starts is not None:
             base = _ledger_from_starts(comp, verdict.starts)
             if base is not None:
@@ -194,6 +193,7 @@ def solve(
     if tracker.ledger is None:
         plan = greedy_plan
         plan.status = "unknown"
+        plan.stats.update(stats, deterministic=pace.reproducible and not stop.stopped)
         plan.seconds = time.perf_counter() - t0
         return plan
     if all(comp.mandatory[d] or not comp.window[d] for d in range(comp.n)) and problem.discount_rate <= 0:
@@ -206,9 +206,7 @@ def solve(
 
     # pure selection (one period, no requirements): a multidimensional knapsack, solved by core search
     if is_selection_problem(comp) and not stop():
-        pace.mark_wall_clock("selection")
-        stats["deterministic"] = False
-        return _select(problem, comp, tracker, t0, search_end, workers, seed, stop, stats, explain, deadline)
+        return _select(problem, comp, tracker, t0, search_end, workers, seed, stop, stats, explain, deadline, pace)
 
     # 3. LP relaxation: bound and LP-guided plans
     tracker.offer_bound(_upper_bound_trivial(comp), "bound")
@@ -234,7 +232,7 @@ def solve(
             lp, lp_res = None, None
     stats["lp_seconds"] = round(time.perf_counter() - t0, 3)
     if lp_res is not None and lp_res.infeasible:
-        return _infeasible(problem, comp, t0, time_limit, workers, seed, stats, None, stop)
+        return _infeasible(problem, comp, t0, time_limit, workers, seed, stats, pace, None, stop)
     if lp_res is not None and lp_res.bound is not None:
         stats["lp_bound"] = lp_res.bound
         tracker.offer_bound(lp_res.bound, "lp")
@@ -285,6 +283,7 @@ def _select(
     stats: dict[str, object],
     explain: bool,
     deadline: float,
+    pace: Pace,
 ) -> Plan:
     """Selection problems: LP-guided core search, then the full MIP (improvement and the bound)."""
     assert tracker.ledger is not None
@@ -302,7 +301,9 @@ def _select(
         workers=workers,
         on_improve=offer,
         should_stop=stop,
+        pace=pace,
     )
+    stats["deterministic"] = pace.reproducible and not stop.stopped
     tracker.offer_bound(res.bound, "mip")
     stats["mip_bound"] = res.bound
     proven = res.optimal or (tracker.bound is not None and tracker.value >= tracker.bound - 1e-6 * max(1.0, abs(tracker.bound)))
@@ -396,11 +397,7 @@ def _solve_full(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = seed
-    solver.parameters.max_time_in_seconds = max(0.01, wall)
-    if pace.deterministic:
-        # `wall` is nominal: a work budget; the wall clock only enforces the safety cap
-        solver.parameters.max_deterministic_time = max(0.001, wall * CP_WORK_PER_SECOND)
-        solver.parameters.max_time_in_seconds = max(0.01, pace.wall_left())
+    pace.limit_cp(solver.parameters, wall)
 
     def offer(starts: dict[int, int]) -> None:
         cand = _ledger_from_starts(comp, starts)  # integer rounding may let a limit slip: re-check
@@ -408,8 +405,7 @@ def _solve_full(
             tracker.offer(cand, "cp-sat")
 
     status = run_cp(solver, sm.model, stop=stop, read=sm.read, on_solution=offer)
-    pace.charge(solver.deterministic_time / CP_WORK_PER_SECOND)
-    pace.capped()
+    pace.charge_cp(solver)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         offer(sm.read(solver))
 
@@ -462,6 +458,7 @@ def _infeasible(
     workers: int,
     seed: int,
     stats: dict[str, object],
+    pace: Pace,
     verdict: MandatoryVerdict | None = None,
     stop: Stopper | None = None,
 ) -> Plan:
@@ -475,9 +472,12 @@ def _infeasible(
     elif verdict is not None and verdict.core:
         conflicts = describe_conflict(problem, comp, verdict.core)
     else:
-        remaining = time_limit - (time.perf_counter() - t0)
+        remaining = time_limit - (pace.now() - t0)
         budget = max(0.2, min(0.2 * time_limit, remaining))
-        conflicts = find_conflicts(problem, comp, time_limit=budget, workers=workers, seed=seed, should_stop=stop)
+        conflicts = find_conflicts(
+            problem, comp, time_limit=budget, workers=workers, seed=seed, should_stop=stop, pace=pace
+        )
+    stats["deterministic"] = pace.reproducible and not (stop is not None and stop.stopped)
     return Plan(
         status="infeasible",
         objective=0.0,

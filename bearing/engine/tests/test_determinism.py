@@ -2,14 +2,61 @@
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from bearing.engine.check import check_plan
+from bearing.engine.compiled import compile_problem
 from bearing.engine.generate import generate_problem
-from bearing.engine.pace import CAP_EXTRA, CAP_FACTOR, Pace
+from bearing.engine.pace import CAP_EXTRA, CAP_FACTOR, MipWork, Pace
+from bearing.engine.problem import Demand, Problem, Resource
+from bearing.engine.schedule import decide_mandatory
 from bearing.engine.solve import solve
+
+
+@contextmanager
+def _busy_machine() -> Iterator[None]:
+    """Two busy processes compete for the cores: the solver gets less CPU per wall second."""
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
+    try:
+        yield
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+
+
+def _tight_schedule(seed: int, n: int, periods: int) -> Problem:
+    """Mandatory demands of 1-4 periods on two resources of 10 hours a period, a few requirements."""
+    rng = random.Random(seed)
+    demands = []
+    for i in range(n):
+        duration = rng.randint(1, 4)
+        effort = {r: float(rng.randint(2, 8) * duration) for r in ("dev", "ops") if rng.random() < 0.7}
+        requires = tuple(f"D{j}" for j in range(i) if rng.random() < 0.12)
+        demands.append(
+            Demand(f"D{i}", 1.0, effort=effort or {"dev": 3.0 * duration}, duration=duration, mandatory=True,
+                   requires=requires)
+        )
+    resources = {r: Resource(r, (10.0,) * periods) for r in ("dev", "ops")}
+    return Problem(periods=periods, resources=resources, demands=tuple(demands))
+
+
+def _selection(seed: int, items: int, rows: int) -> Problem:
+    """One period, no requirements: a multidimensional knapsack with capacities a quarter of the demand."""
+    rng = random.Random(seed)
+    demands, totals = [], [0.0] * rows
+    for i in range(items):
+        weights = [float(rng.randint(1, 1000)) for _ in range(rows)]
+        totals = [t + w for t, w in zip(totals, weights, strict=True)]
+        value = sum(weights) / rows + rng.randint(1, 500)
+        demands.append(Demand(f"I{i}", value, effort={f"r{k}": w for k, w in enumerate(weights)}, duration=1))
+    resources = {f"r{k}": Resource(f"r{k}", (float(t // 4),)) for k, t in enumerate(totals)}
+    return Problem(periods=1, resources=resources, demands=tuple(demands))
 
 
 def test_same_seed_gives_the_same_plan_when_the_machine_is_busy() -> None:
@@ -19,18 +66,36 @@ def test_same_seed_gives_the_same_plan_when_the_machine_is_busy() -> None:
     # the plan depends on how much search is done: half the time finds a different one, so a
     # search paced by the wall clock, getting a fraction of the CPU below, would not repeat it
     assert solve(p, time_limit=0.5, explain=False, seed=2).starts() != quiet.starts()
-    # two busy processes compete for the cores: the solve's stages get less CPU per wall second
-    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
-    try:
+    with _busy_machine():
         busy = solve(p, time_limit=1.0, explain=False, seed=2)
-    finally:
-        for hog in hogs:
-            hog.kill()
-            hog.wait()
     assert quiet.stats["deterministic"] is True
     # a run cut by the wall-clock safety cap would say so; this one had its full work budget
     assert busy.stats["deterministic"] is True
     assert quiet.starts() == busy.starts()
+    assert check_plan(p, busy).ok
+
+
+def test_the_decision_on_mandatory_demands_is_paced_by_work_not_the_wall_clock() -> None:
+    # 24 mandatory demands that do not fit 26 periods: CP-SAT's proof needs a work budget of
+    # 0.5 s (about a second on the wall clock of an idle core, so a wall-clock limit of 0.5 s would
+    # never decide it); a budget of 0.4 s does not suffice
+    comp = compile_problem(_tight_schedule(21, 24, 26))
+    everything = list(range(comp.n))
+    assert decide_mandatory(comp, everything, time_limit=0.4).status == "unknown"
+    with _busy_machine():
+        busy = decide_mandatory(comp, everything, time_limit=0.5)
+    assert (busy.status, busy.stage) == ("infeasible", "cp-sat")
+
+
+def test_a_selection_is_paced_by_work_not_the_wall_clock() -> None:
+    p = _selection(4, 150, 10)
+    quiet = solve(p, time_limit=1.0, explain=False)
+    # less work finds a worse selection: a search paced by the wall clock would find it when busy
+    assert solve(p, time_limit=0.3, explain=False).objective < quiet.objective
+    with _busy_machine():
+        busy = solve(p, time_limit=1.0, explain=False)
+    assert quiet.stats["deterministic"] is True and busy.stats["deterministic"] is True
+    assert busy.starts() == quiet.starts()
     assert check_plan(p, busy).ok
 
 
@@ -64,7 +129,7 @@ def test_pace_cap_passing_marks_the_run_cut() -> None:
 
 def test_a_wall_clock_stage_marks_the_run_not_reproducible() -> None:
     pace = Pace(1.0, workers=1)
-    pace.mark_wall_clock("selection")
+    pace.mark_wall_clock("lp")
     assert not pace.reproducible
 
 
@@ -74,3 +139,27 @@ def test_several_workers_pace_by_the_wall_clock() -> None:
     pace.charge(10.0)
     assert before <= pace.now() < before + 5.0
     assert not pace.reproducible
+
+
+class _Call:
+    """What HiGHS passes its MIP interrupt callback: the node count, and a way to interrupt."""
+
+    def __init__(self, nodes: int) -> None:
+        self.data_out = type("Out", (), {"mip_node_count": nodes})()
+        self.interrupted = False
+
+    def interrupt(self) -> None:
+        self.interrupted = True
+
+
+def test_mip_work_charges_root_calls_up_to_the_root_cost_then_tree_calls() -> None:
+    work = MipWork(1.0, root_rate=0.1, root_cost=0.25, tree_rate=0.01)
+    for _ in range(4):  # 0.1 + 0.1 + 0.05 (the root cost is reached) + 0
+        work(_Call(0))
+    assert abs(work.spent - 0.25) < 1e-12
+    calls = [_Call(5) for _ in range(80)]
+    for call in calls:
+        work(call)
+    # 0.25 + 75 tree calls reach the budget of 1.0: the 75th call and later ones interrupt
+    assert [c.interrupted for c in calls].index(True) == 74
+    assert all(c.interrupted for c in calls[74:])

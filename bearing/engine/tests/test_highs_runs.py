@@ -14,6 +14,7 @@ from bearing.engine.compiled import compile_problem
 from bearing.engine.generate import generate_problem
 from bearing.engine.knapsack import _highs, _run_mip
 from bearing.engine.lp import build_lp
+from bearing.engine.pace import Pace
 from bearing.engine.solve import solve
 
 # A thread count no engine model uses: a model given it cannot run once the pool exists.
@@ -51,7 +52,7 @@ def test_a_failed_knapsack_mip_gives_no_bound() -> None:
     weights = np.array([[2.0, 3.0, 1.0]])
     h = _highs(profit, weights, np.array([4.0]), np.zeros(3), np.ones(3), integer=True, seed=0)
     h.setOptionValue("threads", _CLASHING_THREADS)
-    assert _run_mip(h, 5.0, None) == (None, None, False)
+    assert _run_mip(h, 5.0, None, pace=Pace(5.0)) == (None, None, False)
 
 
 def test_solves_with_different_worker_counts_in_one_process_all_use_the_lp() -> None:
