@@ -1,9 +1,11 @@
 """Why the mandatory demands cannot all be planned: the smallest conflicting set found, in words.
 
-A deletion filter drops mandatory demands one at a time while the rest still cannot be scheduled
-(each test is a proof by the interval model), leaving a set in which every demand is needed for the
-conflict. The set is then described by aggregate reasoning: the hours (or money) its demands need
-in some stretch of periods whatever their starts, against what is available there.
+One CP-SAT solve in which each demand's presence is an assumption names the demands its proof of
+infeasibility needed; a deletion filter then drops them one at a time while the rest still cannot
+be scheduled (each test is a proof by the interval model), leaving, when it completes, a set in
+which every demand is needed for the conflict. The set is then described by aggregate reasoning:
+the hours (or money) its demands need in some stretch of periods whatever their starts, against
+what is available there.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import numpy as np
 from bearing.engine.compiled import Compiled
 from bearing.engine.pace import Pace
 from bearing.engine.problem import Problem
-from bearing.engine.schedule import decide_mandatory
+from bearing.engine.schedule import conflicting_subset, decide_mandatory
 from bearing.engine.stopping import Stopper
 
 __all__ = ["describe_conflict", "find_conflicts", "minimal_conflict"]
@@ -51,8 +53,8 @@ def minimal_conflict(
     should_stop: Callable[[], bool] | None = None,
     pace: Pace | None = None,
 ) -> list[int]:
-    """Mandatory demands (prerequisites included) that cannot be scheduled together, reduced by a
-    deletion filter within `time_limit` seconds of `pace` (its own clock when not given: with one
+    """Forced demands (mandatory ones and their prerequisites) that cannot be scheduled together,
+    even leaving out the prerequisites not in the set, reduced by a deletion filter within `time_limit` seconds of `pace` (its own clock when not given: with one
     worker a work budget, so the same seed gives the same set) or until `should_stop` (minimal
     when the filter completes)."""
     stop = should_stop if isinstance(should_stop, Stopper) else Stopper(should_stop)
@@ -62,6 +64,15 @@ def minimal_conflict(
     if empty:
         return empty[:1]
     end = pace.now() + time_limit
+    # A subset that cannot be scheduled on its own, leaving out prerequisites, is a conflict too:
+    # with them (forced in as well) it fits even less. One solve with every demand's presence
+    # assumed names the demands its proof needed, usually far fewer; the deletion filter then has
+    # fewer to try.
+    assumed = conflicting_subset(
+        comp, sorted(core), time_limit=0.5 * time_limit, seed=seed, should_stop=stop, pace=pace
+    )
+    if assumed:
+        core = set(assumed)
     # try dropping the demands that take the least first: the big ones are likelier to be the cause
     order = sorted(core, key=lambda d: (sum(h for _, h in comp.use[d]) * comp.duration[d], d))
     for d in order:
@@ -70,9 +81,7 @@ def minimal_conflict(
             break
         if d not in core:
             continue
-        rest = _closure(comp, core - {d})
-        if d in rest:
-            continue  # another demand of the set requires d
+        rest = core - {d}
         per_test = max(0.05, min(left, time_limit / max(4, len(core))))
         if _verdict(comp, rest, per_test, workers, seed, stop, pace) == "infeasible":
             core = rest

@@ -16,7 +16,8 @@ whole numbers, so the capacities may be rounded down too). The cumulative model 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
@@ -217,6 +218,9 @@ class CumulativeModel:
     # every hour and spend was a whole number of units: rounding down or up gives the same model,
     # so a schedule it returns fits and an "infeasible" is a proof
     exact: bool = True
+    # with `optional`: each demand's presence, to be assumed (an infeasible solve names the
+    # assumptions it needed: a conflicting subset)
+    present: dict[int, cp_model.IntVar] = field(default_factory=dict)
 
     def read(self, solver: cp_model.CpSolver) -> dict[int, int]:
         return {d: int(solver.value(v)) for d, v in self.start.items()}
@@ -235,12 +239,15 @@ def build_cumulative_model(
     *,
     bounds: tuple[dict[int, int], dict[int, int]] | None = None,
     up: bool = False,
+    optional: bool = False,
 ) -> CumulativeModel:
     """Start variables and intervals for `demands` (all forced in): per-resource cumulative limits,
     finish-to-start requirements and budget windows; prerequisites outside `demands` are ignored.
     `bounds` (earliest, latest start per demand) narrow the start domains when given. Hours and
     spend are rounded down (a relaxation: its "infeasible" is a proof) or, with `up`, up (a
-    restriction: every schedule it returns fits)."""
+    restriction: every schedule it returns fits). With `optional`, each demand is in only when its
+    presence literal is true (`CumulativeModel.present`), so that assuming them all yields a
+    conflicting subset when the set does not fit."""
     model = cp_model.CpModel()
     exact = True
 
@@ -253,6 +260,12 @@ def build_cumulative_model(
     chosen = set(demands)
     start: dict[int, cp_model.IntVar] = {}
     intervals: dict[int, cp_model.IntervalVar] = {}
+    present: dict[int, cp_model.IntVar] = {}
+
+    def both(*ds: int) -> list[cp_model.IntVar]:
+        """The presence literals a constraint among `ds` is enforced by (none when all are in)."""
+        return [present[d] for d in ds] if optional else []
+
     unit = _hour_unit(comp, demands)
     for d in demands:
         w = comp.window[d]
@@ -260,7 +273,13 @@ def build_cumulative_model(
             w = [s for s in w if bounds[0][d] <= s <= bounds[1][d]]
         dom = cp_model.Domain.from_values(w) if w else cp_model.Domain.from_values([])
         start[d] = model.new_int_var_from_domain(dom, f"start_{comp.ids[d]}")
-        intervals[d] = model.new_fixed_size_interval_var(start[d], comp.duration[d], f"run_{comp.ids[d]}")
+        if optional:
+            present[d] = model.new_bool_var(f"in_{comp.ids[d]}")
+            intervals[d] = model.new_optional_fixed_size_interval_var(
+                start[d], comp.duration[d], present[d], f"run_{comp.ids[d]}"
+            )
+        else:
+            intervals[d] = model.new_fixed_size_interval_var(start[d], comp.duration[d], f"run_{comp.ids[d]}")
     # each resource: hours in use never above its capacity in that period
     periods = comp.periods
     for r in range(len(comp.resource_names)):
@@ -283,8 +302,8 @@ def build_cumulative_model(
     for d in demands:
         for e in comp.preds[d]:
             if e in chosen:
-                model.add(start[d] >= start[e] + comp.duration[e])
-    _add_pair_orders(model, comp, demands, start, unit, up=up)
+                model.add(start[d] >= start[e] + comp.duration[e]).only_enforce_if(both(d, e))
+    _add_pair_orders(model, comp, demands, start, unit, up=up, enforced_by=both)
     # budget windows: spend depends on the overlap, so channel starts into Booleans
     if comp.budgets and any(comp.cost_pp[d] > 0 for d in demands):
         for w, (_, _, amount) in enumerate(comp.budgets):
@@ -295,12 +314,15 @@ def build_cumulative_model(
                 for s in comp.window[d]:
                     spend = comp.budget_spend(d, s, w)
                     if spend > 0:
+                        # b: d is in and starts at s
                         b = model.new_bool_var(f"at_{comp.ids[d]}_{s}_{w}")
                         model.add(start[d] == s).only_enforce_if(b)
-                        model.add(start[d] != s).only_enforce_if(b.Not())
+                        model.add(start[d] != s).only_enforce_if([b.Not(), *both(d)])
+                        if optional:
+                            model.add_implication(b, present[d])
                         terms.append((b, whole(spend, _UNIT)))
             model.add(sum(c * b for b, c in terms) <= math.floor(amount * _UNIT + 1e-6))
-    return CumulativeModel(model=model, start=start, demands=list(demands), exact=exact)
+    return CumulativeModel(model=model, start=start, demands=list(demands), exact=exact, present=present)
 
 
 # Explicit pair orders are added for at most this many forced demands (the pairs grow quadratically).
@@ -315,6 +337,7 @@ def _add_pair_orders(
     unit: float,
     *,
     up: bool,
+    enforced_by: Callable[..., list[cp_model.IntVar]],
 ) -> None:
     """Two demands that together need more of a resource than it ever has cannot run at the same
     time: one finishes before the other starts. Stating it as a Boolean choice (redundant with the
@@ -338,5 +361,6 @@ def _add_pair_orders(
                 continue  # already ordered by a requirement
             if any(h + use[b].get(r, 0) > top[r] for r, h in use[a].items()):
                 first = model.new_bool_var(f"before_{comp.ids[a]}_{comp.ids[b]}")
-                model.add(start[a] + comp.duration[a] <= start[b]).only_enforce_if(first)
-                model.add(start[b] + comp.duration[b] <= start[a]).only_enforce_if(first.Not())
+                also = enforced_by(a, b)
+                model.add(start[a] + comp.duration[a] <= start[b]).only_enforce_if([first, *also])
+                model.add(start[b] + comp.duration[b] <= start[a]).only_enforce_if([first.Not(), *also])

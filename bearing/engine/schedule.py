@@ -28,7 +28,7 @@ from bearing.engine.model import CumulativeModel, build_cumulative_model
 from bearing.engine.pace import CUMULATIVE_WORK_PER_SECOND, Pace, schedule_seconds_per_attempt
 from bearing.engine.stopping import Stopper, run_cp
 
-__all__ = ["MandatoryVerdict", "decide_mandatory", "start_bounds"]
+__all__ = ["MandatoryVerdict", "conflicting_subset", "decide_mandatory", "start_bounds"]
 
 # Share of the time limit (and most seconds) for the quick constructive attempts before the exact
 # model: on j30 longer attempts found no schedule the exact model does not find faster.
@@ -244,11 +244,48 @@ def decide_mandatory(
     return MandatoryVerdict("unknown", stage="cp-sat")
 
 
+def conflicting_subset(
+    comp: Compiled,
+    demands: list[int],
+    *,
+    time_limit: float,
+    seed: int = 0,
+    should_stop: Callable[[], bool] | None = None,
+    pace: Pace | None = None,
+) -> list[int] | None:
+    """A subset of `demands` that cannot all be scheduled, from one CP-SAT solve in which every
+    demand's presence is an assumption: when it proves the set does not fit, the assumptions the
+    proof needed (often far fewer than the set; not always minimal). None when it finds no proof
+    within `time_limit` seconds of `pace`. Start windows are the demands' own (not narrowed by
+    the others' chains, which would only hold with every demand in)."""
+    pace = pace if pace is not None else Pace(time_limit, workers=1)
+    stop = should_stop if isinstance(should_stop, Stopper) else Stopper(should_stop)
+    end = pace.now() + time_limit
+    cm = build_cumulative_model(comp, sorted(demands), optional=True)
+    cm.model.add_assumptions([cm.present[d] for d in cm.demands])
+    # cores from assumptions come from a single worker's search
+    solver = _cumulative_solver(seed, 1, end, pace)
+    status = run_cp(solver, cm.model, stop=stop)
+    pace.charge_cp(solver, CUMULATIVE_WORK_PER_SECOND)
+    if status != cp_model.INFEASIBLE:
+        return None
+    needed = set(solver.sufficient_assumptions_for_infeasibility())
+    return [d for d in cm.demands if cm.present[d].index in needed]
+
+
 def _solve_cumulative(
     cm: CumulativeModel, seed: int, workers: int, end: float, stop: Stopper, pace: Pace
 ) -> tuple[int, dict[int, int] | None]:
     """CP-SAT on the interval model until `end` on `pace`'s clock (with one worker a deterministic
     work budget; the wall clock only enforces the safety cap): its status and schedule, if any."""
+    solver = _cumulative_solver(seed, workers, end, pace)
+    status = run_cp(solver, cm.model, stop=stop)
+    pace.charge_cp(solver, CUMULATIVE_WORK_PER_SECOND)
+    starts = cm.read(solver) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+    return status, starts
+
+
+def _cumulative_solver(seed: int, workers: int, end: float, pace: Pace) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = seed
@@ -258,10 +295,7 @@ def _solve_cumulative(
     # j30 cases (j3013_1 at its optimum: found in 3.3 s instead of unknown at 8 s; measured)
     solver.parameters.linearization_level = 0
     pace.limit_cp(solver.parameters, max(0.05, end - pace.now()), CUMULATIVE_WORK_PER_SECOND)
-    status = run_cp(solver, cm.model, stop=stop)
-    pace.charge_cp(solver, CUMULATIVE_WORK_PER_SECOND)
-    starts = cm.read(solver) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
-    return status, starts
+    return solver
 
 
 def _chain_reason(comp: Compiled, chain: list[int]) -> str:
