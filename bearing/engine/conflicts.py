@@ -19,6 +19,7 @@ from bearing.engine.pace import Pace
 from bearing.engine.problem import Problem
 from bearing.engine.schedule import conflicting_subset, decide_mandatory
 from bearing.engine.stopping import Stopper
+from bearing.engine.sufficiency import analyse_sufficiency
 
 __all__ = ["describe_conflict", "find_conflicts", "minimal_conflict"]
 
@@ -125,8 +126,10 @@ def _fmt(x: float) -> str:
     return f"{x:,.0f}" if abs(x - round(x)) < 1e-6 or abs(x) >= 100 else f"{x:,.2f}"
 
 
-def describe_conflict(problem: Problem, comp: Compiled, core: list[int]) -> list[str]:
-    """Business-words explanation of why the demands in `core` cannot all be scheduled."""
+def describe_conflict(problem: Problem, comp: Compiled, core: list[int], *, time_limit: float = 2.0) -> list[str]:
+    """Business-words explanation of why the demands in `core` cannot all be scheduled. When no
+    single stretch of periods is short, the smallest capacity addition that lets them fit (found
+    within `time_limit` seconds) says where and by how much."""
     out: list[str] = []
     for d in core:
         if not comp.window[d]:
@@ -174,8 +177,26 @@ def describe_conflict(problem: Problem, comp: Compiled, core: list[int]) -> list
     used = sorted({comp.resource_names[r] for d in core for r, _ in comp.use[d]})
     return [
         (f"mandatory {_names(comp, core)} cannot all be scheduled: in every arrangement allowed by their "
-        f"start windows and requirements, some period needs more {', '.join(used) or 'money'} than is available")
+        f"start windows and requirements, some period needs more {', '.join(used) or 'money'} than is available"
+        f"{_addition(problem, comp, core, time_limit)}")
     ]
+
+
+def _addition(problem: Problem, comp: Compiled, core: list[int], time_limit: float) -> str:
+    """'; the smallest capacity addition that lets them fit: ...' from the sufficiency MIP on the
+    core alone ('a capacity addition' when not proven smallest; nothing when none was found)."""
+    ids = [comp.ids[d] for d in core]
+    report = analyse_sufficiency(
+        problem, hours_per_fte=1.0, demand_ids=ids, must_fit_ids=ids, time_limit=max(0.1, time_limit)
+    )
+    if report.additions_status not in ("optimal", "feasible") or not report.additions:
+        return ""
+    which = "the smallest capacity addition" if report.additions_status == "optimal" else "a capacity addition"
+    steps = [
+        f"{a.resource} +{_fmt(a.hours_per_period)} hours per period from {problem.label(a.from_period)}"
+        for a in report.additions
+    ]
+    return f"; {which} that lets them fit: {', '.join(steps)}"
 
 
 def _worst_stretch(
@@ -249,4 +270,4 @@ def find_conflicts(
     core = minimal_conflict(
         comp, time_limit=time_limit, workers=workers, seed=seed, should_stop=should_stop, pace=pace
     )
-    return describe_conflict(problem, comp, core)
+    return describe_conflict(problem, comp, core, time_limit=max(0.1, 0.25 * time_limit))

@@ -26,7 +26,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from bearing.engine.compiled import Compiled
-from bearing.engine.lp import _new_highs, ran
+from bearing.engine.lp import new_highs, ran
 from bearing.engine.pace import SELECTION_WORK_PER_SECOND, MipWork, Pace, selection_mip_rates
 from bearing.engine.stopping import Stopper, run_cp, watch_highs
 
@@ -81,7 +81,7 @@ def _highs(
     integer: bool,
     seed: int,
 ) -> highspy.Highs:
-    h = _new_highs(seed)
+    h = new_highs(seed)
     h.setOptionValue("solver", "choose" if integer else "simplex")
     lp = highspy.HighsLp()
     n = len(profit)

@@ -28,7 +28,7 @@ from bearing.engine.pace import (
     mip_seconds_per_check,
 )
 
-__all__ = ["LpModel", "LpResult", "build_lp", "lagrangian_bound", "round_lp", "sub_problem"]
+__all__ = ["LpModel", "LpResult", "build_lp", "lagrangian_bound", "new_highs", "round_lp", "sub_problem"]
 
 
 @dataclass
@@ -298,7 +298,7 @@ def build_lp(comp: Compiled, *, seed: int = 0) -> LpModel:
                         vals.append(-1.0)
     del periods
     costs = np.array([comp.values[d][s] for d, s in zip(col_d, col_s)], dtype=float)
-    highs = _new_highs(seed)
+    highs = new_highs(seed)
     lp = highspy.HighsLp()
     lp.num_col_ = ncol
     lp.num_row_ = len(lower)
@@ -347,7 +347,9 @@ _SEARCHED = {
 }
 
 
-def _new_highs(seed: int) -> highspy.Highs:
+def new_highs(seed: int) -> highspy.Highs:
+    """A HiGHS model as every engine solve needs it: silent (its first instance in a process would
+    print a banner on stdout), seeded, one thread, interior point for relaxations."""
     global _banner_done
     if _banner_done:
         h = highspy.Highs()

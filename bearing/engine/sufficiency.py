@@ -21,7 +21,7 @@ from typing import Any
 import highspy
 import numpy as np
 
-from bearing.engine.lp import HIGHS_THREADS, ran
+from bearing.engine.lp import new_highs, ran
 from bearing.engine.problem import Demand, Problem
 
 __all__ = [
@@ -390,9 +390,8 @@ def _build(
             for s in e_window:
                 terms[x[(e.id, s)]] = terms.get(x[(e.id, s)], 0.0) - float(s)
             rows.add(terms, float(e.duration), highspy.kHighsInf)
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", HIGHS_THREADS)  # one count per process (see lp.HIGHS_THREADS)
+    h = new_highs(0)  # quiet, one thread (see lp.HIGHS_THREADS)
+    h.setOptionValue("solver", "choose")
     n = len(cost)
     upper = [1.0] * len(x) + [highspy.kHighsInf] * len(y)
     h.addVars(n, np.zeros(n), np.array(upper))

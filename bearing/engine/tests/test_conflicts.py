@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
+import subprocess
+import sys
+
 from bearing.engine.compiled import compile_problem
 from bearing.engine.conflicts import minimal_conflict
 from bearing.engine.problem import Demand, Problem, Resource
 from bearing.engine.schedule import conflicting_subset, decide_mandatory
+from bearing.engine.solve import solve
+from bearing.engine.tests.instances import tight_schedule
 
 
 def _three_periods(demands: list[Demand]) -> Problem:
@@ -46,3 +53,49 @@ def test_demands_that_fit_give_no_conflicting_subset() -> None:
     comp = compile_problem(_three_periods([Demand("A", 1, effort={"dev": 12}, duration=2, mandatory=True),
                                            Demand("C", 1, effort={"dev": 1}, mandatory=True)]))
     assert conflicting_subset(comp, list(range(comp.n)), time_limit=2.0) is None
+
+
+def _with_additions(problem: Problem, additions: str) -> Problem:
+    """`problem` with each "RES +N hours per period from LABEL" step added to its capacity."""
+    period_of = {problem.label(p): p for p in range(problem.periods)}
+    resources = dict(problem.resources)
+    for name, amount, label in re.findall(r"(\w+) \+([\d.,]+) hours per period from ([^,]+)", additions):
+        first = period_of[label.strip()]
+        old = resources[name].capacity
+        more = float(amount.replace(",", ""))
+        resources[name] = dataclasses.replace(
+            resources[name], capacity=tuple(c + (more if p >= first else 0.0) for p, c in enumerate(old))
+        )
+    return dataclasses.replace(problem, resources=resources)
+
+
+def test_a_conflict_no_single_stretch_explains_names_the_capacity_that_resolves_it() -> None:
+    # 16 mandatory demands, 20 periods, one period too few: no stretch of periods is short on its
+    # own, so the message names the smallest capacity addition that lets the conflicting set fit
+    problem = tight_schedule(3, 16, 20)
+    plan = solve(problem, time_limit=5.0, explain=False)
+    assert plan.status == "infeasible"
+    [message] = plan.conflicts
+    found = re.fullmatch(r"mandatory (.+) cannot all be scheduled: .*capacity addition that lets them fit: (.+)", message)
+    assert found is not None, message
+    comp = compile_problem(problem)
+    named = [comp.index[n] for n in found.group(1).replace(" and ", ", ").split(", ")]
+    assert decide_mandatory(comp, named, time_limit=10.0).status == "infeasible"
+    # the addition is real: with it the named demands fit, with the prerequisites they need
+    with_prerequisites = set(named)
+    while extra := {e for d in with_prerequisites for e in comp.preds[d]} - with_prerequisites:
+        with_prerequisites |= extra
+    more = compile_problem(_with_additions(problem, found.group(2)))
+    assert decide_mandatory(more, sorted(with_prerequisites), time_limit=10.0).status == "feasible"
+
+
+def test_the_additions_mip_prints_nothing_even_as_the_first_highs_model() -> None:
+    # HiGHS prints a banner on stdout when a process makes its first model: it would corrupt the
+    # JSON of `bearing sufficiency`
+    code = (
+        "from bearing.engine.tests.test_conflicts import CLASH\n"
+        "from bearing.engine.sufficiency import analyse_sufficiency\n"
+        "analyse_sufficiency(CLASH, hours_per_fte=1.0, must_fit_ids=['A', 'B'])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout == ""

@@ -16,6 +16,7 @@ from bearing.engine.pace import CAP_EXTRA, CAP_FACTOR, MipWork, Pace
 from bearing.engine.problem import Demand, Problem, Resource
 from bearing.engine.schedule import decide_mandatory
 from bearing.engine.solve import solve
+from bearing.engine.tests.instances import tight_schedule
 
 
 @contextmanager
@@ -28,22 +29,6 @@ def _busy_machine() -> Iterator[None]:
         for hog in hogs:
             hog.kill()
             hog.wait()
-
-
-def _tight_schedule(seed: int, n: int, periods: int) -> Problem:
-    """Mandatory demands of 1-4 periods on two resources of 10 hours a period, a few requirements."""
-    rng = random.Random(seed)
-    demands = []
-    for i in range(n):
-        duration = rng.randint(1, 4)
-        effort = {r: float(rng.randint(2, 8) * duration) for r in ("dev", "ops") if rng.random() < 0.7}
-        requires = tuple(f"D{j}" for j in range(i) if rng.random() < 0.12)
-        demands.append(
-            Demand(f"D{i}", 1.0, effort=effort or {"dev": 3.0 * duration}, duration=duration, mandatory=True,
-                   requires=requires)
-        )
-    resources = {r: Resource(r, (10.0,) * periods) for r in ("dev", "ops")}
-    return Problem(periods=periods, resources=resources, demands=tuple(demands))
 
 
 def _selection(seed: int, items: int, rows: int) -> Problem:
@@ -79,7 +64,7 @@ def test_the_decision_on_mandatory_demands_is_paced_by_work_not_the_wall_clock()
     # 24 mandatory demands that do not fit 26 periods: CP-SAT's proof needs a work budget of
     # 0.5 s (about a second on the wall clock of an idle core, so a wall-clock limit of 0.5 s would
     # never decide it); a budget of 0.4 s does not suffice
-    comp = compile_problem(_tight_schedule(21, 24, 26))
+    comp = compile_problem(tight_schedule(21, 24, 26))
     everything = list(range(comp.n))
     assert decide_mandatory(comp, everything, time_limit=0.4).status == "unknown"
     with _busy_machine():
