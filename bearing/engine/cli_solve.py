@@ -62,6 +62,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     sys.stderr.write(_summary(plan, len(problem.demands)) + "\n")
+    if plan.status in ("infeasible", "unknown"):
+        # why, in words, where the reader of the summary looks (the plan file has them too)
+        for conflict in plan.conflicts:
+            sys.stderr.write(f"  - {conflict}\n")
     return 0
 
 
@@ -85,5 +89,5 @@ def _summary(plan: Plan, n_demands: int) -> str:
     parts.append(f"{len(plan.scheduled)}/{n_demands} scheduled")
     parts.append(f"{plan.seconds:.2f}s")
     if plan.conflicts:
-        parts.append(f"{len(plan.conflicts)} conflicts")
+        parts.append(f"{len(plan.conflicts)} conflict{'' if len(plan.conflicts) == 1 else 's'}")
     return ", ".join(parts)

@@ -45,6 +45,13 @@ _RIGOROUS_BOUND_NONZEROS = 300_000
 _RETRY_RESERVE = 0.1
 
 
+# The first conflict of an `unknown` plan: the mandatory demands were neither placed nor proven not to fit.
+_UNDECIDED = (
+    "undecided: no schedule with every mandatory demand was found within the time limit, nor a proof "
+    "that none exists (a longer limit may decide it); this plan leaves some of them out"
+)
+
+
 def _lp_nonzeros(comp: Compiled) -> int:
     """The relaxation's size without building it: choice, capacity and budget entries counted,
     plus a fifth for the requirement rows (14-17 % of the nonzeros on generated problems)."""
@@ -193,6 +200,8 @@ def solve(
     if tracker.ledger is None:
         plan = greedy_plan
         plan.status = "unknown"
+        # greedy's messages say where its own placement failed, not that no placement exists
+        plan.conflicts = [_UNDECIDED, *(f"greedy: {c}" for c in plan.conflicts)]
         plan.stats.update(stats, deterministic=pace.reproducible and not stop.stopped)
         plan.seconds = time.perf_counter() - t0
         return plan

@@ -44,6 +44,26 @@ def test_solve_greedy_writes_a_plan_that_check_accepts(
     assert capsys.readouterr().out == "OK: plan is feasible, objective 9\n"
 
 
+def test_solve_says_why_a_problem_is_infeasible_beside_the_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # two mandatory demands of 6 dev-hours each in a period of 10
+    clash = {
+        "format": "bearing-problem/1",
+        "periods": 1,
+        "resources": {"dev": {"capacity": 10}},
+        "demands": [
+            {"id": "A", "value": 1, "effort": {"dev": 6}, "mandatory": True},
+            {"id": "B", "value": 1, "effort": {"dev": 6}, "mandatory": True},
+        ],
+    }
+    out = str(tmp_path / "plan.json")
+    assert run("solve", [write(tmp_path, "p.json", clash), "--time-limit", "2", "--out", out]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("infeasible: objective 0, 0/2 scheduled") and err[0].endswith(", 1 conflict")
+    assert err[1:] == ["  - mandatory A and B need 12 dev-hours in period 0; capacity is 10 (short by 2)"]
+
+
 def test_solve_prints_the_plan_to_stdout_without_out(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -9,6 +9,7 @@ from bearing.engine.generate import generate_problem
 from bearing.engine.greedy import solve_greedy
 from bearing.engine.problem import Budget, Demand, Problem, Resource
 from bearing.engine.solve import solve
+from bearing.engine.tests.instances import tight_schedule
 
 
 def make_problem(demands: list[Demand], *, periods: int = 1, dev: float = 10.0, **kw: object) -> Problem:
@@ -137,6 +138,15 @@ def test_infeasible_mandatory_demands_are_named_with_the_shortfall() -> None:
     assert plan.status == "infeasible"
     # A and B alone already conflict (12 > 10); C is not needed for the conflict
     assert plan.conflicts == ["mandatory A and B need 12 dev-hours in 2027-Q2; capacity is 10 (short by 2)"]
+
+
+def test_undecided_mandatory_demands_are_not_reported_as_a_proven_conflict() -> None:
+    # 24 mandatory demands that do not fit: 0.4 s of work is too little to prove it (0.5 s suffices)
+    plan = solve(tight_schedule(21, 24, 26), time_limit=0.4, explain=False)
+    assert plan.status == "unknown"
+    assert plan.conflicts[0].startswith("undecided: no schedule with every mandatory demand was found")
+    # greedy's failures follow, marked as its own: they say where it stopped, not that nothing fits
+    assert len(plan.conflicts) > 1 and all(c.startswith("greedy: mandatory ") for c in plan.conflicts[1:])
 
 
 def test_progress_reports_each_improvement_and_stop_is_honoured() -> None:
