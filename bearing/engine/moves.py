@@ -277,9 +277,10 @@ def value_density(comp: Compiled) -> np.ndarray:
     return out
 
 
-def fill(comp: Compiled, ledger: Ledger) -> Ledger:
-    """Add every demand that still fits, best value per share of capacity first, earliest start."""
-    density = value_density(comp)
+def fill(comp: Compiled, ledger: Ledger, density: np.ndarray | None = None) -> Ledger:
+    """Add every demand that still fits, best value per share of capacity first (`density`, by
+    default `value_density(comp)`), earliest start."""
+    density = value_density(comp) if density is None else density
     out = ledger.copy()
     for d in sorted(range(comp.n), key=lambda k: (-density[k], k)):
         if out.start[d] < 0 and comp.window[d] and all(out.start[e] >= 0 for e in comp.preds[d]):

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from bearing.engine.explain import explain_unscheduled, late_start_reasons
+import dataclasses
+
+from bearing.engine.check import check_plan
+from bearing.engine.compiled import compile_problem, plan_from_starts
+from bearing.engine.explain import (
+    _best_start,
+    _forced_repair,
+    _ledger,
+    explain_unscheduled,
+    late_start_reasons,
+)
+from bearing.engine.generate import generate_problem
+from bearing.engine.moves import value_density
 from bearing.engine.problem import Budget, Demand, Problem, Resource
 from bearing.engine.solve import solve
 
@@ -63,3 +75,52 @@ def test_late_start_is_explained_by_the_prerequisite() -> None:
     b = next(s for s in late_start_reasons(p, plan) if s.id == "B")
     assert b.start == 1
     assert b.reasons == ("it cannot start in 2027-Q1: prerequisite A finishes at the end of 2027-Q1",)
+
+
+# 10 dev-hours in one period: A (6 h, value 10), B (5 h, 8), C (4 h, 3). The best plan is A + C (13).
+# Forcing B in: B + A needs 11 hours, so A must go; then C fits beside B: B + C = 11, 2 less.
+THREE = Problem(
+    periods=1,
+    resources={"dev": Resource("dev", (10.0,))},
+    demands=(Demand("A", 10, effort={"dev": 6}), Demand("B", 8, effort={"dev": 5}), Demand("C", 3, effort={"dev": 4})),
+)
+
+
+def test_without_time_for_a_re_plan_the_cost_is_verified_by_a_repaired_plan() -> None:
+    plan = solve(THREE, time_limit=5.0, explain=False)
+    assert plan.starts() == {"A": 0, "C": 0}
+    # too little time for CP-SAT: the reason is checked by a plan built by taking out A for B
+    (out,) = explain_unscheduled(THREE, plan, time_limit=0.02)
+    assert out.details["verified"] is True and out.details["verified_by"] == "repair"
+    assert out.details["value_lost"] == 2.0
+    assert any("cost at most 2 of value" in r for r in out.reasons)
+
+
+def test_every_repaired_cost_is_that_of_a_plan_the_checker_accepts_with_the_demand_forced_in() -> None:
+    problem = generate_problem(80, 5, 5, seed=3)
+    plan = solve(problem, time_limit=1.0, explain=False)
+    comp = compile_problem(problem)
+    ledger, density = _ledger(comp, plan), value_density(comp)
+    reported = {
+        out.id: out.details["value_lost"]
+        for out in explain_unscheduled(problem, plan, time_limit=0.02)  # no time for CP-SAT
+        if out.details.get("verified_by") == "repair"
+    }
+    repaired = 0
+    for out in plan.unscheduled:
+        d = comp.index[out.id]
+        starts = _forced_repair(comp, ledger, d, _best_start(comp, ledger, d)[0], density)
+        if starts is None:
+            continue
+        assert d in starts
+        forced = dataclasses.replace(
+            problem,
+            demands=tuple(dataclasses.replace(x, mandatory=True) if x.id == out.id else x for x in problem.demands),
+        )
+        checked = check_plan(forced, plan_from_starts(compile_problem(forced), starts, status="feasible", bound=None, seconds=0.0))
+        assert checked.ok, checked.violations
+        if out.id in reported:
+            # the cost the explanation states is the value this checked plan gives up
+            assert abs((plan.objective - checked.objective) - reported[out.id]) < 1e-6
+        repaired += 1
+    assert repaired >= 10 and reported
