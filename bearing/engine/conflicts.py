@@ -10,11 +10,12 @@ what is available there.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import numpy as np
 
-from bearing.engine.compiled import Compiled
+from bearing.engine.compiled import Compiled, compile_problem
 from bearing.engine.pace import Pace
 from bearing.engine.problem import Problem
 from bearing.engine.schedule import conflicting_subset, decide_mandatory
@@ -174,12 +175,26 @@ def describe_conflict(problem: Problem, comp: Compiled, core: list[int], *, time
             )
     if best is not None:
         return [best[1]]
+    if _budgets_decide(problem, comp, core, time_limit):
+        return [
+            (f"mandatory {_names(comp, core)} cannot all be scheduled within the budget windows: every "
+            f"arrangement allowed by their start windows and requirements spends more in some window than "
+            f"its budget (with the budgets left aside they fit)")
+        ]
     used = sorted({comp.resource_names[r] for d in core for r, _ in comp.use[d]})
     return [
         (f"mandatory {_names(comp, core)} cannot all be scheduled: in every arrangement allowed by their "
         f"start windows and requirements, some period needs more {', '.join(used) or 'money'} than is available"
         f"{_addition(problem, comp, core, time_limit)}")
     ]
+
+
+def _budgets_decide(problem: Problem, comp: Compiled, core: list[int], time_limit: float) -> bool:
+    """Whether the budget windows are what keeps `core` out: it fits when they are left aside."""
+    if not comp.budgets or not any(comp.cost_pp[d] > 0 for d in core):
+        return False
+    unbudgeted = compile_problem(dataclasses.replace(problem, budgets=()))  # same demand order
+    return decide_mandatory(unbudgeted, core, time_limit=max(0.1, time_limit)).status == "feasible"
 
 
 def _addition(problem: Problem, comp: Compiled, core: list[int], time_limit: float) -> str:

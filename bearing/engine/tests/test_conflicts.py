@@ -9,7 +9,7 @@ import sys
 
 from bearing.engine.compiled import compile_problem
 from bearing.engine.conflicts import minimal_conflict
-from bearing.engine.problem import Demand, Problem, Resource
+from bearing.engine.problem import Budget, Demand, Problem, Resource
 from bearing.engine.schedule import conflicting_subset, decide_mandatory
 from bearing.engine.solve import solve
 from bearing.engine.tests.instances import tight_schedule
@@ -99,3 +99,23 @@ def test_the_additions_mip_prints_nothing_even_as_the_first_highs_model() -> Non
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout == ""
+
+
+def test_a_conflict_over_money_blames_the_budgets_not_the_hours() -> None:
+    # A and B cost 60 each and take one of two periods; the budgets are 100 and 50: both in period 0
+    # spend 120, either in period 1 spends 60. The hours (1 of 10 each) are never short.
+    problem = Problem(
+        periods=2,
+        resources={"dev": Resource("dev", (10.0, 10.0))},
+        demands=(
+            Demand("A", 1, cost=60, effort={"dev": 1}, mandatory=True),
+            Demand("B", 1, cost=60, effort={"dev": 1}, mandatory=True),
+            Demand("C", 1, cost=10, effort={"dev": 1}, mandatory=True),
+        ),
+        budgets=(Budget(0, 0, 100), Budget(1, 1, 50)),
+    )
+    plan = solve(problem, time_limit=5.0)
+    assert plan.status == "infeasible"
+    [message] = plan.conflicts
+    assert message.startswith("mandatory A and B cannot all be scheduled within the budget windows")
+    assert "dev" not in message
