@@ -124,3 +124,25 @@ def test_every_repaired_cost_is_that_of_a_plan_the_checker_accepts_with_the_dema
             assert abs((plan.objective - checked.objective) - reported[out.id]) < 1e-6
         repaired += 1
     assert repaired >= 10 and reported
+
+
+def test_a_repair_places_the_missing_prerequisite_first() -> None:
+    # two periods of 10 dev-hours: X (10 h, value 10) fills period 0, Y (10 h, 9) period 1. B (5 h,
+    # 5) requires P (5 h, 1), which is out too: forcing B in needs P in period 0 and B in period 1,
+    # so X and Y both go and the plan falls from 19 to 6.
+    p = Problem(
+        periods=2,
+        resources={"dev": Resource("dev", (10.0, 10.0))},
+        demands=(
+            Demand("X", 10, effort={"dev": 10}),
+            Demand("Y", 9, effort={"dev": 10}),
+            Demand("P", 1, effort={"dev": 5}),
+            Demand("B", 5, effort={"dev": 5}, requires=("P",)),
+        ),
+    )
+    plan = solve(p, time_limit=5.0, explain=False)
+    assert plan.objective == 19
+    by_id = {u.id: u for u in explain_unscheduled(p, plan, time_limit=0.02)}
+    assert by_id["B"].details["verified_by"] == "repair"
+    assert by_id["B"].details["value_lost"] == 13.0
+    assert any("requires P" in r for r in by_id["B"].reasons)
