@@ -153,7 +153,6 @@ def solve(
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers!r}")
     t0 = time.perf_counter()
-    deadline = t0 + max(0.1, time_limit)
     greedy_plan = solve_greedy(problem)
     if method == "greedy":
         greedy_plan.seconds = time.perf_counter() - t0
@@ -170,10 +169,11 @@ def solve(
     explain_share = 0.15 if explain else 0.0
     search_end = t0 + max(0.1, time_limit) * (1.0 - explain_share)
 
-    def explain_time() -> float:
-        # the search is paced by work, so on a busy machine it may end past its share of the wall
-        # clock: the explanations (each verified by a re-plan) still get half of theirs
-        return max(deadline - time.perf_counter(), 0.5 * explain_share * time_limit)
+    def explain_budget() -> float:
+        # what the search left of the limit on its own clock (not the wall clock's), at least the
+        # explanations' share: the same plan gets the same reasons, and a search that ended late
+        # on a busy machine still leaves them theirs
+        return max(explain_share * max(0.1, time_limit), t0 + time_limit - pace.now())
 
     # 1. greedy, verified by the ledger
     greedy_ledger = _ledger_from_plan(comp, greedy_plan)
@@ -215,12 +215,12 @@ def solve(
         tracker.offer_bound(tracker.value, "schedule")
         stats["deterministic"] = pace.reproducible and not stop.stopped
         return _finish(
-            problem, comp, tracker, t0, "optimal", stats, explain=explain, time_left=explain_time(), stop=stop
+            problem, comp, tracker, t0, "optimal", stats, explain=explain, time_left=explain_budget(), stop=stop
         )
 
     # pure selection (one period, no requirements): a multidimensional knapsack, solved by core search
     if is_selection_problem(comp) and not stop():
-        return _select(problem, comp, tracker, t0, search_end, workers, seed, stop, stats, explain, explain_time, pace)
+        return _select(problem, comp, tracker, t0, search_end, workers, seed, stop, stats, explain, explain_budget, pace)
 
     # 3. LP relaxation: bound and LP-guided plans
     tracker.offer_bound(_upper_bound_trivial(comp), "bound")
@@ -281,7 +281,7 @@ def solve(
     stats["deterministic"] = pace.reproducible and not stop.stopped
     status = "optimal" if proven or (tracker.bound is not None and tracker.value >= tracker.bound - 1e-9) else "feasible"
     return _finish(
-        problem, comp, tracker, t0, status, stats, explain=explain, time_left=explain_time(), stop=stop
+        problem, comp, tracker, t0, status, stats, explain=explain, time_left=explain_budget(), stop=stop
     )
 
 
@@ -296,7 +296,7 @@ def _select(
     stop: Stopper,
     stats: dict[str, object],
     explain: bool,
-    explain_time: Callable[[], float],
+    explain_budget: Callable[[], float],
     pace: Pace,
 ) -> Plan:
     """Selection problems: LP-guided core search, then the full MIP (improvement and the bound)."""
@@ -323,7 +323,7 @@ def _select(
     proven = res.optimal or (tracker.bound is not None and tracker.value >= tracker.bound - 1e-6 * max(1.0, abs(tracker.bound)))
     return _finish(
         problem, comp, tracker, t0, "optimal" if proven else "feasible", stats, explain=explain,
-        time_left=explain_time(), stop=stop,
+        time_left=explain_budget(), stop=stop,
     )
 
 

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 from bearing.engine.check import check_plan
 from bearing.engine.compiled import compile_problem
+from bearing.engine.explain import explain_unscheduled
 from bearing.engine.generate import generate_problem
 from bearing.engine.pace import CAP_EXTRA, CAP_FACTOR, MipWork, Pace
 from bearing.engine.problem import Demand, Problem, Resource
@@ -82,6 +83,18 @@ def test_a_selection_is_paced_by_work_not_the_wall_clock() -> None:
     assert quiet.stats["deterministic"] is True and busy.stats["deterministic"] is True
     assert busy.starts() == quiet.starts()
     assert check_plan(p, busy).ok
+
+
+def test_the_same_plan_gets_the_same_reasons_when_the_machine_is_busy() -> None:
+    p = generate_problem(80, 5, 5, seed=3)
+    plan = solve(p, time_limit=1.0, explain=False)
+    # 0.3 s of work verifies some reasons by CP-SAT re-plans and the rest by repairs: on the wall
+    # clock a busy machine would get fewer re-plans done
+    quiet = explain_unscheduled(p, plan, time_limit=0.3)
+    with _busy_machine():
+        busy = explain_unscheduled(p, plan, time_limit=0.3)
+    assert [(u.id, u.reasons, u.details) for u in busy] == [(u.id, u.reasons, u.details) for u in quiet]
+    assert {u.details.get("verified_by") for u in quiet} >= {"re-plan", "repair"}
 
 
 def test_several_workers_are_not_reported_reproducible() -> None:
