@@ -41,6 +41,10 @@ _LP_SHARE = 0.5
 # greedy on generated 10,000-demand problems, from the interior solution only +2.9 % and +3.4 %.
 # Crossover failed on one of three; the priced bound and restricted LP then take over.)
 _RIGOROUS_BOUND_NONZEROS = 300_000
+# Most seconds (of the solve's clock) for finding the smallest conflicting set once infeasibility
+# is proven: with a fifth of a 60 s limit, PSPLIB j30 instances proven by CP-SAT at optimum - 1
+# took 3-4 s each, most of it on the set, against a median of 0.5 s with a 10 s limit.
+_CONFLICT_SECONDS = 2.0
 # Share of the search a second try at a failed relaxation must leave for the search itself.
 _RETRY_RESERVE = 0.1
 
@@ -477,8 +481,9 @@ def _infeasible(
     stop: Stopper | None = None,
 ) -> Plan:
     """Proven infeasible: report the smallest conflicting set found, in words. A cheap proof (a
-    chain too long, hours that cannot fit) names its set at once; otherwise the deletion filter
-    gets a fifth of the time limit, so the verdict is never held back by the explanation."""
+    chain too long, hours that cannot fit) names its set at once; otherwise the search for the set
+    gets a fifth of the time limit, at most `_CONFLICT_SECONDS`, so the verdict is never held back
+    long by the explanation."""
     from bearing.engine.conflicts import describe_conflict, find_conflicts
 
     if verdict is not None and verdict.reasons:
@@ -487,7 +492,7 @@ def _infeasible(
         conflicts = describe_conflict(problem, comp, verdict.core)
     else:
         remaining = time_limit - (pace.now() - t0)
-        budget = max(0.2, min(0.2 * time_limit, remaining))
+        budget = max(0.2, min(0.2 * time_limit, remaining, _CONFLICT_SECONDS))
         conflicts = find_conflicts(
             problem, comp, time_limit=budget, workers=workers, seed=seed, should_stop=stop, pace=pace
         )
