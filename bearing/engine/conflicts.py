@@ -56,9 +56,9 @@ def minimal_conflict(
     pace: Pace | None = None,
 ) -> list[int]:
     """Forced demands (mandatory ones and their prerequisites) that cannot be scheduled together,
-    even leaving out the prerequisites not in the set, reduced by a deletion filter within `time_limit` seconds of `pace` (its own clock when not given: with one
-    worker a work budget, so the same seed gives the same set) or until `should_stop` (minimal
-    when the filter completes)."""
+    even leaving out the prerequisites not in the set, reduced by a deletion filter within
+    `time_limit` seconds of `pace` (its own clock when not given: with one worker a work budget, so
+    the same seed gives the same set) or until `should_stop` (minimal when the filter completes)."""
     stop = should_stop if isinstance(should_stop, Stopper) else Stopper(should_stop)
     pace = pace if pace is not None else Pace(time_limit, workers=workers)
     core = _closure(comp, {d for d in range(comp.n) if comp.mandatory[d]})

@@ -209,6 +209,7 @@ def _forced_repair(comp: Compiled, ledger: Ledger, d: int, first: int, density: 
         chain.append(x)
 
     missing(d)
+    keep = set(chain)
     cand = ledger.copy()
     for x in chain:
         ready = max((cand.start[e] + comp.duration[e] for e in comp.preds[x]), default=0)
@@ -216,7 +217,7 @@ def _forced_repair(comp: Compiled, ledger: Ledger, d: int, first: int, density: 
         if x == d and first in starts:
             starts.insert(0, starts.pop(starts.index(first)))
         for s in starts:
-            room = _make_room(comp, cand, x, s, set(chain), density)
+            room = _make_room(comp, cand, x, s, keep, density)
             if room is not None:
                 cand = room
                 cand.book(x, s)
@@ -322,13 +323,16 @@ def explain_unscheduled(
             reasons.append("not verified by a re-plan within the time limit")
             result[uid] = Unscheduled(uid, tuple(reasons), details)
             continue
-        status, value, free = "unknown", None, list(range(comp.n))
+        status, value, whole_plan = "unknown", None, False
         if replan_end - now >= 0.03:
             free = _neighbourhood(comp, ledger, d, s, hours, money)
+            whole_plan = len(free) == comp.n
             status, value = _forced_replan(comp, ledger, d, free, min(per, replan_end - now), stop, pace)
-        starts = None if status == "infeasible" and len(free) == comp.n else _forced_repair(comp, ledger, d, s, density)
-        pace.charge(_REPAIR_SECONDS + _REPAIR_SECONDS_PER_DEMAND * comp.n)
-        repaired = None if starts is None else comp.objective(starts)
+        repaired = None
+        if not (status == "infeasible" and whole_plan):  # else no plan can hold it: nothing to repair
+            starts = _forced_repair(comp, ledger, d, s, density)
+            pace.charge(_REPAIR_SECONDS + _REPAIR_SECONDS_PER_DEMAND * comp.n)
+            repaired = None if starts is None else comp.objective(starts)
         gain = max(comp.values[d].values())
         if repaired is not None and (value is None or repaired > value + 1e-9):
             lost = max(0.0, plan.objective - repaired)
@@ -347,9 +351,9 @@ def explain_unscheduled(
         elif status == "infeasible":
             details.update(verified=True, verified_by="re-plan", value_lost=None)
             reasons.append(
-                "forcing it in is not possible without moving more of the plan"
-                if len(free) < comp.n
-                else "forcing it in is not possible: no plan can hold it together with the mandatory demands"
+                "forcing it in is not possible: no plan can hold it together with the mandatory demands"
+                if whole_plan
+                else "forcing it in is not possible without moving more of the plan"
             )
         else:
             details.update(verified=False, value_lost=None)
