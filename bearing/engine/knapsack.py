@@ -5,8 +5,11 @@ mixed-integer solver handed the whole model spends its time on branching over it
 the LP relaxation already makes clear. The core approach (Puchinger, Raidl & Pferschy) does
 better in the same time: items far from the LP's break-even point (efficiency, value over the
 dual-priced size, far from 1) are fixed to their LP value; the small *core* around it is solved
-exactly by CP-SAT, then widened while each core still closes in time. A last MIP (HiGHS) on the
-full model, started from the best selection, improves it further and yields the proven bound.
+exactly by CP-SAT, then widened while each core still closes in time. On small selections with
+many tight capacity rows the cores stall on a selection no single swap improves; a tabu search
+(`bearing.engine.tabu`) at each promising number of chosen items goes past it. A last MIP (HiGHS)
+on the full model, started from the best selection, improves it further and yields the proven
+bound.
 
 Every stage is paced by its work (CP-SAT's deterministic time, HiGHS's simplex iterations and
 branch-and-bound calls; `bearing.engine.pace`), so with one worker a seed gives the same selection
@@ -29,6 +32,7 @@ from bearing.engine.compiled import Compiled
 from bearing.engine.lp import new_highs, ran
 from bearing.engine.pace import SELECTION_WORK_PER_SECOND, MipWork, Pace, selection_mip_rates
 from bearing.engine.stopping import Stopper, run_cp, watch_highs
+from bearing.engine.tabu import tabu_search
 
 __all__ = ["KnapsackResult", "is_selection_problem", "solve_selection"]
 
@@ -37,6 +41,21 @@ __all__ = ["KnapsackResult", "is_selection_problem", "solve_selection"]
 # improves the selection further and gives the proven bound.
 _CORE_SHARE = 0.7
 _FIRST_CORE = 10
+# Selections of at most this many free items and at least this many capacity rows get a tabu
+# search (`bearing.engine.tabu`) after the cores. On the 100-item, 30-row OR-Library instances the
+# cores stall on a selection no single swap improves, and the tabu search goes past it (mknapcb7:
+# mean gap 0.135 -> 0.092 %, worst 0.645 -> 0.477 %). With 10 rows the cores close larger and
+# larger cores and do better with the time (mknapcb4: mean 0.011 % with them alone, 0.017 % when the
+# tabu search took their time); with 250 or more items the tabu search found nothing in the time
+# that the cores and the full model would not (RESULTS.md, fifth session).
+_TABU_ITEMS = 100
+_TABU_ROWS = 20
+# For those, a core not closed in this share of the time ends the core search (a larger one would
+# not close either), and the tabu search gets this share of the time left; the full model the rest.
+_TABU_CORE_SLICE = 0.15
+_TABU_SHARE = 0.8
+# Item counts tried on each side of the relaxation's own.
+_COUNT_SPREAD = 4
 # Nominal seconds per simplex iteration of the relaxation (a few hundred iterations take
 # milliseconds at 500 items and 30 rows).
 _SIMPLEX_SECONDS_PER_ITERATION = 2e-5
@@ -80,9 +99,14 @@ def _highs(
     *,
     integer: bool,
     seed: int,
+    count: int | None = None,
 ) -> highspy.Highs:
     h = new_highs(seed)
     h.setOptionValue("solver", "choose" if integer else "simplex")
+    if count is not None:
+        # exactly `count` items chosen: one more row of ones
+        weights = np.vstack([weights, np.ones(len(profit))])
+        caps = np.append(caps, float(count))
     lp = highspy.HighsLp()
     n = len(profit)
     lp.num_col_ = n
@@ -90,7 +114,10 @@ def _highs(
     lp.col_cost_ = profit.astype(float)
     lp.col_lower_ = lower.astype(float)
     lp.col_upper_ = upper.astype(float)
-    lp.row_lower_ = np.full(len(caps), -highspy.kHighsInf)
+    row_lower = np.full(len(caps), -highspy.kHighsInf)
+    if count is not None:
+        row_lower[-1] = float(count)
+    lp.row_lower_ = row_lower
     lp.row_upper_ = caps.astype(float)
     lp.sense_ = highspy.ObjSense.kMaximize
     mat = highspy.HighsSparseMatrix()
@@ -183,6 +210,50 @@ def _core_order(
     return np.lexsort((np.arange(n), reduced, dist, ~fractional))
 
 
+def _efficiency(profit: np.ndarray, weights: np.ndarray, duals: np.ndarray) -> np.ndarray:
+    """Value over the dual-priced size; items of no priced size rank first."""
+    priced = duals @ weights
+    return np.where(priced > 1e-12, profit / np.maximum(priced, 1e-12), np.inf)
+
+
+def _promising_counts(
+    profit: np.ndarray,
+    weights: np.ndarray,
+    caps: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    x_lp: np.ndarray,
+    best_value: float,
+    seed: int,
+    pace: Pace,
+) -> tuple[list[int], float | None]:
+    """The numbers of chosen items whose relaxation (the LP with that many items) could beat
+    `best_value`, best bound first, and the best of those bounds. The LP's value is concave in the
+    count, so counts around the relaxation's own (fractional) count cover its maximum: the largest
+    of their bounds is a valid bound on every selection, at least as tight as the plain LP's."""
+    whole = bool(np.all(np.abs(profit - np.round(profit)) < 1e-9))
+    middle = float(np.sum(x_lp))
+    low = max(int(lower.sum()), math.floor(middle) - _COUNT_SPREAD)
+    high = min(int(upper.sum()), math.ceil(middle) + _COUNT_SPREAD)
+    bounds: list[tuple[float, int]] = []
+    for count in range(low, high + 1):
+        h = _highs(profit, weights, caps, lower, upper, integer=False, seed=seed, count=count)
+        h.run()
+        pace.charge(max(0, h.getInfo().simplex_iteration_count) * _SIMPLEX_SECONDS_PER_ITERATION)
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            continue
+        if status != highspy.HighsModelStatus.kOptimal:
+            return [], None  # no proof for this count: keep the plain LP's bound
+        value = float(h.getInfo().objective_function_value)
+        bounds.append((math.floor(value + 1e-6) if whole else value, count))
+    if not bounds:
+        return [], None
+    bounds.sort(key=lambda b: (-b[0], b[1]))
+    counts = [count for value, count in bounds if value > best_value + 1e-6]
+    return counts, bounds[0][0]
+
+
 def _integer_scale(values: np.ndarray) -> float:
     """1 when the numbers are whole already; hundredths otherwise (hours and money)."""
     return 1.0 if np.all(np.abs(values - np.round(values)) < 1e-9) else 100.0
@@ -253,12 +324,14 @@ def solve_selection(
     start: list[int] | None,
     seed: int = 0,
     workers: int = 1,
-    on_improve: Callable[[list[int], float], None] | None = None,
+    on_improve: Callable[[list[int], float, str], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     pace: Pace | None = None,
 ) -> KnapsackResult:
-    """Best selection by LP-reduced-cost core search, then the full MIP for the bound, until
-    `deadline` on `pace`'s clock (its own when not given: with one worker a work budget)."""
+    """Best selection by LP-reduced-cost core search, a tabu search when few items are free and the
+    rows are many, then the full MIP for the bound, until `deadline` on `pace`'s clock (its own when not
+    given: with one worker a work budget). Each better selection goes to `on_improve` with the
+    stage that found it ("core", "tabu" or "mip")."""
     stop = should_stop if isinstance(should_stop, Stopper) else Stopper(should_stop)
     if pace is None:
         pace = Pace(max(0.01, deadline - time.perf_counter()), workers=workers)
@@ -272,7 +345,7 @@ def solve_selection(
         best[start] = 1
     best_value = float(profit @ best) if start else float("-inf")
 
-    def offer(x: np.ndarray | None) -> None:
+    def offer(x: np.ndarray | None, stage: str = "core") -> None:
         nonlocal best, best_value
         if x is None or not _feasible(x, weights, caps) or np.any(x < lower) or np.any(x > upper):
             return
@@ -280,7 +353,7 @@ def solve_selection(
         if value > best_value + 1e-9:
             best, best_value = x.copy(), value
             if on_improve is not None:
-                on_improve([int(d) for d in np.nonzero(x)[0]], value)
+                on_improve([int(d) for d in np.nonzero(x)[0]], value, stage)
 
     # 1. LP relaxation: the break-even point and the bound
     lp = _highs(profit, weights, caps, lower, upper, integer=False, seed=seed)
@@ -301,33 +374,49 @@ def solve_selection(
         # the break-even point stay free, the rest keep their LP value; growing cores solved exactly
         order = _core_order(profit, weights, duals, x_lp, reduced)
         core_end = pace.now() + _CORE_SHARE * (deadline - pace.now())
+        with_tabu = int(np.sum(lower < upper)) <= _TABU_ITEMS and len(caps) >= _TABU_ROWS
+        core_slice = (_TABU_CORE_SLICE if with_tabu else 1.0) * (deadline - pace.now())
         lp_fix = np.clip((x_lp > 0.5).astype(int), lower, upper)
         # the fractional items are always free: fixing them either way could break a capacity
         n_fractional = int(np.sum((x_lp > 1e-6) & (x_lp < 1 - 1e-6)))
         size = min(n, max(_FIRST_CORE, n_fractional + 5))
+        solved_whole = False
         while not stop() and pace.now() < core_end - 0.01 and not pace.capped():
             core = order[:size]
             lo, up = lp_fix.copy(), lp_fix.copy()
             lo[core], up[core] = lower[core], upper[core]
             hint = np.clip(best, lo, up) if best_value > float("-inf") else lp_fix
             x, proven = _solve_core(
-                profit, weights, caps, lo, up, hint, core_end, seed=seed, workers=workers, stop=stop, pace=pace,
+                profit, weights, caps, lo, up, hint, min(core_end, pace.now() + core_slice), seed=seed,
+                workers=workers, stop=stop, pace=pace,
                 on_solution=offer,
             )
             offer(x)
+            solved_whole = proven and size >= n
             if not proven or size >= n:
                 break  # the next core would not be solved exactly in time either
             size = min(n, size + max(5, size // 4))
-    # 3. the full model from the best selection: improvements and the proven bound
+        # 3. tabu search from the best selection, at each item count that can still beat it
+        tabu_end = pace.now() + _TABU_SHARE * (deadline - pace.now())
+        if with_tabu and best_value > float("-inf") and not solved_whole and not stop() and not pace.capped():
+            counts, count_bound = _promising_counts(profit, weights, caps, lower, upper, x_lp, best_value, seed, pace)
+            if count_bound is not None and (bound is None or count_bound < bound):
+                bound = count_bound
+            movable = order[lower[order] < upper[order]]
+            tabu_search(
+                profit, weights, caps, best, movable=movable, counts=counts, efficiency=_efficiency(profit, weights, duals),
+                end=tabu_end, pace=pace, seed=seed, stop=stop, on_solution=lambda x: offer(x, "tabu"),
+            )
+    # 4. the full model from the best selection: improvements and the proven bound
     optimal = False
     left = deadline - pace.now()
     if left > 0.05 and not stop() and not pace.capped():
         h = _highs(profit, weights, caps, lower, upper, integer=True, seed=seed)
         x, mip_bound, optimal = _run_mip(
             h, left, best if best_value > float("-inf") else None, pace=pace, stop=stop,
-            on_solution=offer,
+            on_solution=lambda x: offer(x, "mip"),
         )
-        offer(x)
+        offer(x, "mip")
         if mip_bound is not None and (bound is None or mip_bound < bound):
             bound = mip_bound
         optimal = optimal and x is not None and abs(float(profit @ x) - best_value) < 1e-6

@@ -303,13 +303,14 @@ def _select(
     explain_budget: Callable[[], float],
     pace: Pace,
 ) -> Plan:
-    """Selection problems: LP-guided core search, then the full MIP (improvement and the bound)."""
+    """Selection problems: LP-guided core search, a tabu search when small, then the full MIP
+    (improvement and the bound)."""
     assert tracker.ledger is not None
 
-    def offer(chosen: list[int], _value: float) -> None:
+    def offer(chosen: list[int], _value: float, stage: str) -> None:
         ledger = _ledger_from_starts(comp, {d: 0 for d in chosen})
         if ledger is not None:
-            tracker.offer(ledger, "core")
+            tracker.offer(ledger, stage)
 
     res = solve_selection(
         comp,

@@ -22,3 +22,16 @@ def tight_schedule(seed: int, n: int, periods: int) -> Problem:
         )
     resources = {r: Resource(r, (10.0,) * periods) for r in ("dev", "ops")}
     return Problem(periods=periods, resources=resources, demands=tuple(demands))
+
+
+def selection(seed: int, items: int, rows: int) -> Problem:
+    """One period, no requirements: a multidimensional knapsack with capacities a quarter of the demand."""
+    rng = random.Random(seed)
+    demands, totals = [], [0.0] * rows
+    for i in range(items):
+        weights = [float(rng.randint(1, 1000)) for _ in range(rows)]
+        totals = [t + w for t, w in zip(totals, weights, strict=True)]
+        value = sum(weights) / rows + rng.randint(1, 500)
+        demands.append(Demand(f"I{i}", value, effort={f"r{k}": w for k, w in enumerate(weights)}, duration=1))
+    resources = {f"r{k}": Resource(f"r{k}", (float(t // 4),)) for k, t in enumerate(totals)}
+    return Problem(periods=1, resources=resources, demands=tuple(demands))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import subprocess
 import sys
 import time
@@ -14,10 +13,10 @@ from bearing.engine.compiled import compile_problem
 from bearing.engine.explain import explain_unscheduled
 from bearing.engine.generate import generate_problem
 from bearing.engine.pace import CAP_EXTRA, CAP_FACTOR, MipWork, Pace
-from bearing.engine.problem import Demand, Problem, Resource
+from bearing.engine.problem import Problem
 from bearing.engine.schedule import decide_mandatory
 from bearing.engine.solve import solve
-from bearing.engine.tests.instances import tight_schedule
+from bearing.engine.tests.instances import selection, tight_schedule
 
 
 @contextmanager
@@ -30,19 +29,6 @@ def _busy_machine() -> Iterator[None]:
         for hog in hogs:
             hog.kill()
             hog.wait()
-
-
-def _selection(seed: int, items: int, rows: int) -> Problem:
-    """One period, no requirements: a multidimensional knapsack with capacities a quarter of the demand."""
-    rng = random.Random(seed)
-    demands, totals = [], [0.0] * rows
-    for i in range(items):
-        weights = [float(rng.randint(1, 1000)) for _ in range(rows)]
-        totals = [t + w for t, w in zip(totals, weights, strict=True)]
-        value = sum(weights) / rows + rng.randint(1, 500)
-        demands.append(Demand(f"I{i}", value, effort={f"r{k}": w for k, w in enumerate(weights)}, duration=1))
-    resources = {f"r{k}": Resource(f"r{k}", (float(t // 4),)) for k, t in enumerate(totals)}
-    return Problem(periods=1, resources=resources, demands=tuple(demands))
 
 
 def test_same_seed_gives_the_same_plan_when_the_machine_is_busy() -> None:
@@ -73,16 +59,24 @@ def test_the_decision_on_mandatory_demands_is_paced_by_work_not_the_wall_clock()
     assert (busy.status, busy.stage) == ("infeasible", "cp-sat")
 
 
-def test_a_selection_is_paced_by_work_not_the_wall_clock() -> None:
-    p = _selection(4, 150, 10)
+def _assert_selection_paced_by_work(p: Problem, shorter: float) -> None:
     quiet = solve(p, time_limit=1.0, explain=False)
     # less work finds a worse selection: a search paced by the wall clock would find it when busy
-    assert solve(p, time_limit=0.3, explain=False).objective < quiet.objective
+    assert solve(p, time_limit=shorter, explain=False).objective < quiet.objective
     with _busy_machine():
         busy = solve(p, time_limit=1.0, explain=False)
     assert quiet.stats["deterministic"] is True and busy.stats["deterministic"] is True
     assert busy.starts() == quiet.starts()
     assert check_plan(p, busy).ok
+
+
+def test_a_selection_is_paced_by_work_not_the_wall_clock() -> None:
+    _assert_selection_paced_by_work(selection(4, 150, 10), 0.3)
+
+
+def test_a_small_selection_searched_by_tabu_is_paced_by_work_not_the_wall_clock() -> None:
+    # at most 100 items: the tabu search runs after the cores, on a nominal cost per step
+    _assert_selection_paced_by_work(selection(2, 60, 30), 0.5)
 
 
 def test_the_same_plan_gets_the_same_reasons_when_the_machine_is_busy() -> None:
@@ -161,3 +155,4 @@ def test_mip_work_charges_root_calls_up_to_the_root_cost_then_tree_calls() -> No
     # 0.25 + 75 tree calls reach the budget of 1.0: the 75th call and later ones interrupt
     assert [c.interrupted for c in calls].index(True) == 74
     assert all(c.interrupted for c in calls[74:])
+
