@@ -30,8 +30,6 @@ __all__ = ["explain_plan", "explain_unscheduled", "late_start_reasons"]
 # Free the whole plan in the verification re-plan up to this many demands; beyond, a neighbourhood.
 _WHOLE_PLAN = 150
 _NEIGHBOURS = 80
-# Share of the explanation time for CP-SAT re-plans; the constructive repairs use the rest.
-_REPLAN_SHARE = 0.8
 # Demands a repair tries to add back into the room it made, most valuable per share first.
 _REFILL_CANDIDATES = 40
 # Re-plans are small CP-SAT models whose building in Python and presolve outweigh their search:
@@ -280,6 +278,56 @@ def _make_room(
     return room if room.fits(x, s) else None
 
 
+@dataclasses.dataclass
+class _Draft:
+    """A left-out demand's reasons before the verdict: where it would start, what it lacks there,
+    and what the repair and the re-plan found (the plan's value with it forced in)."""
+
+    d: int
+    s: int
+    hours: dict
+    money: dict
+    reasons: list[str]
+    details: dict
+    repaired: float | None = None
+    status: str = "unknown"
+    value: float | None = None
+    whole_plan: bool = False
+
+
+def _verdict(uid: str, draft: _Draft, comp: Compiled, objective: float) -> Unscheduled:
+    """The reasons with the verified cost of forcing the demand in: the better of the repair and the
+    re-plan, or the proof that it cannot be forced in, or that neither answered in time."""
+    reasons, details = draft.reasons, draft.details
+    gain = max(comp.values[draft.d].values())
+    repaired, value = draft.repaired, draft.value
+    if repaired is not None and (value is None or repaired > value + 1e-9):
+        lost = max(0.0, objective - repaired)
+        details.update(verified=True, verified_by="repair", value_lost=lost)
+        reasons.append(
+            f"forcing it in would cost at most {_fmt(lost)} of value elsewhere (it brings {_fmt(gain)}; "
+            f"checked by a plan with it forced in, made by taking out lower-value demands)"
+        )
+    elif value is not None:
+        lost = max(0.0, objective - value)
+        details.update(verified=True, verified_by="re-plan", value_lost=lost)
+        reasons.append(
+            f"forcing it in would cost {_fmt(lost)} of value elsewhere (it brings {_fmt(gain)}; "
+            f"checked by re-planning with it forced in)"
+        )
+    elif draft.status == "infeasible":
+        details.update(verified=True, verified_by="re-plan", value_lost=None)
+        reasons.append(
+            "forcing it in is not possible: no plan can hold it together with the mandatory demands"
+            if draft.whole_plan
+            else "forcing it in is not possible without moving more of the plan"
+        )
+    else:
+        details.update(verified=False, value_lost=None)
+        reasons.append("not verified by a re-plan within the time limit")
+    return Unscheduled(uid, tuple(reasons), details)
+
+
 def explain_unscheduled(
     problem: Problem,
     plan: Plan,
@@ -297,14 +345,12 @@ def explain_unscheduled(
     pace = Pace(time_limit, workers=1)
     started = pace.now()
     end = started + time_limit
-    # CP-SAT re-plans for the most valuable demands first in most of the time; the constructive
-    # repair (milliseconds) verifies a cost for the others, and the re-plans when it does better
-    replan_end = started + _REPLAN_SHARE * time_limit
     density = value_density(comp)
     out_ids = [u.id for u in plan.unscheduled]
     order = sorted(out_ids, key=lambda i: -max(comp.values[comp.index[i]].values(), default=0.0))
-    per = max(0.05, min(1.0, _REPLAN_SHARE * time_limit / max(1, len(order))))
     result: dict[str, Unscheduled] = {}
+    drafts: dict[str, _Draft] = {}
+    # 1. the reasons, and for each a constructive repair (milliseconds), which verifies a cost
     for uid in order:
         d = comp.index[uid]
         why = _structural(problem, comp, ledger, d)
@@ -317,48 +363,25 @@ def explain_unscheduled(
         if missing:
             reasons.insert(0, f"it requires {', '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} not in the plan")
         details["requires_missing"] = missing
-        now = pace.now()
-        if now >= end or stop() or pace.capped():
-            details.update(verified=False, value_lost=None)
-            reasons.append("not verified by a re-plan within the time limit")
-            result[uid] = Unscheduled(uid, tuple(reasons), details)
-            continue
-        status, value, whole_plan = "unknown", None, False
-        if replan_end - now >= 0.03:
-            free = _neighbourhood(comp, ledger, d, s, hours, money)
-            whole_plan = len(free) == comp.n
-            status, value = _forced_replan(comp, ledger, d, free, min(per, replan_end - now), stop, pace)
-        repaired = None
-        if not (status == "infeasible" and whole_plan):  # else no plan can hold it: nothing to repair
+        draft = drafts[uid] = _Draft(d, s, hours, money, reasons, details)
+        if pace.now() < end and not stop() and not pace.capped():
             starts = _forced_repair(comp, ledger, d, s, density)
             pace.charge(_REPAIR_SECONDS + _REPAIR_SECONDS_PER_DEMAND * comp.n)
-            repaired = None if starts is None else comp.objective(starts)
-        gain = max(comp.values[d].values())
-        if repaired is not None and (value is None or repaired > value + 1e-9):
-            lost = max(0.0, plan.objective - repaired)
-            details.update(verified=True, verified_by="repair", value_lost=lost)
-            reasons.append(
-                f"forcing it in would cost at most {_fmt(lost)} of value elsewhere (it brings {_fmt(gain)}; "
-                f"checked by a plan with it forced in, made by taking out lower-value demands)"
-            )
-        elif value is not None:
-            lost = max(0.0, plan.objective - value)
-            details.update(verified=True, verified_by="re-plan", value_lost=lost)
-            reasons.append(
-                f"forcing it in would cost {_fmt(lost)} of value elsewhere (it brings {_fmt(gain)}; "
-                f"checked by re-planning with it forced in)"
-            )
-        elif status == "infeasible":
-            details.update(verified=True, verified_by="re-plan", value_lost=None)
-            reasons.append(
-                "forcing it in is not possible: no plan can hold it together with the mandatory demands"
-                if whole_plan
-                else "forcing it in is not possible without moving more of the plan"
-            )
-        else:
-            details.update(verified=False, value_lost=None)
-            reasons.append("not verified by a re-plan within the time limit")
-        result[uid] = Unscheduled(uid, tuple(reasons), details)
+            draft.repaired = None if starts is None else comp.objective(starts)
+    # 2. CP-SAT re-plans in the time left: first for the demands no repair could place (else they
+    # stay unverified), then the most valuable; a re-plan wins when it loses less
+    queue = sorted(drafts, key=lambda u: drafts[u].repaired is not None)  # stable: by value within
+    per = max(0.05, min(1.0, (end - pace.now()) / max(1, len(queue))))
+    for uid in queue:
+        now = pace.now()
+        if end - now < 0.03 or stop() or pace.capped():
+            break
+        draft = drafts[uid]
+        free = _neighbourhood(comp, ledger, draft.d, draft.s, draft.hours, draft.money)
+        draft.whole_plan = len(free) == comp.n
+        draft.status, draft.value = _forced_replan(comp, ledger, draft.d, free, min(per, end - now), stop, pace)
+    for uid, draft in drafts.items():
+        result[uid] = _verdict(uid, draft, comp, plan.objective)
     return [result[i] for i in out_ids]
 
 

@@ -17,6 +17,7 @@ from bearing.engine.generate import generate_problem
 from bearing.engine.moves import value_density
 from bearing.engine.problem import Budget, Demand, Problem, Resource
 from bearing.engine.solve import solve
+from bearing.engine.tests.instances import selection
 
 
 def test_left_out_demand_names_the_resource_extra_hours_and_value_lost() -> None:
@@ -146,3 +147,15 @@ def test_a_repair_places_the_missing_prerequisite_first() -> None:
     assert by_id["B"].details["verified_by"] == "repair"
     assert by_id["B"].details["value_lost"] == 13.0
     assert any("requires P" in r for r in by_id["B"].reasons)
+
+
+def test_every_left_out_demand_gets_its_repair_before_re_plans_take_the_time() -> None:
+    # 150 items, 10 rows: 110 left out. The re-plans alone could use all of a short explanation
+    # time; the repairs (milliseconds each) are done first, so each demand has a verified cost.
+    problem = selection(4, 150, 10)
+    plan = solve(problem, time_limit=1.0, explain=False)
+    reasons = explain_unscheduled(problem, plan, time_limit=0.3)
+    assert len(reasons) > 100
+    unverified = [out.id for out in reasons if not out.details["verified"]]
+    assert unverified == []
+    assert {out.details["verified_by"] for out in reasons} == {"repair", "re-plan"}
