@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -9,6 +10,7 @@ import numpy as np
 from bearing.engine import knapsack
 from bearing.engine.check import check_plan
 from bearing.engine.pace import Pace
+from bearing.engine.problem import Budget
 from bearing.engine.solve import solve
 from bearing.engine.stopping import Stopper
 from bearing.engine.tabu import tabu_search
@@ -125,3 +127,28 @@ def test_a_small_selection_with_many_tight_rows_is_improved_by_the_tabu_search()
     plan = solve(problem, time_limit=2.0, explain=False, progress=lambda event: stages.append(event.stage))
     assert "tabu" in stages
     assert check_plan(problem, plan).ok
+
+
+def test_mandatory_demands_and_a_budget_hold_through_the_tabu_search(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # the same shape with every tenth demand mandatory and a money row: the tabu search runs, may
+    # not move a mandatory demand, and the plan keeps them all within the budget
+    base = selection(2, 60, 30)
+    demands = tuple(
+        dataclasses.replace(d, mandatory=i % 10 == 0, cost=float(50 + (i * 37) % 400))
+        for i, d in enumerate(base.demands)
+    )
+    problem = dataclasses.replace(base, demands=demands, budgets=(Budget(0, 0, 4000.0),))
+    moved: list[set[int]] = []
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        moved.append({int(j) for j in kwargs["movable"]})
+        return tabu_search(*args, **kwargs)
+
+    monkeypatch.setattr(knapsack, "tabu_search", spy)
+    plan = solve(problem, time_limit=2.0, explain=False)
+    mandatory = {i for i, d in enumerate(demands) if d.mandatory}
+    assert len(moved) == 1 and moved[0] == set(range(60)) - mandatory
+    assert check_plan(problem, plan).ok
+    chosen = set(plan.starts())
+    assert {d.id for d in demands if d.mandatory} <= chosen
+    assert sum(d.cost for d in demands if d.id in chosen) <= 4000.0
