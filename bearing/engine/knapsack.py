@@ -327,11 +327,12 @@ def solve_selection(
     on_improve: Callable[[list[int], float, str], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     pace: Pace | None = None,
+    on_bound: Callable[[float], None] | None = None,
 ) -> KnapsackResult:
     """Best selection by LP-reduced-cost core search, a tabu search when few items are free and the
     rows are many, then the full MIP for the bound, until `deadline` on `pace`'s clock (its own when not
     given: with one worker a work budget). Each better selection goes to `on_improve` with the
-    stage that found it ("core", "tabu" or "mip")."""
+    stage that found it ("core", "tabu" or "mip"); each proven bound before the last, to `on_bound`."""
     stop = should_stop if isinstance(should_stop, Stopper) else Stopper(should_stop)
     if pace is None:
         pace = Pace(max(0.01, deadline - time.perf_counter()), workers=workers)
@@ -369,6 +370,8 @@ def solve_selection(
         x_lp = np.array(sol.col_value)
         reduced = np.abs(np.array(sol.col_dual))
         bound = float(lp.getInfo().objective_function_value)
+        if on_bound is not None:
+            on_bound(bound)
         duals = np.abs(np.array(sol.row_dual))
         # 2. core search: the items whose LP efficiency (value over dual-priced size) is nearest
         # the break-even point stay free, the rest keep their LP value; growing cores solved exactly
@@ -402,6 +405,8 @@ def solve_selection(
             counts, count_bound = _promising_counts(profit, weights, caps, lower, upper, x_lp, best_value, seed, pace)
             if count_bound is not None and (bound is None or count_bound < bound):
                 bound = count_bound
+                if on_bound is not None:
+                    on_bound(bound)
             movable = order[lower[order] < upper[order]]
             tabu_search(
                 profit, weights, caps, best, movable=movable, counts=counts, efficiency=_efficiency(profit, weights, duals),

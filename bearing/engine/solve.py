@@ -321,6 +321,7 @@ def _select(
         on_improve=offer,
         should_stop=stop,
         pace=pace,
+        on_bound=lambda bound: tracker.offer_bound(bound, "lp"),
     )
     stats["deterministic"] = pace.reproducible and not stop.stopped
     tracker.offer_bound(res.bound, "mip")

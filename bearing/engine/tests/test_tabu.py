@@ -152,3 +152,20 @@ def test_mandatory_demands_and_a_budget_hold_through_the_tabu_search(monkeypatch
     chosen = set(plan.starts())
     assert {d.id for d in demands if d.mandatory} <= chosen
     assert sum(d.cost for d in demands if d.id in chosen) <= 4000.0
+
+
+def test_a_selection_shows_its_relaxation_bound_from_the_start_and_the_counts_tighten_it() -> None:
+    problem = selection(2, 60, 30)
+    events: list[tuple[str, float, float | None]] = []
+    plan = solve(
+        problem, time_limit=2.0, explain=False,
+        progress=lambda e: events.append((e.stage, e.objective, e.bound)),
+    )
+    stages = [stage for stage, _, _ in events]
+    # the relaxation's bound comes before the first selection of the cores, not at the end
+    assert stages[:2] == ["greedy", "lp"] and events[1][2] is not None
+    assert all(bound is not None and bound >= value - 1e-6 for _, value, bound in events[1:])
+    # the relaxations with the number of items fixed give a second, tighter bound
+    lp_bounds = [bound for stage, _, bound in events if stage == "lp"]
+    assert len(lp_bounds) == 2 and lp_bounds[1] < lp_bounds[0]
+    assert plan.bound is not None and plan.bound <= lp_bounds[1] + 1e-6
