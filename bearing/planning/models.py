@@ -80,6 +80,23 @@ class Scenario(models.Model):
         )
 
 
+# What each stage of the engine does for the plan, for the run page.
+STAGE_LABELS = {
+    "greedy": "first plan (greedy)",
+    "bound": "first bound",
+    "lp": "bound from the relaxation (LP)",
+    "lagrangian": "bound by pricing (Lagrangian)",
+    "lp-guided": "plan from the relaxation",
+    "cp-sat": "improving the plan (CP-SAT)",
+    "lns": "improving part by part (neighbourhood search)",
+    "mip": "improving and proving (MIP)",
+    "mandatory": "plan that fits the mandatory demands",
+    "schedule": "schedule of the mandatory demands",
+    "core": "choosing among the closest calls (core search)",
+    "tabu": "trying exchanges (tabu search)",
+}
+
+
 class PlanRun(models.Model):
     """One solve of a scenario, executed by a background worker. It plans the snapshot of the data
     taken when it was queued (`problem`), so later edits do not change a running plan."""
@@ -122,6 +139,12 @@ class PlanRun(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in RunStatus.active()
+
+    @property
+    def stage_label(self) -> str:
+        """The stage in words: the engine's stage names (`docs/formats.md`) say what ran, not what
+        it is doing for the plan."""
+        return STAGE_LABELS.get(self.stage, self.stage)
 
 
 class PlanDecision(models.Model):

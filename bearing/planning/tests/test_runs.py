@@ -3,7 +3,9 @@ worker, infeasible scenarios; the scenario's plan changes only when a run succee
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +17,7 @@ from bearing.demand.choices import NeedClass
 from bearing.demand.tests.factories import make_demand, make_effort
 from bearing.engine import solve as engine_solve
 from bearing.planning import runs
-from bearing.planning.models import PlanDecision, PlanRun
+from bearing.planning.models import STAGE_LABELS, PlanDecision, PlanRun
 from bearing.planning.tests.factories import make_scenario
 
 pytestmark = pytest.mark.django_db
@@ -219,3 +221,25 @@ def test_heartbeat_thread_beats_while_a_long_solver_stage_runs(cast, scenario, m
     assert run.status == "succeeded", run.error
     first, later = beats[0]
     assert later > first
+
+
+def test_run_page_shows_the_engine_stage_in_words(client, cast, scenario):
+    run = runs.queue_run(None, scenario)
+    PlanRun.objects.filter(pk=run.pk).update(status="running", started_at=timezone.now(),
+                                             heartbeat_at=timezone.now(), stage="tabu")
+    client.force_login(cast.viewer)
+    text = client.get(reverse("planning:run_detail", args=[run.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert "trying exchanges (tabu search)" in text
+    # the worker's own stages are words already and pass through
+    PlanRun.objects.filter(pk=run.pk).update(stage="building the problem")
+    text = client.get(reverse("planning:run_detail", args=[run.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert "building the problem" in text
+
+
+def test_every_stage_the_engine_reports_has_words():
+    engine = Path(engine_solve.__file__).parent
+    source = "\n".join(p.read_text() for p in engine.glob("*.py"))
+    reported = set(re.findall(r'offer(?:_bound)?\([^()]*(?:\([^()]*\)[^()]*)*, "([a-z-]+)"\)', source))
+    reported |= set(re.findall(r'offer\(x, "([a-z-]+)"\)', source))
+    assert {"greedy", "lp", "cp-sat", "mip", "tabu"} <= reported
+    assert reported <= set(STAGE_LABELS)
