@@ -2,10 +2,10 @@
 
 For a demand left out: the resource and periods (or budget window) it does not fit in, the extra hours
 or money that would admit it at its best start, and the value that forcing it in costs elsewhere,
-measured by re-planning with the demand made mandatory (CP-SAT on the demands around it) for the
-most valuable demands first, and for every demand by a repaired plan (room made by taking out
-lower-value demands, then refilled) — a real plan with the demand in, so its cost is an upper bound
-that holds. `details.verified_by` says which gave the figure; reasons neither could check within the
+measured for every demand first by a repaired plan (room made by taking out lower-value demands,
+then refilled) — a real plan with the demand in, so its cost is an upper bound that holds — and then,
+in the time left, by re-planning with the demand made mandatory (CP-SAT on the demands around it):
+first for the demands no repair could place, then the most valuable. `details.verified_by` says which gave the figure; reasons neither could check within the
 time budget say so and carry `verified: False`.
 """
 
@@ -336,8 +336,9 @@ def explain_unscheduled(
     comp: Compiled | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> list[Unscheduled]:
-    """Reasons for every demand the plan leaves out, verified by forced re-plans while time lasts
-    and `should_stop` allows (higher-value demands first); the rest are marked unverified."""
+    """Reasons for every demand the plan leaves out, each cost verified by a repaired plan and, while
+    time lasts and `should_stop` allows, by a forced re-plan (unrepaired demands first, then by
+    value); what neither verified is marked unverified."""
     stop = should_stop if isinstance(should_stop, Stopper) else Stopper(should_stop)
     comp = comp or compile_problem(problem)
     ledger = _ledger(comp, plan)
