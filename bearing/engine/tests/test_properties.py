@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 from hypothesis import HealthCheck, given, settings
@@ -12,6 +13,7 @@ from bearing.engine.greedy import solve_greedy
 from bearing.engine.plan import Plan, Scheduled, Unscheduled
 from bearing.engine.problem import Budget, Demand, Problem, Resource
 from bearing.engine.solve import solve
+from bearing.engine.tests.instances import selection
 
 
 @st.composite
@@ -128,3 +130,32 @@ def test_optimal_and_infeasible_claims_hold_against_every_possible_plan(problem:
         assert best is not None and plan.objective <= best + 1e-6
     if plan.status == "optimal":
         assert best is not None and plan.objective >= best - 1e-6 * max(1.0, best)
+
+
+@st.composite
+def many_row_selections(draw: st.DrawFn) -> Problem:
+    """One-period selections of 30-80 demands against 20-30 tight rows (and sometimes a budget and
+    mandatory demands): the shape that goes through the core and tabu searches."""
+    base = selection(draw(st.integers(0, 10_000)), draw(st.integers(30, 80)), draw(st.integers(20, 30)))
+    mandatory = draw(st.sets(st.integers(0, 29), max_size=3))
+    demands = tuple(
+        dataclasses.replace(d, mandatory=i in mandatory, cost=float(draw(st.integers(0, 30))))
+        for i, d in enumerate(base.demands)
+    )
+    budgets = (Budget(0, 0, float(draw(st.integers(200, 2000)))),) if draw(st.booleans()) else ()
+    return dataclasses.replace(base, demands=demands, budgets=budgets)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(many_row_selections())
+def test_selection_plans_pass_the_checker_never_fall_below_greedy_and_bound_themselves(problem: Problem) -> None:
+    # at most three mandatory demands of at most 1,000 hours against rows of a quarter of
+    # 30 x 500 hours and more: they always fit, so a plan must come back
+    plan = solve(problem, time_limit=0.6, explain=False)
+    assert plan.status in ("optimal", "feasible")
+    assert "rejected_plans" not in plan.stats
+    result = check_plan(problem, plan)
+    assert result.ok, result.violations
+    assert abs(result.objective - plan.objective) < 1e-6
+    assert plan.objective >= solve_greedy(problem).objective - 1e-9
+    assert plan.bound is not None and plan.bound >= plan.objective - 1e-6
