@@ -169,3 +169,22 @@ def test_a_selection_shows_its_relaxation_bound_from_the_start_and_the_counts_ti
     lp_bounds = [bound for stage, _, bound in events if stage == "lp"]
     assert len(lp_bounds) == 2 and lp_bounds[1] < lp_bounds[0]
     assert plan.bound is not None and plan.bound <= lp_bounds[1] + 1e-6
+
+
+def test_a_stop_request_ends_the_search_within_a_hundred_steps() -> None:
+    profit, weights, caps = _random_knapsack(5, 60, 30)
+    start = _greedy(profit, weights, caps)
+    asked = []
+
+    def should_stop() -> bool:
+        asked.append(True)
+        return len(asked) > 2  # the two looks before the first step go on, the next one stops
+
+    pace = Pace(10.0)
+    begin = pace.now()
+    tabu_search(
+        profit, weights, caps, start, movable=np.arange(60), counts=[int(start.sum())], efficiency=profit,
+        end=pace.now() + 10.0, pace=pace, seed=0, stop=Stopper(should_stop, poll=0.0), on_solution=lambda x: None,
+    )
+    # one batch of 100 steps ran (~0.05 s of nominal work), not the 10 s given
+    assert len(asked) == 3 and pace.now() - begin < 0.5
