@@ -344,8 +344,7 @@ def explain_unscheduled(
     ledger = _ledger(comp, plan)
     # one worker and work budgets: the same plan gets the same reasons however busy the machine is
     pace = Pace(time_limit, workers=1)
-    started = pace.now()
-    end = started + time_limit
+    end = pace.now() + time_limit
     density = value_density(comp)
     out_ids = [u.id for u in plan.unscheduled]
     order = sorted(out_ids, key=lambda i: -max(comp.values[comp.index[i]].values(), default=0.0))

@@ -132,10 +132,8 @@ def _highs(
     lp.a_matrix_ = mat
     if integer:
         lp.integrality_ = [highspy.HighsVarType.kInteger] * n
-        # whole-number values: a gap below one unit already proves optimality
-        whole = bool(np.all(np.abs(profit - np.round(profit)) < 1e-9))
         h.setOptionValue("mip_rel_gap", 1e-7)
-        h.setOptionValue("mip_abs_gap", 1.0 - 1e-6 if whole else 1e-7)
+        h.setOptionValue("mip_abs_gap", 1.0 - 1e-6 if _whole(profit) else 1e-7)
     h.passModel(lp)
     return h
 
@@ -196,24 +194,27 @@ def _run_mip(
     return x, (bound if bound_ok else None), optimal
 
 
-def _core_order(
-    profit: np.ndarray, weights: np.ndarray, duals: np.ndarray, x_lp: np.ndarray, reduced: np.ndarray
-) -> np.ndarray:
-    """Items by distance from the LP break-even point: |log efficiency| where efficiency is value
-    over the dual-priced size (Puchinger, Raidl & Pferschy); fractional items first."""
-    priced = duals @ weights
-    with np.errstate(divide="ignore", invalid="ignore"):
-        eff = np.where(priced > 1e-12, profit / np.maximum(priced, 1e-12), np.inf)
-        dist = np.where(np.isfinite(eff) & (eff > 0), np.abs(np.log(np.maximum(eff, 1e-300))), np.inf)
-    fractional = (x_lp > 1e-6) & (x_lp < 1 - 1e-6)
-    n = len(profit)
-    return np.lexsort((np.arange(n), reduced, dist, ~fractional))
-
-
 def _efficiency(profit: np.ndarray, weights: np.ndarray, duals: np.ndarray) -> np.ndarray:
     """Value over the dual-priced size; items of no priced size rank first."""
     priced = duals @ weights
     return np.where(priced > 1e-12, profit / np.maximum(priced, 1e-12), np.inf)
+
+
+def _core_order(efficiency: np.ndarray, x_lp: np.ndarray, reduced: np.ndarray) -> np.ndarray:
+    """Items by distance from the LP break-even point: |log efficiency| where efficiency is value
+    over the dual-priced size (Puchinger, Raidl & Pferschy); fractional items first."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dist = np.where(
+            np.isfinite(efficiency) & (efficiency > 0), np.abs(np.log(np.maximum(efficiency, 1e-300))), np.inf
+        )
+    fractional = (x_lp > 1e-6) & (x_lp < 1 - 1e-6)
+    n = len(efficiency)
+    return np.lexsort((np.arange(n), reduced, dist, ~fractional))
+
+
+def _whole(values: np.ndarray) -> bool:
+    """Whether every number is whole (then a gap below one unit proves optimality)."""
+    return bool(np.all(np.abs(values - np.round(values)) < 1e-9))
 
 
 def _promising_counts(
@@ -231,7 +232,7 @@ def _promising_counts(
     `best_value`, best bound first, and the best of those bounds. The LP's value is concave in the
     count, so counts around the relaxation's own (fractional) count cover its maximum: the largest
     of their bounds is a valid bound on every selection, at least as tight as the plain LP's."""
-    whole = bool(np.all(np.abs(profit - np.round(profit)) < 1e-9))
+    whole = _whole(profit)
     middle = float(np.sum(x_lp))
     low = max(int(lower.sum()), math.floor(middle) - _COUNT_SPREAD)
     high = min(int(upper.sum()), math.ceil(middle) + _COUNT_SPREAD)
@@ -256,7 +257,7 @@ def _promising_counts(
 
 def _integer_scale(values: np.ndarray) -> float:
     """1 when the numbers are whole already; hundredths otherwise (hours and money)."""
-    return 1.0 if np.all(np.abs(values - np.round(values)) < 1e-9) else 100.0
+    return 1.0 if _whole(values) else 100.0
 
 
 def _solve_core(
@@ -375,7 +376,8 @@ def solve_selection(
         duals = np.abs(np.array(sol.row_dual))
         # 2. core search: the items whose LP efficiency (value over dual-priced size) is nearest
         # the break-even point stay free, the rest keep their LP value; growing cores solved exactly
-        order = _core_order(profit, weights, duals, x_lp, reduced)
+        efficiency = _efficiency(profit, weights, duals)
+        order = _core_order(efficiency, x_lp, reduced)
         core_end = pace.now() + _CORE_SHARE * (deadline - pace.now())
         with_tabu = int(np.sum(lower < upper)) <= _TABU_ITEMS and len(caps) >= _TABU_ROWS
         core_slice = (_TABU_CORE_SLICE if with_tabu else 1.0) * (deadline - pace.now())
@@ -409,7 +411,7 @@ def solve_selection(
                     on_bound(bound)
             movable = order[lower[order] < upper[order]]
             tabu_search(
-                profit, weights, caps, best, movable=movable, counts=counts, efficiency=_efficiency(profit, weights, duals),
+                profit, weights, caps, best, movable=movable, counts=counts, efficiency=efficiency,
                 end=tabu_end, pace=pace, seed=seed, stop=stop, on_solution=lambda x: offer(x, "tabu"),
             )
     # 4. the full model from the best selection: improvements and the proven bound

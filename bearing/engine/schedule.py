@@ -185,8 +185,9 @@ def decide_mandatory(
 ) -> MandatoryVerdict:
     """Whether `demands` (all forced in) fit together; 'unknown' when `should_stop` says so first.
     Prerequisites outside `demands` are left out of the question: 'infeasible' still proves that the
-    set cannot be scheduled, but a schedule is only returned for a set that holds them. `time_limit` is in seconds of `pace` (its own clock when not
-    given): with one worker a work budget, so the same seed gives the same verdict and schedule."""
+    set cannot be scheduled, but a schedule is only returned for a set that holds them.
+    `time_limit` is in seconds of `pace` (its own clock when not given): with one worker a work
+    budget, so the same seed gives the same verdict and schedule."""
     pace = pace if pace is not None else Pace(time_limit, workers=workers)
     end = pace.now() + time_limit
     stop = should_stop if isinstance(should_stop, Stopper) else Stopper(should_stop)

@@ -56,6 +56,11 @@ _UNDECIDED = (
 )
 
 
+def _reproducible(pace: Pace, stop: Stopper | None) -> bool:
+    """`stats["deterministic"]`: every stage ran on its work budget and no stop request cut one."""
+    return pace.reproducible and not (stop is not None and stop.stopped)
+
+
 def _lp_nonzeros(comp: Compiled) -> int:
     """The relaxation's size without building it: choice, capacity and budget entries counted,
     plus a fifth for the requirement rows (14-17 % of the nonzeros on generated problems)."""
@@ -211,13 +216,13 @@ def solve(
         plan.status = "unknown"
         # greedy's messages say where its own placement failed, not that no placement exists
         plan.conflicts = [_UNDECIDED, *(f"greedy: {c}" for c in plan.conflicts)]
-        plan.stats.update(stats, deterministic=pace.reproducible and not stop.stopped)
+        plan.stats.update(stats, deterministic=_reproducible(pace, stop))
         plan.seconds = time.perf_counter() - t0
         return plan
     if all(comp.mandatory[d] or not comp.window[d] for d in range(comp.n)) and problem.discount_rate <= 0:
         # every selectable demand is mandatory: any feasible schedule has the same value
         tracker.offer_bound(tracker.value, "schedule")
-        stats["deterministic"] = pace.reproducible and not stop.stopped
+        stats["deterministic"] = _reproducible(pace, stop)
         return _finish(
             problem, comp, tracker, t0, "optimal", stats, explain=explain, time_left=explain_budget(), stop=stop
         )
@@ -282,7 +287,7 @@ def solve(
             on_improve=lambda led: tracker.offer(led, "lns"),
         )
         stats.update(lns_stats)
-    stats["deterministic"] = pace.reproducible and not stop.stopped
+    stats["deterministic"] = _reproducible(pace, stop)
     status = "optimal" if proven or (tracker.bound is not None and tracker.value >= tracker.bound - 1e-9) else "feasible"
     return _finish(
         problem, comp, tracker, t0, status, stats, explain=explain, time_left=explain_budget(), stop=stop
@@ -323,7 +328,7 @@ def _select(
         pace=pace,
         on_bound=lambda bound: tracker.offer_bound(bound, "lp"),
     )
-    stats["deterministic"] = pace.reproducible and not stop.stopped
+    stats["deterministic"] = _reproducible(pace, stop)
     tracker.offer_bound(res.bound, "mip")
     stats["mip_bound"] = res.bound
     proven = res.optimal or (tracker.bound is not None and tracker.value >= tracker.bound - 1e-6 * max(1.0, abs(tracker.bound)))
@@ -498,7 +503,7 @@ def _infeasible(
         conflicts = find_conflicts(
             problem, comp, time_limit=budget, workers=workers, seed=seed, should_stop=stop, pace=pace
         )
-    stats["deterministic"] = pace.reproducible and not (stop is not None and stop.stopped)
+    stats["deterministic"] = _reproducible(pace, stop)
     return Plan(
         status="infeasible",
         objective=0.0,

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from bearing.engine.compiled import compile_problem
-from bearing.engine.conflicts import minimal_conflict
+from bearing.engine.conflicts import _closure, minimal_conflict
 from bearing.engine.problem import Budget, Demand, Problem, Resource
 from bearing.engine.schedule import conflicting_subset, decide_mandatory
 from bearing.engine.solve import solve
@@ -82,11 +82,8 @@ def test_a_conflict_no_single_stretch_explains_names_the_capacity_that_resolves_
     named = [comp.index[n] for n in found.group(1).replace(" and ", ", ").split(", ")]
     assert decide_mandatory(comp, named, time_limit=10.0).status == "infeasible"
     # the addition is real: with it the named demands fit, with the prerequisites they need
-    with_prerequisites = set(named)
-    while extra := {e for d in with_prerequisites for e in comp.preds[d]} - with_prerequisites:
-        with_prerequisites |= extra
     more = compile_problem(_with_additions(problem, found.group(2)))
-    assert decide_mandatory(more, sorted(with_prerequisites), time_limit=10.0).status == "feasible"
+    assert decide_mandatory(more, sorted(_closure(comp, set(named))), time_limit=10.0).status == "feasible"
 
 
 def test_the_additions_mip_prints_nothing_even_as_the_first_highs_model() -> None:
