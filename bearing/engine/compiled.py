@@ -45,6 +45,10 @@ class Compiled:
     # for the later search, None until then.
     guide: np.ndarray | None = None
     prices: np.ndarray | None = None  # priced bound's price per (resource, period) then per budget
+    # (demand, start) -> its nonzero spends per budget window, built as the ledgers ask
+    _spends: dict[tuple[int, int], tuple[tuple[int, float], ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def n(self) -> int:
@@ -59,6 +63,15 @@ class Compiled:
         first, last, _ = self.budgets[w]
         overlap = min(last, s + self.duration[d] - 1) - max(first, s) + 1
         return self.cost_pp[d] * overlap if overlap > 0 else 0.0
+
+    def spends(self, d: int, s: int) -> tuple[tuple[int, float], ...]:
+        """(window, money) for each budget window demand d spends in when it starts at s: the
+        ledgers book, unbook and check every start, and most demands touch one or two windows."""
+        found = self._spends.get((d, s))
+        if found is None:
+            found = tuple((w, spend) for w in range(len(self.budgets)) if (spend := self.budget_spend(d, s, w)) > 0)
+            self._spends[(d, s)] = found
+        return found
 
     def objective(self, starts: dict[int, int]) -> float:
         return float(sum(self.values[d][s] for d, s in starts.items()))
@@ -136,12 +149,14 @@ class Ledger:
             se = self.start[e]
             if se >= 0 and se < end:
                 return False
+        res, tol = self.res, self.tol
         for r, h in comp.use[d]:
-            if (self.res[r, s:end] + self.tol[r, s:end] < h).any():
-                return False
-        for w in range(len(comp.budgets)):
-            spend = comp.budget_spend(d, s, w)
-            if spend > 0 and self.bres[w] + self.btol[w] < spend:
+            # element by element: a few periods each, where numpy's per-call cost would dominate
+            for p in range(s, end):
+                if res[r, p] + tol[r, p] < h:
+                    return False
+        for w, spend in comp.spends(d, s):
+            if self.bres[w] + self.btol[w] < spend:
                 return False
         return True
 
@@ -150,8 +165,8 @@ class Ledger:
         end = s + comp.duration[d]
         for r, h in comp.use[d]:
             self.res[r, s:end] -= h
-        for w in range(len(comp.budgets)):
-            self.bres[w] -= comp.budget_spend(d, s, w)
+        for w, spend in comp.spends(d, s):
+            self.bres[w] -= spend
         self.start[d] = s
 
     def unbook(self, d: int) -> None:
@@ -162,8 +177,8 @@ class Ledger:
         end = s + comp.duration[d]
         for r, h in comp.use[d]:
             self.res[r, s:end] += h
-        for w in range(len(comp.budgets)):
-            self.bres[w] += comp.budget_spend(d, s, w)
+        for w, spend in comp.spends(d, s):
+            self.bres[w] += spend
         self.start[d] = -1
 
     def place(self, d: int, order: list[int] | None = None) -> bool:

@@ -5,16 +5,17 @@ from __future__ import annotations
 import dataclasses
 
 from bearing.engine.check import check_plan
-from bearing.engine.compiled import compile_problem, plan_from_starts
+from bearing.engine.compiled import Compiled, Ledger, compile_problem, plan_from_starts
 from bearing.engine.explain import (
     _best_start,
-    _forced_repair,
     _ledger,
+    _Repairs,
     explain_unscheduled,
     late_start_reasons,
 )
 from bearing.engine.generate import generate_problem
 from bearing.engine.moves import value_density
+from bearing.engine.plan import Plan
 from bearing.engine.problem import Budget, Demand, Problem, Resource
 from bearing.engine.solve import solve
 from bearing.engine.tests.instances import selection
@@ -97,11 +98,17 @@ def test_without_time_for_a_re_plan_the_cost_is_verified_by_a_repaired_plan() ->
     assert any("cost at most 2 of value" in r for r in out.reasons)
 
 
-def test_every_repaired_cost_is_that_of_a_plan_the_checker_accepts_with_the_demand_forced_in() -> None:
-    problem = generate_problem(80, 5, 5, seed=3)
+def _repairs_of(problem: Problem) -> tuple[Plan, Compiled, Ledger, _Repairs]:
+    """A 1-second plan of `problem`, its index view and ledger, and its repairs."""
     plan = solve(problem, time_limit=1.0, explain=False)
     comp = compile_problem(problem)
-    ledger, density = _ledger(comp, plan), value_density(comp)
+    ledger = _ledger(comp, plan)
+    return plan, comp, ledger, _Repairs(comp, ledger, value_density(comp))
+
+
+def test_every_repaired_cost_is_that_of_a_plan_the_checker_accepts_with_the_demand_forced_in() -> None:
+    problem = generate_problem(80, 5, 5, seed=3)
+    plan, comp, ledger, repairs = _repairs_of(problem)
     reported = {
         out.id: out.details["value_lost"]
         for out in explain_unscheduled(problem, plan, time_limit=0.02)  # no time for CP-SAT
@@ -110,9 +117,10 @@ def test_every_repaired_cost_is_that_of_a_plan_the_checker_accepts_with_the_dema
     repaired = 0
     for out in plan.unscheduled:
         d = comp.index[out.id]
-        starts = _forced_repair(comp, ledger, d, _best_start(comp, ledger, d)[0], density)
-        if starts is None:
+        repair = repairs.force_in(d, _best_start(comp, ledger, d)[0])
+        if repair is None:
             continue
+        starts = repair.ledger.starts()
         assert d in starts
         forced = dataclasses.replace(
             problem,
@@ -159,3 +167,31 @@ def test_every_left_out_demand_gets_its_repair_before_re_plans_take_the_time() -
     unverified = [out.id for out in reasons if not out.details["verified"]]
     assert unverified == []
     assert {out.details["verified_by"] for out in reasons} == {"repair", "re-plan"}
+
+
+def test_a_repair_checks_the_rules_for_what_it_moved_as_the_full_check_would() -> None:
+    # generated problem with requirements: every repair agrees with the ledger's full rule check;
+    # a repair tampered with (a booked demand's prerequisite taken out, or a demand taken out that a
+    # booked one requires) is refused by both
+    plan, comp, ledger, repairs = _repairs_of(generate_problem(120, 5, 6, seed=5))
+    tampered = 0
+    for out in plan.unscheduled:
+        d = comp.index[out.id]
+        if not comp.window[d]:
+            continue
+        repair = repairs.force_in(d, _best_start(comp, ledger, d)[0])
+        if repair is None:
+            continue
+        assert repairs._keeps_rules(repair) and not repair.ledger.breaks_a_rule()
+        needed = [e for x in repair.booked for e in comp.preds[x]] + [
+            e for e in range(comp.n) if any(repair.ledger.start[y] >= 0 for y in comp.succs[e])
+        ]
+        for e in needed:
+            if repair.ledger.start[e] >= 0 and not comp.mandatory[e]:
+                broken = dataclasses.replace(repair, ledger=repair.ledger.copy(), taken=[*repair.taken, e])
+                broken.ledger.unbook(e)
+                assert broken.ledger.breaks_a_rule()
+                assert not repairs._keeps_rules(broken)
+                tampered += 1
+                break
+    assert tampered >= 3
