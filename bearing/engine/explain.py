@@ -137,16 +137,11 @@ def _capacity_reasons(problem: Problem, comp: Compiled, d: int, s: int, hours: d
     return reasons, details
 
 
-def _neighbourhood(comp: Compiled, ledger: Ledger, d: int, s: int, hours: dict, money: dict) -> list[int]:
-    """Demands to re-plan together with d: its missing prerequisites and the scheduled demands that
-    hold the binding resources or money in its window (cheapest value per hour first)."""
-    free = {d}
-    stack = [d]
-    while stack:
-        for e in comp.preds[stack.pop()]:
-            if ledger.start[e] < 0 and e not in free:
-                free.add(e)
-                stack.append(e)
+def _neighbourhood(comp: Compiled, ledger: Ledger, d: int, hours: dict, money: dict, chain: list[int]) -> list[int]:
+    """Demands to re-plan together with d: the `chain` that must be placed with it (its missing
+    prerequisites, and those that finish too late) and the scheduled demands that hold the binding
+    resources or money in its window (cheapest value per hour first)."""
+    free = set(chain)
     if comp.n <= _WHOLE_PLAN:
         return sorted(set(range(comp.n)))
     lo, hi = comp.window[d][0], comp.window[d][-1] + comp.duration[d]
@@ -237,29 +232,27 @@ class _Repairs:
 
     def force_in(self, d: int, first: int) -> _Repair | None:
         """A plan with d forced in, built without a solver: d's prerequisites that are out are
-        placed first, then d (at `first` if it can be, else its next start that can), each where the
-        optional scheduled demands holding what it needs there (its resources in its periods, the
-        money of a short budget window) can be taken out, lowest value per share of capacity first,
-        to make room; then what fits in the room left is added back. None when one of them cannot
-        be placed so."""
+        placed first (and those in the plan that finish too late for d are moved earlier), then d
+        (at `first` if it can be, else its next start that can), each where the optional scheduled
+        demands holding what it needs there (its resources in its periods, the money of a short
+        budget window) can be taken out, lowest value per share of capacity first, to make room;
+        then what fits in the room left is added back. None when one of them cannot be placed so."""
         comp = self.comp
-        chain: list[int] = []
-
-        def missing(x: int) -> None:  # prerequisites before the demands that need them
-            for e in comp.preds[x]:
-                if self.ledger.start[e] < 0 and e not in chain:
-                    missing(e)
-            chain.append(x)
-
-        missing(d)
+        chain, late = self.chain(d)
         movable = self.optional.copy()
-        movable[chain] = False
+        movable[list(chain)] = False
         start = self.start.copy()  # kept equal to cand.start
         cand = self.ledger.copy()
         taken: list[int] = []
-        for x in chain:
+        for e in late:  # moved earlier: out first, placed again in the chain's order
+            cand.unbook(e)
+            start[e] = -1
+            taken.append(e)
+        for x, latest in chain.items():
             ready = max((cand.start[e] + comp.duration[e] for e in comp.preds[x]), default=0)
-            starts = [s for s in comp.window[x] if s >= ready]
+            starts = [s for s in comp.window[x] if ready <= s <= latest]
+            if x in late:
+                starts.reverse()  # nearest its place in the plan first
             if x == d and first in starts:
                 starts.insert(0, starts.pop(starts.index(first)))
             for s in starts:
@@ -273,8 +266,31 @@ class _Repairs:
                     break
             else:
                 return None
-        repair = _Repair(cand, taken, chain + self._refill(cand, start, taken))
+        repair = _Repair(cand, taken, list(chain) + self._refill(cand, start, taken))
         return repair if self._keeps_rules(repair) else None
+
+    def chain(self, d: int) -> tuple[dict[int, int], list[int]]:
+        """What must be placed to force d in, prerequisites before the demands that need them, each
+        with its latest start that still lets d start in its window: d, its prerequisites that are
+        out of the plan, and those in the plan that finish too late (these are also listed apart:
+        they move)."""
+        comp, start = self.comp, self.ledger.start
+        chain: dict[int, int] = {}
+        late: list[int] = []
+
+        def need(x: int, latest: int) -> None:
+            for e in comp.preds[x]:
+                by = latest - comp.duration[e]
+                if e in chain:
+                    chain[e] = min(chain[e], by)
+                elif start[e] < 0 or start[e] > by:
+                    if start[e] >= 0:
+                        late.append(e)
+                    need(e, by)
+            chain[x] = min(chain.get(x, latest), latest)
+
+        need(d, comp.window[d][-1])
+        return chain, late
 
     def _keeps_rules(self, repair: _Repair) -> bool:
         """The rules `Ledger.breaks_a_rule` checks, for the demands the repair moved (the plan it
@@ -373,6 +389,34 @@ class _Draft:
     whole_plan: bool = False
 
 
+def _draft(problem: Problem, comp: Compiled, ledger: Ledger, d: int) -> _Draft:
+    """The reasons a left-out demand (with a start in its window) is out: its prerequisites out of
+    the plan or finishing too late, and what it lacks at its best start."""
+    last = comp.window[d][-1]
+    late = [e for e in comp.preds[d] if ledger.start[e] >= 0 and ledger.start[e] + comp.duration[e] > last]
+    if late:
+        # no start is open to it until a prerequisite moves: what else it lacks depends on where
+        # that goes, so the capacity it lacks at its last start is in the details, not reasons
+        s = last
+        hours, money = _shortage(comp, ledger, d, s)
+        details = _capacity_reasons(problem, comp, d, s, hours, money)[1]
+        reasons = [
+            f"it requires {comp.ids[e]}, which finishes at the end of "
+            f"{problem.label(ledger.start[e] + comp.duration[e] - 1)}: too late for its last allowed start, "
+            f"{problem.label(last)}"
+            for e in late
+        ]
+    else:
+        s, hours, money = _best_start(comp, ledger, d)
+        reasons, details = _capacity_reasons(problem, comp, d, s, hours, money)
+    details["requires_late"] = [comp.ids[e] for e in late]
+    missing = [comp.ids[e] for e in comp.preds[d] if ledger.start[e] < 0]
+    if missing:
+        reasons.insert(0, f"it requires {', '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} not in the plan")
+    details["requires_missing"] = missing
+    return _Draft(d, s, hours, money, reasons, details)
+
+
 def _verdict(uid: str, draft: _Draft, comp: Compiled, objective: float) -> Unscheduled:
     """The reasons with the verified cost of forcing the demand in: the better of the repair and the
     re-plan, or the proof that it cannot be forced in, or that neither answered in time."""
@@ -435,15 +479,9 @@ def explain_unscheduled(
         if why is not None:
             result[uid] = Unscheduled(uid, (why,), {"verified": True, "value_lost": None})
             continue
-        s, hours, money = _best_start(comp, ledger, d)
-        reasons, details = _capacity_reasons(problem, comp, d, s, hours, money)
-        missing = [comp.ids[e] for e in comp.preds[d] if ledger.start[e] < 0]
-        if missing:
-            reasons.insert(0, f"it requires {', '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} not in the plan")
-        details["requires_missing"] = missing
-        draft = drafts[uid] = _Draft(d, s, hours, money, reasons, details)
+        draft = drafts[uid] = _draft(problem, comp, ledger, d)
         if pace.now() < end and not stop() and not pace.capped():
-            repair = repairs.force_in(d, s)
+            repair = repairs.force_in(d, draft.s)
             pace.charge(_REPAIR_SECONDS + _REPAIR_SECONDS_PER_DEMAND * comp.n)
             draft.repaired = None if repair is None else plan.objective - repair.value_lost(ledger)
     # 2. CP-SAT re-plans in the time left: first for the demands no repair could place (else they
@@ -455,7 +493,7 @@ def explain_unscheduled(
         if end - now < 0.03 or stop() or pace.capped():
             break
         draft = drafts[uid]
-        free = _neighbourhood(comp, ledger, draft.d, draft.s, draft.hours, draft.money)
+        free = _neighbourhood(comp, ledger, draft.d, draft.hours, draft.money, list(repairs.chain(draft.d)[0]))
         draft.whole_plan = len(free) == comp.n
         draft.status, draft.value = _forced_replan(comp, ledger, draft.d, free, min(per, end - now), stop, pace)
     for uid, draft in drafts.items():

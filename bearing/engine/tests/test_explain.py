@@ -157,6 +157,35 @@ def test_a_repair_places_the_missing_prerequisite_first() -> None:
     assert any("requires P" in r for r in by_id["B"].reasons)
 
 
+def test_a_prerequisite_that_finishes_too_late_is_named_and_moved_earlier_by_the_repair() -> None:
+    # two periods of 10 dev-hours. X (10 h, value 10) can only start in period 0; P (5 h, 2) and Y
+    # (5 h, 2) then share period 1, so B (5 h, 3), which requires P, has no start left: P finishes
+    # at the end of the horizon. Forcing B in moves P to period 0, which X must leave: the plan
+    # falls from 14 to P + B + Y = 7, so 7 of value is lost. No capacity figure is given as the
+    # reason: more hours would not admit B while P stays where it is.
+    p = Problem(
+        periods=2,
+        resources={"dev": Resource("dev", (10.0, 10.0))},
+        demands=(
+            Demand("X", 10, effort={"dev": 10}, deadline=1),
+            Demand("P", 2, effort={"dev": 5}),
+            Demand("Y", 2, effort={"dev": 5}),
+            Demand("B", 3, effort={"dev": 5}, requires=("P",)),
+        ),
+        period_labels=("2027-Q1", "2027-Q2"),
+    )
+    plan = solve(p, time_limit=5.0, explain=False)
+    assert plan.objective == 14 and [u.id for u in plan.unscheduled] == ["B"]
+    (out,) = explain_unscheduled(p, plan, time_limit=0.02)
+    assert out.reasons[0] == (
+        "it requires P, which finishes at the end of 2027-Q2: too late for its last allowed start, 2027-Q2"
+    )
+    assert out.details["requires_late"] == ["P"]
+    assert not any("more dev-hours" in r for r in out.reasons)
+    assert out.details["verified_by"] == "repair"
+    assert out.details["value_lost"] == 7.0
+
+
 def test_every_left_out_demand_gets_its_repair_before_re_plans_take_the_time() -> None:
     # 150 items, 10 rows: 110 left out. The re-plans alone could use all of a short explanation
     # time; the repairs (milliseconds each) are done first, so each demand has a verified cost.
