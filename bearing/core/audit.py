@@ -13,7 +13,7 @@ from django.db.models import Model
 
 from bearing.core.models import AuditEntry
 
-__all__ = ["record_change", "snapshot"]
+__all__ = ["audit_entry", "record_change", "snapshot"]
 
 
 def _plain(value: Any) -> Any:
@@ -44,7 +44,7 @@ def snapshot(obj: Model, extra: dict[str, Any] | None = None, exclude: tuple[str
     return data
 
 
-def record_change(
+def audit_entry(
     *,
     actor: Any,
     organisation: Any,
@@ -54,11 +54,10 @@ def record_change(
     after: dict[str, Any] | None,
     reason: str = "",
 ) -> AuditEntry:
-    """Write one audit entry; call inside the service's transaction."""
-    actor_id = getattr(actor, "pk", None)
-    return AuditEntry.objects.create(
+    """One audit entry, not yet saved (for `bulk_create` when a service changes many objects)."""
+    return AuditEntry(
         organisation_id=getattr(organisation, "pk", organisation),
-        actor_id=actor_id,
+        actor_id=getattr(actor, "pk", None),
         action=action,
         object_type=obj._meta.label,
         object_id=str(obj.pk),
@@ -67,3 +66,11 @@ def record_change(
         after=after,
         reason=reason,
     )
+
+
+def record_change(**change: Any) -> AuditEntry:
+    """Write one audit entry (the keyword arguments of `audit_entry`); call inside the service's
+    transaction."""
+    entry = audit_entry(**change)
+    entry.save()
+    return entry

@@ -3,7 +3,7 @@
 A CIO publishes one finished plan run for a planning cycle; publications of a cycle are
 versioned (v1, v2 …). Publishing moves the plan's scheduled demands to "scheduled" through the
 demand workflow (assessed ones are approved first: the CIO's publication is the approval), with
-one audit entry per demand and one for the publication, all in one transaction.
+one audit entry per demand and step and one for the publication, all in one transaction.
 
 `strategy_document` gathers everything the document shows — page, PDF and Markdown alike.
 """
@@ -24,7 +24,7 @@ from bearing.core.models import Organisation
 from bearing.core.permissions import require_model_permission
 from bearing.demand.choices import DemandStatus, NeedClass, Transition
 from bearing.demand.models import Demand
-from bearing.demand.services import transition_demand
+from bearing.demand.services import transition_demands
 from bearing.engine.codec import problem_from_dict
 from bearing.engine.sufficiency import analyse_sufficiency
 from bearing.planning import results
@@ -140,16 +140,19 @@ def publish_run(actor: Any, run: PlanRun, cycle: str, summary: str = "") -> Publ
             summary=(summary or "").strip(), published_by=actor if getattr(actor, "pk", None) else None,
         )
         reason = f"Planned in the published {publication}."
-        moved: dict[str, list[str]] = {"scheduled": [], "approved": [], "unchanged": []}
-        for demand in scheduled:
-            if demand.status == DemandStatus.ASSESSED:
-                transition_demand(actor, demand, Transition.APPROVE, reason)
-                moved["approved"].append(demand.reference)
-            if demand.status == DemandStatus.APPROVED:
-                transition_demand(actor, demand, Transition.SCHEDULE, reason)
-                moved["scheduled"].append(demand.reference)
-            elif demand.status != DemandStatus.SCHEDULED:
-                moved["unchanged"].append(f"{demand.reference} ({demand.get_status_display().lower()})")
+        assessed = transition_demands(
+            actor, [d for d in scheduled if d.status == DemandStatus.ASSESSED], Transition.APPROVE, reason
+        )
+        approved = transition_demands(
+            actor, [d for d in scheduled if d.status == DemandStatus.APPROVED], Transition.SCHEDULE, reason
+        )
+        moved = {
+            "scheduled": [d.reference for d in approved],
+            "approved": [d.reference for d in assessed],
+            "unchanged": [
+                f"{d.reference} ({d.get_status_display().lower()})" for d in scheduled if d.status != DemandStatus.SCHEDULED
+            ],
+        }
         record_change(actor=actor, organisation=organisation, action="publish", obj=publication,
                       before=None, after=snapshot(publication, moved), reason=publication.summary)
     return publication

@@ -163,3 +163,68 @@ def test_the_whole_happy_path_leaves_one_entry_per_step(cast):
 def test_allowed_transitions_offer_only_what_the_user_may_do_now(cast, status, role, department, expected):
     demand = make_demand(department=getattr(cast, department), status=status)
     assert [t.value for t in services.allowed_transitions(cast.user(role), demand)] == expected
+
+
+def _moved_together(cast, count):
+    """`count` approved sales demands, each with an effort, a benefit, a system use, a goal and a
+    prerequisite, moved to scheduled in one call; the queries it took."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bearing.capacity.tests.factories import make_skill, make_system
+    from bearing.demand.tests.factories import make_benefit, make_effort, make_system_use
+    from bearing.strategy.tests.factories import make_goal, make_objective
+
+    skill = make_skill(organisation=cast.org, code=f"dev-{count}")
+    objective = make_objective(organisation=cast.org, name=f"Grow {count}")
+    system = make_system(organisation=cast.org, code=f"crm-{count}")
+    goal = make_goal(department=cast.sales, title=f"Faster quotes {count}")
+    base = make_demand(department=cast.sales, status=S.DELIVERED)
+    demands = []
+    for k in range(count):
+        demand = make_demand(department=cast.sales, status=S.APPROVED, requires=[base], goals=[goal])
+        make_effort(demand, skill, hours=100 + k)
+        make_benefit(demand, objective, score=3)
+        make_system_use(demand, system, units=2, is_change=True)
+        demands.append(demand)
+    with CaptureQueriesContext(connection) as queries:
+        services.transition_demands(cast.cio, demands, "schedule", reason="published")
+    return demands, len(queries), (skill, objective, system, goal, base)
+
+
+def test_many_demands_move_together_each_with_its_own_entry_and_child_rows(cast):
+    demands, _queries, (skill, objective, system, goal, base) = _moved_together(cast, 3)
+    for k, demand in enumerate(demands):
+        assert demand.status == S.SCHEDULED
+        demand.refresh_from_db()
+        assert demand.status == S.SCHEDULED
+        entry = _entries(demand).get()
+        assert (entry.actor, entry.action, entry.reason) == (cast.cio, "transition:scheduled", "published")
+        assert (entry.before["status"], entry.after["status"]) == (S.APPROVED, S.SCHEDULED)
+        for snap in (entry.before, entry.after):
+            assert snap["efforts"] == {skill.code: 100.0 + k}
+            assert snap["benefits"] == {objective.name: 3.0}
+            assert snap["system_uses"] == {system.code: {"units": 2.0, "is_change": True}}
+            assert snap["requires"] == [base.reference]
+            assert snap["goals"] == [goal.title]
+
+
+def test_moving_many_demands_takes_as_many_queries_as_moving_a_few(cast):
+    _moved_together(cast, 1)  # the actor's role is looked up once, then kept
+    assert _moved_together(cast, 30)[1] == _moved_together(cast, 3)[1]
+
+
+def test_many_demands_move_all_or_none(cast):
+    ready = [make_demand(department=cast.sales, status=S.APPROVED) for _ in range(3)]
+    draft = make_demand(department=cast.sales, status=S.DRAFT)
+    with pytest.raises(ValidationError):
+        services.transition_demands(cast.cio, [*ready, draft], "schedule")
+    foreign = make_demand(department=cast.finance, status=S.SUBMITTED)
+    own = make_demand(department=cast.sales, status=S.DRAFT)
+    with pytest.raises(PermissionDenied):
+        services.transition_demands(cast.bio, [own, foreign], "submit")
+    for demand in [*ready, draft, own, foreign]:
+        before = demand.status
+        demand.refresh_from_db()
+        assert demand.status == before
+        assert not _entries(demand).exists()
