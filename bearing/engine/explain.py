@@ -37,10 +37,18 @@ _REFILL_CANDIDATES = 40
 # to solve it for 7.9 ms of CP-SAT's deterministic time.
 _BUILD_SECONDS_PER_START = 4.5e-5
 _REPLAN_WORK_PER_SECOND = 0.27
-# Nominal seconds a repair takes: measured on one idle core (median of three passes over up to 500
-# left-out demands) 1.4 / 2.4 / 4.0 ms at 500 / 2,000 / 10,000 demands (generated M, L, XL).
-_REPAIR_SECONDS = 1.2e-3
-_REPAIR_SECONDS_PER_DEMAND = 2.8e-7
+# Nominal seconds a repair takes, by its work: a fixed part, a part for the arrays over every
+# demand, and one per holder looked at or demand tried back in (its `steps`). Fitted on one idle
+# core to 2,000 repairs, the most valuable left-out demands of generated M, L, XL and the app's
+# 10,000-demand demo organisation (2.1 / 3.9 / 7.3 / 3.8 ms a repair on average; each total
+# within 10 % of the fit).
+_REPAIR_SECONDS = 2e-4
+_REPAIR_SECONDS_PER_DEMAND = 1.9e-7
+_REPAIR_SECONDS_PER_STEP = 1.45e-5
+# Nominal seconds for one left-out demand's reasons (its best start and what it lacks there) and
+# for one scheduled demand's late-start reasons: 0.09-0.2 ms and 0.03-0.07 ms measured (same runs).
+_REASONS_SECONDS = 2e-4
+_LATE_START_SECONDS = 5e-5
 
 
 def _fmt(x: float) -> str:
@@ -137,30 +145,18 @@ def _capacity_reasons(problem: Problem, comp: Compiled, d: int, s: int, hours: d
     return reasons, details
 
 
-def _neighbourhood(comp: Compiled, ledger: Ledger, d: int, hours: dict, money: dict, chain: list[int]) -> list[int]:
-    """Demands to re-plan together with d: the `chain` that must be placed with it (its missing
-    prerequisites, and those that finish too late) and the scheduled demands that hold the binding
-    resources or money in its window (cheapest value per hour first)."""
-    free = set(chain)
-    if comp.n <= _WHOLE_PLAN:
-        return sorted(set(range(comp.n)))
-    lo, hi = comp.window[d][0], comp.window[d][-1] + comp.duration[d]
-    binding = {r for r, _ in hours} or {r for r, _ in comp.use[d]}
-    cands = []
-    for e in range(comp.n):
-        se = ledger.start[e]
-        if se < 0 or e in free or se >= hi or se + comp.duration[e] <= lo:
-            continue
-        if money or any(r in binding for r, _ in comp.use[e]):
-            cands.append(e)
-    cands.sort(key=lambda e: comp.values[e][ledger.start[e]] / (1e-9 + sum(h for _, h in comp.use[e]) + comp.cost_pp[e]))
-    return sorted(free | set(cands[:_NEIGHBOURS]))
-
-
 def _forced_replan(
-    comp: Compiled, ledger: Ledger, d: int, free: list[int], time_limit: float, stop: Stopper, pace: Pace
+    comp: Compiled,
+    ledger: Ledger,
+    plan_value: float,
+    d: int,
+    free: list[int],
+    time_limit: float,
+    stop: Stopper,
+    pace: Pace,
 ) -> tuple[str, float | None]:
-    """Re-plan `free` with d mandatory; returns (status, value of the best such plan)."""
+    """Re-plan `free` with d mandatory in the plan of `ledger` (worth `plan_value`); returns
+    (status, value of the best such plan)."""
     forced = list(comp.mandatory)
     forced[d] = True
     comp_f = dataclasses.replace(comp, mandatory=forced)
@@ -184,8 +180,8 @@ def _forced_replan(
     # a relaxation may return a plan over a limit by less than a hundredth of an hour: check it
     if not base.book_in_order(new):
         return "unknown", None
-    fixed_value = comp.objective({e: s for e, s in ledger.starts().items() if e not in set(free)})
-    return ("optimal" if status == cp_model.OPTIMAL else "feasible"), fixed_value + comp.objective(new)
+    freed = sum(comp.values[e][ledger.start[e]] for e in free if ledger.start[e] >= 0)
+    return ("optimal" if status == cp_model.OPTIMAL else "feasible"), plan_value - freed + comp.objective(new)
 
 
 @dataclasses.dataclass
@@ -223,12 +219,37 @@ class _Repairs:
             for r, _ in comp.use[d]:
                 self.uses[d, r] = True
         self.spends = np.array(comp.cost_pp, dtype=float) > 0
+        # a scheduled demand's value where it starts, and its hours per period plus money: what a
+        # re-plan frees first is the least value per size
+        self.value_now = np.array([comp.values[e][s] if s >= 0 else 0.0 for e, s in enumerate(ledger.start)])
+        self.size = np.array([1e-9 + sum(h for _, h in comp.use[e]) + comp.cost_pp[e] for e in range(n)])
         self.optional = ~np.array(comp.mandatory, dtype=bool)
         self.has_window = np.array([bool(w) for w in comp.window])
         self.first = np.array([w[0] if w else 0 for w in comp.window], dtype=np.int64)
         self.last = np.array([w[-1] if w else -1 for w in comp.window], dtype=np.int64)
         # (density, index) ascending: the cheapest holders go first, ties by index
         self.cheap_first = np.lexsort((self.index, density))
+        # holders looked at and demands tried back in, over all repairs: the work they did
+        self.steps = 0
+
+    def neighbourhood(self, d: int, hours: dict, money: dict) -> list[int]:
+        """Demands to re-plan together with d: what must be placed with it (`chain`: its missing
+        prerequisites, and those that finish too late) and the scheduled demands that hold the
+        binding resources or money in its window (cheapest value per hour first)."""
+        comp = self.comp
+        free = set(self.chain(d)[0])
+        if comp.n <= _WHOLE_PLAN:
+            return list(range(comp.n))
+        lo, hi = comp.window[d][0], comp.window[d][-1] + comp.duration[d]
+        start = self.start
+        holds = (start >= 0) & (start < hi) & (start + self.duration > lo)
+        if not money:
+            binding = [r for r, _ in hours] or [r for r, _ in comp.use[d]]
+            holds &= self.uses[:, binding].any(axis=1)
+        holds[list(free)] = False
+        cands = self.index[holds]
+        cheap = np.lexsort((cands, self.value_now[cands] / self.size[cands]))
+        return sorted(free | {int(e) for e in cands[cheap[:_NEIGHBOURS]]})
 
     def force_in(self, d: int, first: int) -> _Repair | None:
         """A plan with d forced in, built without a solver: d's prerequisites that are out are
@@ -335,6 +356,7 @@ class _Repairs:
         room = ledger.copy()
         out: list[int] = []
         for e in self.cheap_first[holds[self.cheap_first]]:
+            self.steps += 1
             if room.fits(x, s):
                 break
             e = int(e)
@@ -363,6 +385,7 @@ class _Repairs:
         candidates = candidates[np.lexsort((candidates, -self.density[candidates]))]
         added = []
         for e in candidates[:_REFILL_CANDIDATES]:
+            self.steps += 1
             e = int(e)
             # only starts that overlap the room: elsewhere nothing was freed
             if all(after.start[x] >= 0 for x in comp.preds[e]) and after.place(
@@ -480,9 +503,13 @@ def explain_unscheduled(
             result[uid] = Unscheduled(uid, (why,), {"verified": True, "value_lost": None})
             continue
         draft = drafts[uid] = _draft(problem, comp, ledger, d)
+        pace.charge(_REASONS_SECONDS)
         if pace.now() < end and not stop() and not pace.capped():
+            steps = repairs.steps
             repair = repairs.force_in(d, draft.s)
-            pace.charge(_REPAIR_SECONDS + _REPAIR_SECONDS_PER_DEMAND * comp.n)
+            pace.charge(
+                _REPAIR_SECONDS + _REPAIR_SECONDS_PER_DEMAND * comp.n + _REPAIR_SECONDS_PER_STEP * (repairs.steps - steps)
+            )
             draft.repaired = None if repair is None else plan.objective - repair.value_lost(ledger)
     # 2. CP-SAT re-plans in the time left: first for the demands no repair could place (else they
     # stay unverified), then the most valuable; a re-plan wins when it loses less
@@ -493,9 +520,11 @@ def explain_unscheduled(
         if end - now < 0.03 or stop() or pace.capped():
             break
         draft = drafts[uid]
-        free = _neighbourhood(comp, ledger, draft.d, draft.hours, draft.money, list(repairs.chain(draft.d)[0]))
+        free = repairs.neighbourhood(draft.d, draft.hours, draft.money)
         draft.whole_plan = len(free) == comp.n
-        draft.status, draft.value = _forced_replan(comp, ledger, draft.d, free, min(per, end - now), stop, pace)
+        draft.status, draft.value = _forced_replan(
+            comp, ledger, plan.objective, draft.d, free, min(per, end - now), stop, pace
+        )
     for uid, draft in drafts.items():
         result[uid] = _verdict(uid, draft, comp, plan.objective)
     return [result[i] for i in out_ids]
@@ -553,4 +582,6 @@ def explain_plan(
     re-plans that verify reasons end early when `should_stop` says so)."""
     comp = compile_problem(problem)
     plan.scheduled = late_start_reasons(problem, plan, comp)
-    plan.unscheduled = explain_unscheduled(problem, plan, time_limit=time_limit, comp=comp, should_stop=should_stop)
+    # the late-start reasons' share of the time, counted by their work as the rest is
+    left = max(0.0, time_limit - _LATE_START_SECONDS * len(plan.scheduled))
+    plan.unscheduled = explain_unscheduled(problem, plan, time_limit=left, comp=comp, should_stop=should_stop)
