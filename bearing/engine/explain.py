@@ -37,14 +37,12 @@ _REFILL_CANDIDATES = 40
 # to solve it for 7.9 ms of CP-SAT's deterministic time.
 _BUILD_SECONDS_PER_START = 4.5e-5
 _REPLAN_WORK_PER_SECOND = 0.27
-# Nominal seconds a repair takes, by its work: a fixed part, a part for the arrays over every
-# demand, and one per holder looked at or demand tried back in (its `steps`). Fitted on one idle
-# core to 2,000 repairs, the most valuable left-out demands of generated M, L, XL and the app's
-# 10,000-demand demo organisation (2.1 / 3.9 / 7.3 / 3.8 ms a repair on average; each total
-# within 10 % of the fit).
-_REPAIR_SECONDS = 2e-4
-_REPAIR_SECONDS_PER_DEMAND = 1.9e-7
-_REPAIR_SECONDS_PER_STEP = 1.45e-5
+# Nominal seconds a repair takes: measured on one idle core over the 500 most valuable left-out
+# demands (those the explanation repairs first) of generated M, L, XL and the app's 10,000-demand
+# demo organisation, 0.9-1.6 / 1.1-1.4 / 2.5-2.6 / 2.7 ms a repair at 500 / 2,000 / 10,000 / 6,155
+# demands.
+_REPAIR_SECONDS = 1.0e-3
+_REPAIR_SECONDS_PER_DEMAND = 2.0e-7
 # Nominal seconds for one left-out demand's reasons (its best start and what it lacks there) and
 # for one scheduled demand's late-start reasons: 0.09-0.2 ms and 0.03-0.07 ms measured (same runs).
 _REASONS_SECONDS = 2e-4
@@ -202,9 +200,10 @@ class _Repair:
 
 class _Repairs:
     """Constructive repairs of one plan (`force_in`), over arrays built once: which demands hold a
-    resource or money in a stretch of periods, and which could use room made there, are found with
-    numpy, and only the demands a repair moves are checked and valued, instead of Python passes
-    over every demand (at 10,000 demands those passes made a repair take 33 ms; now ~3 ms)."""
+    resource or money in a stretch of periods, how many of them must go, and which could use the
+    room made, are found with numpy; the holders go out together and only the demands a repair
+    moves are checked and valued. Python passes over every demand made a repair take 33 ms at
+    10,000 demands, taking holders out one by one 5-7 ms; now ~2.5 ms."""
 
     def __init__(self, comp: Compiled, ledger: Ledger, density: np.ndarray) -> None:
         self.comp = comp
@@ -219,6 +218,26 @@ class _Repairs:
             for r, _ in comp.use[d]:
                 self.uses[d, r] = True
         self.spends = np.array(comp.cost_pp, dtype=float) > 0
+        # what each scheduled demand holds where the plan has it: hours per period (cells of the
+        # flattened resource-by-period table, `cell_start` indexing each demand's run) and money
+        # per budget window, so a repair takes many out at once
+        self.hours = np.zeros((n, len(comp.resource_names)))
+        self.spend_now = np.zeros((n, len(comp.budgets)))
+        cells: list[int] = []
+        cell_hours: list[float] = []
+        self.cell_start = np.zeros(n + 1, dtype=np.int64)
+        for e, s in enumerate(ledger.start):
+            for r, h in comp.use[e]:
+                self.hours[e, r] = h
+                if s >= 0:
+                    cells.extend(r * comp.periods + p for p in range(s, s + comp.duration[e]))
+                    cell_hours.extend([h] * comp.duration[e])
+            if s >= 0:
+                for w, spend in comp.spends(e, s):
+                    self.spend_now[e, w] = spend
+            self.cell_start[e + 1] = len(cells)
+        self.cells = np.array(cells, dtype=np.int64)
+        self.cell_hours = np.array(cell_hours)
         # a scheduled demand's value where it starts, and its hours per period plus money: what a
         # re-plan frees first is the least value per size
         self.value_now = np.array([comp.values[e][s] if s >= 0 else 0.0 for e, s in enumerate(ledger.start)])
@@ -229,8 +248,7 @@ class _Repairs:
         self.last = np.array([w[-1] if w else -1 for w in comp.window], dtype=np.int64)
         # (density, index) ascending: the cheapest holders go first, ties by index
         self.cheap_first = np.lexsort((self.index, density))
-        # holders looked at and demands tried back in, over all repairs: the work they did
-        self.steps = 0
+        self.has_successor = np.array([bool(x) for x in comp.succs])
 
     def neighbourhood(self, d: int, hours: dict, money: dict) -> list[int]:
         """Demands to re-plan together with d: what must be placed with it (`chain`: its missing
@@ -353,17 +371,68 @@ class _Repairs:
         if short_money:
             holds |= self._spends_in(start, short_money)
         holds &= movable
+        order = self.cheap_first[holds[self.cheap_first]]
+        removable = order[~self._required(ledger, order)]
+        count = self._enough(ledger, x, s, removable)
+        out = removable[: len(removable) if count is None else count]
+        room = self._without(ledger, out)
+        return (room, [int(e) for e in out]) if room.fits(x, s) else None
+
+    def _enough(self, ledger: Ledger, x: int, s: int, holders: np.ndarray) -> int | None:
+        """How many of `holders` (booked where the plan has them), taken out in turn, let x fit at
+        s as far as hours and money go; None when all of them do not. The hours and money each
+        frees in x's periods and budget windows are added up in the order they are taken out —
+        the same sums `Ledger.unbook` makes — a stretch at a time, growing."""
+        comp = self.comp
+        end = s + comp.duration[x]
+        cells = [(r, p, h) for r, h in comp.use[x] for p in range(s, end)]
+        windows = comp.spends(x, s)
+        left = np.array([ledger.res[r, p] for r, p, _ in cells] + [ledger.bres[w] for w, _ in windows])
+        tol = np.array([ledger.tol[r, p] for r, p, _ in cells] + [ledger.btol[w] for w, _ in windows])
+        need = np.array([h for _, _, h in cells] + [spend for _, spend in windows])
+        done, stretch = 0, 64
+        while True:
+            part = holders[done : done + stretch]
+            at, dur = self.start[part], self.duration[part]
+            freed = [np.where((at <= p) & (at + dur > p), self.hours[part, r], 0.0) for r, p, _ in cells]
+            freed += [self.spend_now[part, w] for w, _ in windows]
+            sums = np.cumsum(np.vstack([left, np.array(freed).reshape(len(need), len(part)).T]), axis=0)
+            fits = np.flatnonzero(~(sums + tol < need).any(axis=1))
+            if len(fits):
+                return done + int(fits[0])
+            done += len(part)
+            if done >= len(holders):
+                return None
+            left, stretch = sums[-1], stretch * 4
+
+    def _without(self, ledger: Ledger, taken: np.ndarray) -> Ledger:
+        """A copy of `ledger` with `taken` (booked where the plan has them) taken out, in turn: the
+        hours and money of each added back in the order `Ledger.unbook` would."""
         room = ledger.copy()
-        out: list[int] = []
-        for e in self.cheap_first[holds[self.cheap_first]]:
-            self.steps += 1
-            if room.fits(x, s):
-                break
-            e = int(e)
-            if not any(room.start[y] >= 0 for y in comp.succs[e]):  # a scheduled demand requires e
-                room.unbook(e)
-                out.append(e)
-        return (room, out) if room.fits(x, s) else None
+        if len(taken) == 0:
+            return room
+        first, count = self.cell_start[taken], self.cell_start[taken + 1] - self.cell_start[taken]
+        offsets = np.repeat(first - np.concatenate([[0], np.cumsum(count)[:-1]]), count)
+        cells = offsets + np.arange(int(count.sum()))
+        np.add.at(room.res.reshape(-1), self.cells[cells], self.cell_hours[cells])
+        np.add.at(room.bres, np.tile(np.arange(room.bres.shape[0]), len(taken)), self.spend_now[taken].reshape(-1))
+        for e in taken:
+            room.start[int(e)] = -1
+        return room
+
+    def _required(self, ledger: Ledger, order: np.ndarray) -> np.ndarray:
+        """Which of the holders `order`, taken out in turn, a scheduled demand still requires when
+        its turn comes (those stay): one with a successor in the plan that is not a holder taken
+        out before it."""
+        comp = self.comp
+        turn = np.full(comp.n, len(order))
+        turn[order] = np.arange(len(order))
+        required = np.zeros(len(order), dtype=bool)
+        for k in np.flatnonzero(self.has_successor[order]):
+            required[k] = any(
+                ledger.start[y] >= 0 and not (turn[y] < k and not required[turn[y]]) for y in comp.succs[order[k]]
+            )
+        return required
 
     def _refill(self, after: Ledger, start: np.ndarray, taken: list[int]) -> list[int]:
         """Add back to `after` what fits in the room the `taken` demands left: of the demands out
@@ -385,7 +454,6 @@ class _Repairs:
         candidates = candidates[np.lexsort((candidates, -self.density[candidates]))]
         added = []
         for e in candidates[:_REFILL_CANDIDATES]:
-            self.steps += 1
             e = int(e)
             # only starts that overlap the room: elsewhere nothing was freed
             if all(after.start[x] >= 0 for x in comp.preds[e]) and after.place(
@@ -505,11 +573,8 @@ def explain_unscheduled(
         draft = drafts[uid] = _draft(problem, comp, ledger, d)
         pace.charge(_REASONS_SECONDS)
         if pace.now() < end and not stop() and not pace.capped():
-            steps = repairs.steps
             repair = repairs.force_in(d, draft.s)
-            pace.charge(
-                _REPAIR_SECONDS + _REPAIR_SECONDS_PER_DEMAND * comp.n + _REPAIR_SECONDS_PER_STEP * (repairs.steps - steps)
-            )
+            pace.charge(_REPAIR_SECONDS + _REPAIR_SECONDS_PER_DEMAND * comp.n)
             draft.repaired = None if repair is None else plan.objective - repair.value_lost(ledger)
     # 2. CP-SAT re-plans in the time left: first for the demands no repair could place (else they
     # stay unverified), then the most valuable; a re-plan wins when it loses less

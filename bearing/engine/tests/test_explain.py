@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
+
 from bearing.engine.check import check_plan
 from bearing.engine.compiled import Compiled, Ledger, compile_problem, plan_from_starts
 from bearing.engine.explain import (
@@ -224,3 +226,59 @@ def test_a_repair_checks_the_rules_for_what_it_moved_as_the_full_check_would() -
                 tampered += 1
                 break
     assert tampered >= 3
+
+
+def _money_plan(p_value: float, q_value: float) -> tuple[Compiled, Ledger, _Repairs]:
+    # one budget of 10 over two periods; the plan holds P (4 money, period 0) and Q (4, period 1),
+    # which requires P; X (8) is left out and needs both gone. The cheaper per money goes first.
+    problem = Problem(
+        periods=2,
+        resources={"dev": Resource("dev", (100.0, 100.0))},
+        demands=(
+            Demand("P", p_value, cost=4, deadline=1),
+            Demand("Q", q_value, cost=4, requires=("P",)),
+            Demand("X", 6, cost=8),
+        ),
+        budgets=(Budget(0, 1, 10.0),),
+    )
+    comp = compile_problem(problem)
+    ledger = Ledger(comp)
+    assert ledger.book_in_order({0: 0, 1: 1})
+    return comp, ledger, _Repairs(comp, ledger, value_density(comp))
+
+
+def test_a_holder_a_taken_out_holder_required_can_go_too() -> None:
+    # Q (1 per 4 money) goes before P (4 per 4): with Q out, nothing requires P any more
+    comp, ledger, repairs = _money_plan(p_value=4, q_value=1)
+    repair = repairs.force_in(comp.index["X"], 0)
+    assert repair is not None
+    assert repair.taken == [comp.index["Q"], comp.index["P"]]
+    assert repair.ledger.start == [-1, -1, 0]
+    assert repair.value_lost(ledger) == -1.0  # 5 out, 6 in
+
+
+def test_a_holder_still_required_when_its_turn_comes_stays() -> None:
+    # P (1 per 4 money) comes first while Q, which requires it, is still in: P stays; Q alone
+    # frees 4 of the 6 more money X needs, so there is no such repair
+    comp, _, repairs = _money_plan(p_value=1, q_value=4)
+    assert repairs.force_in(comp.index["X"], 0) is None
+
+
+def test_holders_taken_out_together_leave_the_ledger_one_by_one_would() -> None:
+    # the exact remaining hours and money, for many sets of scheduled demands taken out
+    problem = generate_problem(150, 5, 6, seed=11)
+    plan = solve(problem, time_limit=1.0, explain=False)
+    comp = compile_problem(problem)
+    ledger = _ledger(comp, plan)
+    repairs = _Repairs(comp, ledger, value_density(comp))
+    booked = [d for d in range(comp.n) if ledger.start[d] >= 0]
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        taken = rng.permutation(booked)[: rng.integers(1, len(booked))]
+        one_by_one = ledger.copy()
+        for e in taken:
+            one_by_one.unbook(int(e))
+        together = repairs._without(ledger, taken)
+        assert together.start == one_by_one.start
+        assert np.array_equal(together.res, one_by_one.res)
+        assert np.array_equal(together.bres, one_by_one.bres)
