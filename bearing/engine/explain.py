@@ -487,10 +487,11 @@ def _draft(problem: Problem, comp: Compiled, ledger: Ledger, d: int) -> _Draft:
     late = [e for e in comp.preds[d] if ledger.start[e] >= 0 and ledger.start[e] + comp.duration[e] > last]
     if late:
         # no start is open to it until a prerequisite moves: what else it lacks depends on where
-        # that goes, so the capacity it lacks at its last start is in the details, not reasons
+        # that goes, so no capacity is named as what would admit it (the re-plan still frees
+        # the holders of what it lacks at its last start)
         s = last
         hours, money = _shortage(comp, ledger, d, s)
-        details = _capacity_reasons(problem, comp, d, s, hours, money)[1]
+        details = _capacity_reasons(problem, comp, d, s, {}, {})[1]
         reasons = [
             f"it requires {comp.ids[e]}, which finishes at the end of "
             f"{problem.label(ledger.start[e] + comp.duration[e] - 1)}: too late for its last allowed start, "

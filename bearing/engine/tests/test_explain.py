@@ -184,6 +184,7 @@ def test_a_prerequisite_that_finishes_too_late_is_named_and_moved_earlier_by_the
     )
     assert out.details["requires_late"] == ["P"]
     assert not any("more dev-hours" in r for r in out.reasons)
+    assert out.details["extra_hours"] == {} and out.details["binding_resources"] == []
     assert out.details["verified_by"] == "repair"
     assert out.details["value_lost"] == 7.0
 
