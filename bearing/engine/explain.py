@@ -39,10 +39,13 @@ _BUILD_SECONDS_PER_START = 4.5e-5
 _REPLAN_WORK_PER_SECOND = 0.27
 # Nominal seconds a repair takes: measured on one idle core over the 500 most valuable left-out
 # demands (those the explanation repairs first) of generated M, L, XL and the app's 10,000-demand
-# demo organisation, 0.9-1.6 / 1.1-1.4 / 2.5-2.6 / 2.7-3.3 ms a repair at 500 / 2,000 / 10,000 /
-# 6,155 demands (the demo's two yearly budget windows make many small holders).
-_REPAIR_SECONDS = 1.0e-3
-_REPAIR_SECONDS_PER_DEMAND = 3.0e-7
+# demo organisation, 0.9-1.8 / 1.5 / 2.5 / 1.5-2.4 ms a repair at 500 / 2,000 / 10,000 / 6,155
+# demands (the machine's speed varies by half from run to run).
+_REPAIR_SECONDS = 1.3e-3
+_REPAIR_SECONDS_PER_DEMAND = 1.6e-7
+# Nominal seconds per demand for compiling the problem, booking the plan and building the repairs'
+# arrays (0.25 s measured at 6,155 demands).
+_SETUP_SECONDS_PER_DEMAND = 4e-5
 # Nominal seconds for one left-out demand's reasons (its best start and what it lacks there) and
 # for one scheduled demand's late-start reasons: 0.09-0.2 ms and 0.03-0.07 ms measured (same runs).
 _REASONS_SECONDS = 2e-4
@@ -203,7 +206,8 @@ class _Repairs:
     resource or money in a stretch of periods, how many of them must go, and which could use the
     room made, are found with numpy; the holders go out together and only the demands a repair
     moves are checked and valued. Python passes over every demand made a repair take 33 ms at
-    10,000 demands, taking holders out one by one 5-7 ms; now ~2.5 ms."""
+    10,000 demands, taking holders out one by one 5-7 ms; now ~2.5 ms (1.5 ms on the app's demo
+    organisation, whose two yearly budget windows have thousands of small holders)."""
 
     def __init__(self, comp: Compiled, ledger: Ledger, density: np.ndarray) -> None:
         self.comp = comp
@@ -248,6 +252,8 @@ class _Repairs:
         self.last = np.array([w[-1] if w else -1 for w in comp.window], dtype=np.int64)
         # (density, index) ascending: the cheapest holders go first, ties by index
         self.cheap_first = np.lexsort((self.index, density))
+        # and the most valuable per share first when refilling, ties by index
+        self.dense_first = np.lexsort((self.index, -density))
         self.has_successor = np.array([bool(x) for x in comp.succs])
 
     def neighbourhood(self, d: int, hours: dict, money: dict) -> list[int]:
@@ -371,36 +377,51 @@ class _Repairs:
         if short_money:
             holds |= self._spends_in(start, short_money)
         holds &= movable
-        order = self.cheap_first[holds[self.cheap_first]]
-        removable = order[~self._required(ledger, order)]
-        count = self._enough(ledger, x, s, removable)
-        out = removable[: len(removable) if count is None else count]
+        out = self._enough(ledger, x, s, self.cheap_first[holds[self.cheap_first]])
+        if out is None:
+            return None
         room = self._without(ledger, out)
         return (room, [int(e) for e in out]) if room.fits(x, s) else None
 
-    def _enough(self, ledger: Ledger, x: int, s: int, holders: np.ndarray) -> int | None:
-        """How many of `holders` (booked where the plan has them), taken out in turn, let x fit at
-        s as far as hours and money go; None when all of them do not. The hours and money each
-        frees in x's periods and budget windows are added up in the order they are taken out —
-        the same sums `Ledger.unbook` makes — a stretch at a time, growing."""
+    def _enough(self, ledger: Ledger, x: int, s: int, holders: np.ndarray) -> np.ndarray | None:
+        """The first of `holders` (booked where the plan has them, cheapest first) that, taken out
+        in turn, let x fit at s as far as hours and money go — skipping each one a scheduled demand
+        still requires when its turn comes (one with a successor in the plan that is not a holder
+        taken out before it); None when all of them do not. The hours and money each frees in x's
+        periods and budget windows are added up in the order they are taken out — the same sums
+        `Ledger.unbook` makes — a stretch of holders at a time, growing."""
         comp = self.comp
         end = s + comp.duration[x]
         cells = [(r, p, h) for r, h in comp.use[x] for p in range(s, end)]
-        windows = comp.spends(x, s)
-        left = np.array([ledger.res[r, p] for r, p, _ in cells] + [ledger.bres[w] for w, _ in windows])
-        tol = np.array([ledger.tol[r, p] for r, p, _ in cells] + [ledger.btol[w] for w, _ in windows])
-        need = np.array([h for _, _, h in cells] + [spend for _, spend in windows])
+        windows = [w for w, _ in comp.spends(x, s)]
+        left = np.array([ledger.res[r, p] for r, p, _ in cells] + [ledger.bres[w] for w in windows])
+        tol = np.array([ledger.tol[r, p] for r, p, _ in cells] + [ledger.btol[w] for w in windows])
+        need = np.array([h for _, _, h in cells] + [spend for _, spend in comp.spends(x, s)])
+        resources = np.array([r for r, _, _ in cells], dtype=np.int64)
+        periods = np.array([p for _, p, _ in cells], dtype=np.int64)
+        turn = np.full(comp.n, len(holders))
+        turn[holders] = np.arange(len(holders))
+        required = np.zeros(len(holders), dtype=bool)
+        taken: list[np.ndarray] = []
         done, stretch = 0, 64
         while True:
-            part = holders[done : done + stretch]
-            at, dur = self.start[part], self.duration[part]
-            freed = [np.where((at <= p) & (at + dur > p), self.hours[part, r], 0.0) for r, p, _ in cells]
-            freed += [self.spend_now[part, w] for w, _ in windows]
-            sums = np.cumsum(np.vstack([left, np.array(freed).reshape(len(need), len(part)).T]), axis=0)
+            for k in done + np.flatnonzero(self.has_successor[holders[done : done + stretch]]):
+                required[k] = any(
+                    ledger.start[y] >= 0 and not (turn[y] < k and not required[turn[y]])
+                    for y in comp.succs[holders[k]]
+                )
+            part = holders[done : done + stretch][~required[done : done + stretch]]
+            at, end_at = self.start[part][:, None], (self.start[part] + self.duration[part])[:, None]
+            freed = np.hstack([
+                np.where((at <= periods) & (end_at > periods), self.hours[part][:, resources], 0.0),
+                self.spend_now[part][:, windows],
+            ])
+            sums = np.cumsum(np.vstack([left, freed]), axis=0)
             fits = np.flatnonzero(~(sums + tol < need).any(axis=1))
             if len(fits):
-                return done + int(fits[0])
-            done += len(part)
+                return np.concatenate([*taken, part[: int(fits[0])]])
+            taken.append(part)
+            done += stretch
             if done >= len(holders):
                 return None
             left, stretch = sums[-1], stretch * 4
@@ -420,20 +441,6 @@ class _Repairs:
             room.start[int(e)] = -1
         return room
 
-    def _required(self, ledger: Ledger, order: np.ndarray) -> np.ndarray:
-        """Which of the holders `order`, taken out in turn, a scheduled demand still requires when
-        its turn comes (those stay): one with a successor in the plan that is not a holder taken
-        out before it."""
-        comp = self.comp
-        turn = np.full(comp.n, len(order))
-        turn[order] = np.arange(len(order))
-        required = np.zeros(len(order), dtype=bool)
-        for k in np.flatnonzero(self.has_successor[order]):
-            required[k] = any(
-                ledger.start[y] >= 0 and not (turn[y] < k and not required[turn[y]]) for y in comp.succs[order[k]]
-            )
-        return required
-
     def _refill(self, after: Ledger, start: np.ndarray, taken: list[int]) -> list[int]:
         """Add back to `after` what fits in the room the `taken` demands left: of the demands out
         of the plan that use their resources (or money) around their periods, the most valuable per
@@ -450,10 +457,9 @@ class _Repairs:
         wanted = self.uses[:, freed].any(axis=1)
         if self.spends[taken].any():
             wanted |= self.spends
-        candidates = self.index[could_use & wanted]
-        candidates = candidates[np.lexsort((candidates, -self.density[candidates]))]
+        could_use &= wanted
         added = []
-        for e in candidates[:_REFILL_CANDIDATES]:
+        for e in self.dense_first[could_use[self.dense_first]][:_REFILL_CANDIDATES]:
             e = int(e)
             # only starts that overlap the room: elsewhere nothing was freed
             if all(after.start[x] >= 0 for x in comp.preds[e]) and after.place(
@@ -560,6 +566,7 @@ def explain_unscheduled(
     pace = Pace(time_limit, workers=1)
     end = pace.now() + time_limit
     repairs = _Repairs(comp, ledger, value_density(comp))
+    pace.charge(_SETUP_SECONDS_PER_DEMAND * comp.n)
     out_ids = [u.id for u in plan.unscheduled]
     order = sorted(out_ids, key=lambda i: -max(comp.values[comp.index[i]].values(), default=0.0))
     result: dict[str, Unscheduled] = {}
