@@ -4,6 +4,7 @@ effort estimates; the status workflow; comments. Each write is permission-checke
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -49,10 +50,16 @@ __all__ = [
 ]
 
 Efforts = dict[Skill, Any]
-# Rows per query when many demands are read or written at once (SQLite's limit on parameters).
-_BATCH = 500
 Benefits = dict[Objective, Any]
 SystemUses = dict[System, tuple[Any, bool]]
+
+# Rows per query when many demands are read or written at once (SQLite's limit on parameters).
+_BATCH = 500
+
+
+def _batches(pks: list[int]) -> Iterator[list[int]]:
+    for i in range(0, len(pks), _BATCH):
+        yield pks[i : i + _BATCH]
 
 
 def demand_snapshot(demand: Demand) -> dict[str, Any]:
@@ -68,8 +75,7 @@ def _child_rows(pks: list[int]) -> dict[int, dict[str, Any]]:
     rows: dict[int, dict[str, Any]] = {
         pk: {"efforts": {}, "benefits": {}, "requires": [], "system_uses": {}, "goals": []} for pk in pks
     }
-    for i in range(0, len(pks), _BATCH):
-        part = pks[i : i + _BATCH]
+    for part in _batches(pks):
         for pk, code, hours in DemandEffort.objects.filter(demand_id__in=part).values_list("demand_id", "skill__code", "hours"):
             rows[pk]["efforts"][code] = hours
         for pk, name, score in DemandBenefit.objects.filter(demand_id__in=part).values_list(
@@ -384,10 +390,7 @@ def transition_demands(actor: Any, demands: list[Demand], transition: str, reaso
         return []
     with transaction.atomic():
         pks = [d.pk for d in demands]
-        locked = {
-            d.pk: d for i in range(0, len(pks), _BATCH)
-            for d in Demand.objects.select_for_update().filter(pk__in=pks[i : i + _BATCH])
-        }
+        locked = {d.pk: d for part in _batches(pks) for d in Demand.objects.select_for_update().filter(pk__in=part)}
         for demand in demands:
             current = locked[demand.pk]
             if current.status not in sources:
@@ -404,8 +407,8 @@ def transition_demands(actor: Any, demands: list[Demand], transition: str, reaso
             current.status, current.updated_at = target, now
             entries.append(audit_entry(actor=actor, organisation=current.organisation_id, action=f"transition:{target}",
                                        obj=current, before=before, after=snapshot(current, children[pk]), reason=reason))
-        for i in range(0, len(pks), _BATCH):
-            Demand.objects.filter(pk__in=pks[i : i + _BATCH]).update(status=target, updated_at=now)
+        for part in _batches(pks):
+            Demand.objects.filter(pk__in=part).update(status=target, updated_at=now)
         AuditEntry.objects.bulk_create(entries, batch_size=_BATCH)
     for demand in demands:
         demand.status, demand.updated_at = target, now

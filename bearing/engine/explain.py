@@ -5,8 +5,9 @@ or money that would admit it at its best start, and the value that forcing it in
 measured for every demand first by a repaired plan (room made by taking out lower-value demands,
 then refilled) — a real plan with the demand in, so its cost is an upper bound that holds — and then,
 in the time left, by re-planning with the demand made mandatory (CP-SAT on the demands around it):
-first for the demands no repair could place, then the most valuable. `details.verified_by` says which gave the figure; reasons neither could check within the
-time budget say so and carry `verified: False`.
+first for the demands no repair could place, then the most valuable. `details.verified_by` says
+which gave the figure; reasons neither could check within the time budget say so and carry
+`verified: False`.
 """
 
 from __future__ import annotations
@@ -217,14 +218,11 @@ class _Repairs:
         self.index = np.arange(n)
         self.start = np.array(ledger.start, dtype=np.int64)
         self.duration = np.array(comp.duration, dtype=np.int64)
-        self.uses = np.zeros((n, len(comp.resource_names)), dtype=bool)
-        for d in range(n):
-            for r, _ in comp.use[d]:
-                self.uses[d, r] = True
         self.spends = np.array(comp.cost_pp, dtype=float) > 0
-        # what each scheduled demand holds where the plan has it: hours per period (cells of the
-        # flattened resource-by-period table, `cell_start` indexing each demand's run) and money
-        # per budget window, so a repair takes many out at once
+        # each demand's hours per active period by resource; what each scheduled demand holds
+        # where the plan has it: hours per period (cells of the flattened resource-by-period
+        # table, `cell_start` indexing each demand's run) and money per budget window, so a repair
+        # takes many out at once
         self.hours = np.zeros((n, len(comp.resource_names)))
         self.spend_now = np.zeros((n, len(comp.budgets)))
         cells: list[int] = []
@@ -240,6 +238,7 @@ class _Repairs:
                 for w, spend in comp.spends(e, s):
                     self.spend_now[e, w] = spend
             self.cell_start[e + 1] = len(cells)
+        self.uses = self.hours > 0  # compiled uses have hours above 0
         self.cells = np.array(cells, dtype=np.int64)
         self.cell_hours = np.array(cell_hours)
         # a scheduled demand's value where it starts, and its hours per period plus money: what a
@@ -353,15 +352,6 @@ class _Repairs:
             not comp.mandatory[e] and all(start[y] < 0 for y in comp.succs[e]) for e in repair.taken if start[e] < 0
         )
 
-    def _spends_in(self, start: np.ndarray, windows: list[int]) -> np.ndarray:
-        """Which demands, booked at `start`, spend money inside any of the budget `windows`."""
-        out = np.zeros(len(start), dtype=bool)
-        finish = start + self.duration - 1
-        for w in windows:
-            first, last, _ = self.comp.budgets[w]
-            out |= (start <= last) & (finish >= first)
-        return out & self.spends & (start >= 0)
-
     def _make_room(
         self, ledger: Ledger, start: np.ndarray, x: int, s: int, movable: np.ndarray
     ) -> tuple[Ledger, list[int]] | None:
@@ -374,8 +364,8 @@ class _Repairs:
         needs = [r for r, _ in comp.use[x]]
         holds = (start >= 0) & (start < end) & (start + self.duration > s) & self.uses[:, needs].any(axis=1)
         short_money = list(_shortage(comp, ledger, x, s)[1])
-        if short_money:
-            holds |= self._spends_in(start, short_money)
+        if short_money:  # (a movable holder is booked where the plan has it)
+            holds |= (start >= 0) & (self.spend_now[:, short_money] > 0).any(axis=1)
         holds &= movable
         out = self._enough(ledger, x, s, self.cheap_first[holds[self.cheap_first]])
         if out is None:

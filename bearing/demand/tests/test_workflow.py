@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from bearing.capacity.tests.factories import make_skill, make_system
 from bearing.core.models import AuditEntry
 from bearing.demand import services
 from bearing.demand.choices import TRANSITIONS, DemandStatus, Transition
-from bearing.demand.tests.factories import make_demand
+from bearing.demand.tests.factories import make_benefit, make_demand, make_effort, make_system_use
+from bearing.strategy.tests.factories import make_goal, make_objective
 
 S = DemandStatus
 ROLES = ("cio", "bio", "lead", "resource_manager", "viewer", "outsider")
@@ -168,13 +172,6 @@ def test_allowed_transitions_offer_only_what_the_user_may_do_now(cast, status, r
 def _moved_together(cast, count):
     """`count` approved sales demands, each with an effort, a benefit, a system use, a goal and a
     prerequisite, moved to scheduled in one call; the queries it took."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from bearing.capacity.tests.factories import make_skill, make_system
-    from bearing.demand.tests.factories import make_benefit, make_effort, make_system_use
-    from bearing.strategy.tests.factories import make_goal, make_objective
-
     skill = make_skill(organisation=cast.org, code=f"dev-{count}")
     objective = make_objective(organisation=cast.org, name=f"Grow {count}")
     system = make_system(organisation=cast.org, code=f"crm-{count}")
