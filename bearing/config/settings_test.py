@@ -1,13 +1,18 @@
 """Settings for the test suite: development mode with a throw-away SQLite database, a key that
 exists only for tests, and fast password hashing."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("BEARING_DEV", "1")
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
-# one directory per test process: parallel runs never share a test database file
-os.environ.setdefault("BEARING_DATA_DIR", tempfile.mkdtemp(prefix="bearing-tests-"))
+# one directory per test run (pytest-xdist's workers inherit it and suffix their databases),
+# removed when the process that made it ends: every run used to leave one behind in /tmp
+if "BEARING_DATA_DIR" not in os.environ:
+    os.environ["BEARING_DATA_DIR"] = tempfile.mkdtemp(prefix="bearing-tests-")
+    atexit.register(shutil.rmtree, os.environ["BEARING_DATA_DIR"], ignore_errors=True)
 # File-backed SQLite (never in-memory): the browser tests' live server thread then opens its own
 # connection instead of sharing the test thread's one.
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{os.environ['BEARING_DATA_DIR']}/bearing.sqlite3")
