@@ -27,7 +27,7 @@ from ortools.sat.python import cp_model
 from bearing.engine.compiled import Compiled, Ledger
 from bearing.engine.model import build_start_model
 from bearing.engine.moves import improve_by_moves, restricted_lp_plan, value_density
-from bearing.engine.pace import CP_WORK_PER_SECOND, Pace
+from bearing.engine.pace import LNS_WORK_PER_SECOND, Pace, lns_step_seconds
 
 __all__ = ["LnsSettings", "improve", "reoptimise"]
 
@@ -265,7 +265,7 @@ def improve(
         if pace is not None:
             # the last step gets what is left of the nominal time, in work; the wall only caps
             wall = pace.wall_left()
-            step_work = min(settings.step_work, max(0.001, (settings.deadline - now) * CP_WORK_PER_SECOND))
+            step_work = min(settings.step_work, max(0.001, (settings.deadline - now) * LNS_WORK_PER_SECOND))
         else:
             wall = min(settings.deadline - now, 10 * settings.step_work + 1.0)
             step_work = settings.step_work
@@ -279,10 +279,9 @@ def improve(
             wall=wall,
             work=step_work,
         )
-        step_cost = used + 1e-4 * len(free)  # model building counts as work too
-        work += step_cost
+        work += used + 1e-4 * len(free)  # model building counts as work too
         if pace is not None:
-            pace.charge(step_cost / CP_WORK_PER_SECOND)
+            pace.charge(used / LNS_WORK_PER_SECOND + lns_step_seconds(comp.n, len(free)))
         steps += 1
         if new is not None:
             best = new

@@ -24,17 +24,24 @@ __all__ = [
     "CAP_FACTOR",
     "CP_WORK_PER_SECOND",
     "CUMULATIVE_WORK_PER_SECOND",
+    "LNS_WORK_PER_SECOND",
+    "LP_ITERATIONS",
     "SELECTION_WORK_PER_SECOND",
     "MipWork",
     "Pace",
     "crossover_seconds_per_iteration",
     "ipm_seconds_per_iteration",
     "lagrangian_seconds_per_iteration",
+    "lns_step_seconds",
+    "lp_build_seconds",
+    "lp_seconds",
     "mip_root_seconds",
     "mip_seconds_per_check",
     "move_seconds_per_attempt",
+    "rounding_seconds",
     "schedule_seconds_per_attempt",
     "selection_mip_rates",
+    "setup_seconds",
 ]
 
 # Wall-clock safety cap of a reproducible solve: this many times the time limit, plus these seconds.
@@ -42,6 +49,10 @@ CAP_FACTOR = 3.0
 CAP_EXTRA = 5.0
 # CP-SAT deterministic seconds per second on one idle core of the reference machine.
 CP_WORK_PER_SECOND = 0.5
+# The same for the start models of the large-neighbourhood search's steps (50-150 freed demands in
+# a fixed plan): 1.95-2.65 s of wall per deterministic second on generated M, L, XL (six runs, 280
+# steps), 2.3 over all of them; charged at the slower side, as a limit is a promise.
+LNS_WORK_PER_SECOND = 0.42
 # The same for the interval (cumulative) model of forced demands, whose propagation CP-SAT counts
 # as less work: 0.12-0.6 per second on the hardest PSPLIB j30 decisions (1-35 s each), 0.32 over
 # all of them together.
@@ -53,9 +64,20 @@ SELECTION_WORK_PER_SECOND = 0.42
 
 def ipm_seconds_per_iteration(nonzeros: int) -> float:
     """Seconds per interior-point iteration of the relaxation, by its size: measured on one idle
-    core 0.8 ms / 10 ms / 51 ms / 565 ms at 2k / 30k / 119k / 846k nonzeros (generated S, M, L, XL;
-    23-86 iterations)."""
-    return 2e-4 + 0.0098 * (max(1, nonzeros) / 29600.0) ** 1.2
+    core 6.9 ms / 35 ms / 408 ms at 29k / 119k / 844k nonzeros (generated M, L, XL seed 1; 32-86
+    iterations, without crossover; an earlier calibration, 10 / 51 / 565 ms, charged M and L
+    ~1 s more than they took)."""
+    return 2e-4 + 0.0069 * (max(1, nonzeros) / 29600.0) ** 1.2
+
+
+# Interior-point iterations a relaxation is expected to need: the most measured on generated
+# problems (86).
+LP_ITERATIONS = 90
+
+
+def lp_seconds(nonzeros: int) -> float:
+    """Seconds a relaxation's interior-point solve is expected to take, by its size."""
+    return LP_ITERATIONS * ipm_seconds_per_iteration(nonzeros)
 
 
 def crossover_seconds_per_iteration(nonzeros: int) -> float:
@@ -117,6 +139,33 @@ def move_seconds_per_attempt(demands: int) -> float:
     """Seconds per insertion-move attempt (numpy over all demands): measured on one idle core
     1.5 ms / 2.5 ms / 4.5 ms at 500 / 2,000 / 10,000 demands (generated M, L, XL)."""
     return 1.5e-3 * (max(1, demands) / 500.0) ** 0.37
+
+
+def setup_seconds(demands: int) -> float:
+    """Seconds of the work before any stage charges its own: the greedy yardstick (three rankings
+    placed), compiling the problem and checking greedy's plan on the ledger. Measured on one idle
+    core: 0.05 / 0.2 / 1.1 s at 500 / 2,000 / 10,000 demands (generated M, L, XL)."""
+    return 1e-4 * demands
+
+
+def lp_build_seconds(nonzeros: int) -> float:
+    """Seconds to build a relaxation (or the priced bound's matrix) in Python, by its nonzeros:
+    0.05 / 0.19 / 1.1 s at 29k / 119k / 844k (generated M, L, XL, one idle core)."""
+    return 1.5e-6 * nonzeros
+
+
+def rounding_seconds(demands: int) -> float:
+    """Seconds to round a relaxation's solution to a plan and fill what is left: 0.04 / 0.11 s at
+    500 / 2,000 demands (generated M, L, one idle core)."""
+    return 7e-5 * demands
+
+
+def lns_step_seconds(demands: int, freed: int) -> float:
+    """Seconds an LNS step takes besides CP-SAT's deterministic time: choosing the neighbourhood
+    (a pass over every demand), building the model of the freed demands, and CP-SAT's loading of
+    it, ~0.12 s in all at 10,000 demands (generated XL: 0.64-0.69 s per step of 0.25-0.26 deterministic
+    seconds, one idle core)."""
+    return 2e-4 * freed + 1e-5 * demands
 
 
 def schedule_seconds_per_attempt(demands: int, periods: int, *, justified: bool) -> float:

@@ -21,7 +21,13 @@ from bearing.engine.lns import LnsSettings, improve
 from bearing.engine.lp import LpModel, LpResult, build_lp, lagrangian_bound, round_lp
 from bearing.engine.model import build_start_model, scale_for
 from bearing.engine.moves import fill
-from bearing.engine.pace import Pace, ipm_seconds_per_iteration
+from bearing.engine.pace import (
+    Pace,
+    lp_build_seconds,
+    lp_seconds,
+    rounding_seconds,
+    setup_seconds,
+)
 from bearing.engine.plan import Plan, ProgressEvent
 from bearing.engine.problem import Problem
 from bearing.engine.schedule import MandatoryVerdict, decide_mandatory
@@ -31,10 +37,9 @@ __all__ = ["solve"]
 
 # Full CP-SAT model (with a proof attempt) when it has at most this many start variables.
 _FULL_MODEL_VARS = 4000
-# The full LP is solved when this many interior-point iterations (the most measured on generated
-# problems: 86) are predicted to take at most _LP_SHARE of the search time; otherwise a priced
-# (Lagrangian) bound and a restricted LP replace it (10,000 demands x 16 quarters: ~50 s).
-_LP_ITERATIONS = 90
+# The full LP is solved when it is predicted (`lp_seconds`) to take at most _LP_SHARE of the search
+# time; otherwise a priced (Lagrangian) bound and a restricted LP replace it (10,000 demands x 16
+# quarters: ~50 s).
 _LP_SHARE = 0.5
 # Relaxations with more nonzeros than this take their bound from the duals (LpModel.rigorous_bound).
 # (They keep crossover: list scheduling from the vertex it gives reached +4.4 % and +4.8 % over
@@ -173,6 +178,7 @@ def solve(
     # with one worker the stages plan by work done, not the wall clock: same seed, same plan
     pace = Pace(time_limit, workers=workers, t0=t0)
     comp = compile_problem(problem)
+    pace.charge(setup_seconds(comp.n))
     tracker = _Tracker(comp, t0, progress)
     stats: dict[str, object] = {"greedy_objective": greedy_plan.objective}
     explain_share = 0.15 if explain else 0.0
@@ -235,7 +241,7 @@ def solve(
     tracker.offer_bound(_upper_bound_trivial(comp), "bound")
     n_vars = sum(len(w) for w in comp.window)
     nonzeros = _lp_nonzeros(comp)
-    lp_predicted = _LP_ITERATIONS * ipm_seconds_per_iteration(nonzeros)
+    lp_predicted = lp_seconds(nonzeros)
     stats["lp_predicted_seconds"] = round(lp_predicted, 2)
     if lp_predicted > _LP_SHARE * (search_end - pace.now()):
         # too big for the LP in time: a priced (Lagrangian) bound, then search from greedy
@@ -244,6 +250,7 @@ def solve(
         lp, lp_res = None, None
     else:
         lp = build_lp(comp, seed=seed)
+        pace.charge(lp_build_seconds(lp.nonzeros))
         lp.rigorous_bound = lp.nonzeros > _RIGOROUS_BOUND_NONZEROS
         watched = watch_highs(lp.highs, stop)
         lp_res = lp.solve(max(0.1, _LP_SHARE * (search_end - pace.now())), pace=pace)
@@ -267,6 +274,7 @@ def solve(
         for variant in (0, 1, 2):
             for base in (Ledger(comp), greedy_base):
                 cand = fill(comp, round_lp(comp, lp, lp_res, base, variant=variant))
+                pace.charge(rounding_seconds(comp.n))
                 if all(cand.start[d] >= 0 for d in range(comp.n) if comp.mandatory[d]):
                     tracker.offer(cand, "lp-guided")
                     break
