@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import math
 import time
+
+import numpy as np
+import pytest
 
 import bearing.engine.lp as lp_module
 from bearing.engine.compiled import Ledger, compile_problem
 from bearing.engine.generate import generate_problem
 from bearing.engine.lp import build_lp, lagrangian_bound
-from bearing.engine.moves import improve_by_moves
-from bearing.engine.problem import Demand, Problem, Resource
+from bearing.engine.moves import improve_by_moves, priced_starts, restricted_lp_plan
+from bearing.engine.pace import Pace
+from bearing.engine.problem import Budget, Demand, Problem, Resource
 
 
 def make_problem(demands: list[Demand], *, periods: int) -> Problem:
@@ -69,3 +74,47 @@ def test_priced_bound_from_sample_prices_is_never_below_the_lp_bound(monkeypatch
     assert bound is not None
     assert bound >= lp_bound - 1e-6 * lp_bound
     assert comp.guide is not None and len(comp.guide) == comp.n
+
+
+def test_priced_starts_put_the_cheapest_start_at_the_prices_first() -> None:
+    # 4 quarters; D (value 100) runs 2 quarters with 10 dev-hours and 2 ops-hours and 200 of money
+    # in each. Prices per hour: dev 1, 5, 1, 1; ops 0, 0, 0, 3; money in the window Q1-Q2 0.01.
+    # Start Q1: 10 * (1 + 5) + 0 + 0.01 * 400 = 64; Q2: 10 * (5 + 1) + 0 + 0.01 * 200 = 62;
+    # Q3: 10 * (1 + 1) + 2 * (0 + 3) + 0 = 26. E is excluded: no starts.
+    p = Problem(
+        periods=4,
+        resources={"dev": Resource("dev", (100.0,) * 4), "ops": Resource("ops", (100.0,) * 4)},
+        budgets=(Budget(0, 1, 1000.0),),
+        demands=(
+            Demand("D", 100, cost=400, duration=2, effort={"dev": 20, "ops": 4}),
+            Demand("E", 50, effort={"dev": 1}, excluded=True),
+        ),
+    )
+    comp = compile_problem(p)
+    assert priced_starts(comp)[0] == [[0, 1, 2], []]  # without prices: earliest first
+    comp.prices = np.array([1, 5, 1, 1, 0, 0, 0, 3, 0.01])
+    orders, reduced = priced_starts(comp)
+    assert orders == [[2, 1, 0], []]
+    assert reduced[0] == pytest.approx(100 - 26)
+    assert math.isnan(reduced[1])
+
+
+def test_a_restricted_relaxation_that_cannot_finish_is_not_started(monkeypatch) -> None:
+    p = generate_problem(60, 6, 6, seed=3)
+    comp = compile_problem(p)
+    lagrangian_bound(comp, 0.0, deadline=time.perf_counter() + 1.0, iterations=50)
+    solved: list[float] = []
+    real_solve = lp_module.LpModel.solve
+
+    def counting_solve(self, *args, **kwargs):
+        solved.append(self.nonzeros)
+        return real_solve(self, *args, **kwargs)
+
+    monkeypatch.setattr(lp_module.LpModel, "solve", counting_solve)
+    pace = Pace(60.0)
+    assert restricted_lp_plan(comp, Ledger(comp), deadline=pace.now() + 1e-6, pace=pace) is None
+    assert solved == []  # its time goes to the search instead
+    plan = restricted_lp_plan(comp, Ledger(comp), deadline=pace.now() + 30.0, pace=pace)
+    assert len(solved) == 1
+    assert plan is not None and plan.starts()
+    assert not plan.breaks_a_rule()
