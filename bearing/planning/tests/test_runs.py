@@ -83,6 +83,27 @@ def test_cancel_while_running_stops_the_solver(cast, scenario, monkeypatch):
     assert not run.decisions.exists() and scenario.latest_plan() is None
 
 
+def test_the_solver_gets_the_limit_less_building_and_storing(cast, scenario, monkeypatch):
+    real_solve = engine_solve.solve
+    seen = {}
+
+    def solve_and_note_the_limit(problem, **options):
+        seen["limit"], seen["demands"] = options["time_limit"], len(problem.demands)
+        return real_solve(problem, **options)
+
+    _replace_solve(monkeypatch, solve_and_note_the_limit)
+    runs.execute(runs.queue_run(cast.cio, scenario).pk)
+    limit = scenario.time_limit_seconds
+    assert seen["limit"] == pytest.approx(limit - runs.BUILD_AND_STORE_SECONDS_PER_DEMAND * seen["demands"])
+    assert seen["limit"] < limit
+
+
+def test_a_large_run_still_gives_the_solver_half_its_limit():
+    assert runs.solver_time_limit(10, 6000) == pytest.approx(10 - 6000 * runs.BUILD_AND_STORE_SECONDS_PER_DEMAND)
+    assert runs.solver_time_limit(10, 6000) < 8
+    assert runs.solver_time_limit(4, 100_000) == 2.0
+
+
 def test_failure_is_marked_with_the_reason_and_the_previous_plan_stays(cast, finished_run):
     scenario = finished_run.scenario
     scenario.capacity_changes = [{"resource": "skill:java", "amount": -5, "unit": "fte", "from_quarter": 0}]
