@@ -67,6 +67,9 @@ _ATTEMPTS_PER_WORK = 400
 # Weight of a demand the relaxation does not want at all, against 1 + this for one it wants whole.
 _GUIDE_FLOOR = 0.1
 
+# Neighbourhoods drawn empty in a row before the search gives up (nothing in the plan to free).
+_EMPTY_DRAWS = 20
+
 # Share of the remaining time the restricted LP may take.
 _RESTRICTED_LP_SHARE = 0.5
 
@@ -236,7 +239,7 @@ def improve(
     size = min(settings.start_size, comp.n)
     best = ledger
     work = 0.0
-    steps = improvements = 0
+    steps = improvements = empty_draws = 0
     stats: dict[str, object] = {}
     if comp.prices is not None and comp.n > 0 and settings.now() < settings.deadline:
         # no full LP (too big): the LP over what pays at the priced bound's prices guides a plan
@@ -261,7 +264,16 @@ def improve(
             break
         free = _neighbourhood(comp, best, rng, size, pick)
         if not free:
-            break
+            # a window or resource no demand touches (a system few demands use): draw again; only
+            # a plan with nothing to free stops the search (it used to stop at the first such
+            # draw: on the app's 6,155-demand organisation after one step of a 17.85 s search)
+            empty_draws += 1
+            if pace is not None:
+                pace.charge(lns_step_seconds(comp.n, 0))
+            if empty_draws >= _EMPTY_DRAWS:
+                break
+            continue
+        empty_draws = 0
         if pace is not None:
             # the last step gets what is left of the nominal time, in work; the wall only caps
             wall = pace.wall_left()
