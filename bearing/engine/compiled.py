@@ -149,10 +149,15 @@ class Ledger:
             se = self.start[e]
             if se >= 0 and se < end:
                 return False
+        return self.has_room(d, s)
+
+    def has_room(self, d: int, s: int) -> bool:
+        """True when the hours and money demand d needs from start s are left (requires aside)."""
+        comp = self.comp
         res, tol = self.res, self.tol
         for r, h in comp.use[d]:
             # element by element: a few periods each, where numpy's per-call cost would dominate
-            for p in range(s, end):
+            for p in range(s, s + comp.duration[d]):
                 if res[r, p] + tol[r, p] < h:
                     return False
         for w, spend in comp.spends(d, s):

@@ -156,9 +156,10 @@ def _forced_replan(
     time_limit: float,
     stop: Stopper,
     pace: Pace,
+    value_scale: float,
 ) -> tuple[str, float | None]:
-    """Re-plan `free` with d mandatory in the plan of `ledger` (worth `plan_value`); returns
-    (status, value of the best such plan)."""
+    """Re-plan `free` with d mandatory in the plan of `ledger` (worth `plan_value`, objective
+    scaled by `value_scale`); returns (status, value of the best such plan)."""
     forced = list(comp.mandatory)
     forced[d] = True
     comp_f = dataclasses.replace(comp, mandatory=forced)
@@ -166,7 +167,7 @@ def _forced_replan(
     for e in free:
         base.unbook(e)
     # hours rounded down: "infeasible" is a proof that d cannot be forced in here
-    sm = build_start_model(comp_f, base, free, value_scale=scale_for(comp), round_down=True)
+    sm = build_start_model(comp_f, base, free, value_scale=value_scale, round_down=True)
     sm.hint({e: ledger.start[e] for e in free if ledger.start[e] >= 0})
     pace.charge(_BUILD_SECONDS_PER_START * sum(len(comp.window[e]) for e in free))
     solver = cp_model.CpSolver()
@@ -578,6 +579,7 @@ def explain_unscheduled(
     # stay unverified), then the most valuable; a re-plan wins when it loses less
     queue = sorted(drafts, key=lambda u: drafts[u].repaired is not None)  # stable: by value within
     per = max(0.05, min(1.0, (end - pace.now()) / max(1, len(queue))))
+    value_scale = scale_for(comp)
     for uid in queue:
         now = pace.now()
         if end - now < 0.03 or stop() or pace.capped():
@@ -586,7 +588,7 @@ def explain_unscheduled(
         free = repairs.neighbourhood(draft.d, draft.hours, draft.money)
         draft.whole_plan = len(free) == comp.n
         draft.status, draft.value = _forced_replan(
-            comp, ledger, plan.objective, draft.d, free, min(per, end - now), stop, pace
+            comp, ledger, plan.objective, draft.d, free, min(per, end - now), stop, pace, value_scale
         )
     for uid, draft in drafts.items():
         result[uid] = _verdict(uid, draft, comp, plan.objective)

@@ -101,19 +101,7 @@ def _allowed_starts(comp: Compiled, ledger: Ledger, free: set[int], d: int) -> l
     for e in comp.succs[d]:
         if e not in free and ledger.start[e] >= 0:
             hi = min(hi, ledger.start[e] - comp.duration[d])
-    out = []
-    for s in comp.window[d]:
-        if s < lo or s > hi:
-            continue
-        end = s + comp.duration[d]
-        if any((ledger.res[r, s:end] + ledger.tol[r, s:end] < h).any() for r, h in comp.use[d]):
-            continue
-        if any(
-            comp.budget_spend(d, s, w) > ledger.bres[w] + ledger.btol[w] for w in range(len(comp.budgets))
-        ):
-            continue
-        out.append(s)
-    return out
+    return [s for s in comp.window[d] if lo <= s <= hi and ledger.has_room(d, s)]
 
 
 def build_start_model(
