@@ -141,7 +141,7 @@ class LpModel:
                         pace.charge(time.perf_counter() - started)
                         pace.mark_wall_clock("lp")
                     else:
-                        pace.charge(iterations * self.ipm_work_factor * ipm_seconds_per_iteration(self.nonzeros))
+                        pace.charge(iterations * per)  # the rate its iteration budget was set by
                         pace.charge(
                             max(0, info.crossover_iteration_count) * crossover_seconds_per_iteration(self.nonzeros)
                         )

@@ -214,22 +214,25 @@ def priced_starts(comp: Compiled) -> tuple[list[list[int]], np.ndarray]:
     for d, uses in enumerate(comp.use):
         for j, (r, h) in enumerate(uses):
             res_of[d, j], hours_of[d, j] = r, h
-    # summed term by term in the order the ledger's reasoning would (resource by resource, period by
-    # period, then budget by budget): the same costs to the last bit, so the same ties break alike
+    # summed period by period, resource by resource, then budget by budget, and rounded as numpy
+    # rounds: the start-by-start sums this replaced, to the last bit (compared on generated S-XL),
+    # so ties between starts break as before
     cost = np.zeros(len(demand))
     longest = int(dur.max()) if len(dur) else 0
     for j in range(width):
         first_cell = res_of[demand, j] * periods + start
         priced = np.zeros(len(demand))
         for k in range(longest):
-            cell = np.minimum(first_cell + k, len(prices) - 1)
+            cell = np.minimum(first_cell + k, len(prices) - 1)  # past a demand's end: masked
             priced += np.where(k < dur, prices[cell], 0.0)
         cost += hours_of[demand, j] * priced
     cost_pp = np.array(comp.cost_pp)[demand]
     for w, (first, last, _) in enumerate(comp.budgets):
         overlap = np.minimum(last, start + dur - 1) - np.maximum(first, start) + 1
         cost += prices[nres * periods + w] * np.where(overlap > 0, cost_pp * overlap, 0.0)
-    value = np.fromiter((comp.values[d][s] for d, s in zip(demand.tolist(), start.tolist())), dtype=float, count=len(demand))
+    value = np.fromiter(
+        (comp.values[d][s] for d, s in zip(demand.tolist(), start.tolist())), dtype=float, count=len(demand)
+    )
     net = np.round(cost - value, 9)
     order = np.lexsort((start, net, demand))
     sorted_starts = start[order].tolist()

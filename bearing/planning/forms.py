@@ -62,8 +62,9 @@ class ScenarioForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), "selection": forms.RadioSelect}
         labels = {"selection": "Demands to plan", "time_limit_seconds": "Time limit (seconds)"}
         help_texts = {
-            "time_limit_seconds": "For the whole run: building the problem, the search, the reasons for what is "
-            "left out and storing the plan. A longer limit finds better plans for large portfolios."
+            "time_limit_seconds": "For the whole run: building the problem, the search, the reasons "
+            "for what is left out and storing the plan. A longer limit finds better plans for large "
+            "portfolios."
         }
 
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:

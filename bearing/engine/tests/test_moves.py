@@ -118,3 +118,23 @@ def test_a_restricted_relaxation_that_cannot_finish_is_not_started(monkeypatch) 
     assert len(solved) == 1
     assert plan is not None and plan.starts()
     assert not plan.breaks_a_rule()
+
+
+def test_room_for_a_start_counts_hours_and_money_but_not_requires() -> None:
+    # 10 dev-hours a quarter, 100 of money in Q1. B (5 h, 50) requires A (6 h); C costs 150.
+    p = Problem(
+        periods=2,
+        resources={"dev": Resource("dev", (10.0, 10.0))},
+        budgets=(Budget(0, 0, 100.0),),
+        demands=(
+            Demand("A", 3, effort={"dev": 6}),
+            Demand("B", 3, cost=50, effort={"dev": 5}, requires=("A",)),
+            Demand("C", 3, cost=150, effort={"dev": 1}),
+        ),
+    )
+    ledger = Ledger(compile_problem(p))
+    assert ledger.has_room(1, 0) and not ledger.fits(1, 0)  # room, but A is not in the plan
+    ledger.book(0, 0)
+    assert not ledger.has_room(1, 0)  # 6 + 5 hours > 10
+    assert ledger.has_room(1, 1) and ledger.fits(1, 1)
+    assert not ledger.has_room(2, 0) and ledger.has_room(2, 1)  # 150 > 100 only inside Q1
