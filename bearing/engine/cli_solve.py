@@ -62,6 +62,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     sys.stderr.write(_summary(plan, len(problem.demands)) + "\n")
+    needed = plan.stats.get("limit_for_full_lp")
+    if needed is not None:
+        sys.stderr.write(
+            f"note: the problem's LP relaxation did not fit in this limit (a priced bound replaced it);"
+            f" --time-limit {needed} or more lets it guide the plan and tighten the bound\n"
+        )
     if plan.status in ("infeasible", "unknown"):
         # why, in words, where the reader of the summary looks (the plan file has them too)
         for conflict in plan.conflicts:

@@ -244,7 +244,11 @@ def solve(
     lp_predicted = lp_seconds(nonzeros)
     stats["lp_predicted_seconds"] = round(lp_predicted, 2)
     if lp_predicted > _LP_SHARE * (search_end - pace.now()):
-        # too big for the LP in time: a priced (Lagrangian) bound, then search from greedy
+        # too big for the LP in time: a priced (Lagrangian) bound, then search from greedy; the
+        # limit that would have let the LP in is reported (its share of the search, after what
+        # has been spent, within the search's part of the limit)
+        needed = (lp_predicted / _LP_SHARE + (pace.now() - t0)) / (1.0 - explain_share)
+        stats["limit_for_full_lp"] = math.ceil(needed)
         lag_end = pace.now() + 0.1 * (search_end - pace.now())
         tracker.offer_bound(lagrangian_bound(comp, tracker.value, deadline=lag_end, pace=pace), "lagrangian")
         lp, lp_res = None, None

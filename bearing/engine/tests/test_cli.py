@@ -185,3 +185,24 @@ def test_a_week_is_the_longest_time_limit_and_it_is_accepted(tmp_path: Path) -> 
     out = tmp_path / "plan.json"
     assert run("solve", [write(tmp_path, "p.json", PROBLEM), "--time-limit", "604800", "--out", str(out)]) == 0
     assert json.loads(out.read_text())["status"] == "optimal"  # a tiny problem: proven at once
+
+
+def test_solve_says_which_limit_would_let_the_relaxation_in(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 500 demands over 12 quarters: the relaxation is predicted to take longer than half of a
+    # 1 s search; the limit the note names takes it in
+    from bearing.engine.codec import problem_to_dict
+    from bearing.engine.generate import generate_problem
+
+    problem = write(tmp_path, "p.json", problem_to_dict(generate_problem(500, 20, 12, seed=1)))
+    plan_file = str(tmp_path / "plan.json")
+    assert run("solve", [problem, "--time-limit", "1", "--out", plan_file]) == 0
+    note = capsys.readouterr().err.splitlines()[1]
+    assert note.startswith("note: the problem's LP relaxation did not fit in this limit")
+    needed = json.loads(Path(plan_file).read_text())["stats"]["limit_for_full_lp"]
+    assert f"--time-limit {needed} or more" in note
+    assert run("solve", [problem, "--time-limit", str(needed), "--out", plan_file]) == 0
+    assert len(capsys.readouterr().err.splitlines()) == 1  # the summary alone
+    stats = json.loads(Path(plan_file).read_text())["stats"]
+    assert "lp_bound" in stats and "limit_for_full_lp" not in stats
