@@ -5,6 +5,7 @@ a scenario changes only when a run succeeds, in one transaction."""
 from __future__ import annotations
 
 import gc
+import math
 import threading
 import time
 import traceback
@@ -43,6 +44,12 @@ def solver_time_limit(limit_seconds: float, demands: int) -> float:
     """The solver's share of a run's time limit: the rest goes to building and storing, so a run
     ends near the limit the user set; at least half the limit."""
     return max(0.5 * limit_seconds, limit_seconds - BUILD_AND_STORE_SECONDS_PER_DEMAND * demands)
+
+
+def run_time_limit(solver_seconds: float, demands: int) -> int:
+    """The smallest whole run limit whose solver share (`solver_time_limit`) is `solver_seconds`."""
+    allowance = BUILD_AND_STORE_SECONDS_PER_DEMAND * demands
+    return math.ceil(solver_seconds + allowance if solver_seconds >= allowance else 2 * solver_seconds)
 
 
 def queue_run(actor: Any, scenario: Scenario) -> PlanRun:
@@ -248,6 +255,9 @@ def _summary(built: Any, plan: Plan) -> dict[str, Any]:
         "scheduled": len(plan.scheduled),
         "unscheduled": len(plan.unscheduled),
         "spend": sum(cost.get(s.id, 0.0) for s in plan.scheduled),
+        # the run limit that would have let the LP relaxation guide the plan, when it did not fit
+        "limit_for_full_lp": None if plan.stats.get("limit_for_full_lp") is None
+        else run_time_limit(plan.stats["limit_for_full_lp"], len(problem.demands)),
     }
 
 

@@ -101,6 +101,39 @@ def test_the_solver_gets_the_limit_less_building_and_storing(cast, scenario, mon
     assert seen["limit"] < limit
 
 
+def test_the_run_limit_that_gives_the_solver_a_share_is_its_inverse():
+    for solver_seconds, demands in ((81, 10_000), (1.2, 6_000), (30, 50)):
+        limit = runs.run_time_limit(solver_seconds, demands)
+        assert runs.solver_time_limit(limit, demands) >= solver_seconds
+        assert runs.solver_time_limit(limit - 1, demands) < solver_seconds
+
+
+def test_a_run_too_short_for_the_relaxation_says_which_limit_lets_it_in(client, cast, scenario, monkeypatch):
+    real_solve = engine_solve.solve
+
+    def solve_as_if_too_short(problem, **options):
+        plan = real_solve(problem, **options)
+        plan.stats["limit_for_full_lp"] = 40
+        return plan
+
+    _replace_solve(monkeypatch, solve_as_if_too_short)
+    run = runs.queue_run(cast.cio, scenario)
+    runs.execute(run.pk)
+    run.refresh_from_db()
+    demands = run.summary["scheduled"] + run.summary["unscheduled"]
+    assert run.summary["limit_for_full_lp"] == runs.run_time_limit(40, demands)
+    client.force_login(cast.viewer)
+    page = client.get(reverse("planning:run_detail", args=[run.pk])).content.decode()
+    assert f"A limit of {run.summary['limit_for_full_lp']} s or more lets the relaxation guide the plan" in page
+
+
+def test_a_run_with_its_relaxation_shows_no_limit_note(client, cast, finished_run):
+    assert finished_run.summary["limit_for_full_lp"] is None
+    client.force_login(cast.viewer)
+    page = client.get(reverse("planning:run_detail", args=[finished_run.pk])).content.decode()
+    assert 'id="limit-note"' not in page
+
+
 def test_a_large_run_still_gives_the_solver_half_its_limit():
     per_demand = runs.BUILD_AND_STORE_SECONDS_PER_DEMAND
     assert runs.solver_time_limit(10, 6000) == pytest.approx(10 - 6000 * per_demand)
