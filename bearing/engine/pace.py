@@ -25,7 +25,6 @@ __all__ = [
     "CP_WORK_PER_SECOND",
     "CUMULATIVE_WORK_PER_SECOND",
     "LNS_WORK_PER_SECOND",
-    "LP_ITERATIONS",
     "SELECTION_WORK_PER_SECOND",
     "MipWork",
     "Pace",
@@ -50,8 +49,8 @@ CAP_EXTRA = 5.0
 # CP-SAT deterministic seconds per second on one idle core of the reference machine.
 CP_WORK_PER_SECOND = 0.5
 # The same for the start models of the large-neighbourhood search's steps (50-150 freed demands in
-# a fixed plan): 1.95-2.65 s of wall per deterministic second on generated M, L, XL (six runs, 280
-# steps), 2.3 over all of them; charged at the slower side, as a limit is a promise.
+# a fixed plan): 1.95-2.65 s of wall per deterministic second on generated M, L, XL (eight runs,
+# 280 steps), 2.3 over all of them; charged at the slower side, as a limit is a promise.
 LNS_WORK_PER_SECOND = 0.42
 # The same for the interval (cumulative) model of forced demands, whose propagation CP-SAT counts
 # as less work: 0.12-0.6 per second on the hardest PSPLIB j30 decisions (1-35 s each), 0.32 over
@@ -72,12 +71,12 @@ def ipm_seconds_per_iteration(nonzeros: int) -> float:
 
 # Interior-point iterations a relaxation is expected to need: the most measured on generated
 # problems (86).
-LP_ITERATIONS = 90
+_LP_ITERATIONS = 90
 
 
 def lp_seconds(nonzeros: int) -> float:
     """Seconds a relaxation's interior-point solve is expected to take, by its size."""
-    return LP_ITERATIONS * ipm_seconds_per_iteration(nonzeros)
+    return _LP_ITERATIONS * ipm_seconds_per_iteration(nonzeros)
 
 
 def crossover_seconds_per_iteration(nonzeros: int) -> float:
@@ -162,10 +161,10 @@ def rounding_seconds(demands: int) -> float:
 
 def lns_step_seconds(demands: int, freed: int) -> float:
     """Seconds an LNS step takes besides CP-SAT's deterministic time: choosing the neighbourhood
-    (a pass over every demand), building the model of the freed demands, and CP-SAT's loading of
-    it, ~0.12 s in all at 10,000 demands (generated XL: 0.64-0.69 s per step of 0.25-0.26 deterministic
-    seconds, one idle core); and ~12 ms a step whatever its size, which CP-SAT's deterministic time
-    does not count (steps of 40 demands solved in a few ms each took 21 ms of wall)."""
+    (a pass over every demand), building the model of the freed demands and CP-SAT's loading of
+    it, ~0.12 s in all at 10,000 demands (generated XL: 0.64-0.69 s a step of 0.25-0.26
+    deterministic seconds, one idle core); and ~12 ms a step whatever its size, which CP-SAT's
+    deterministic time does not count (steps of 40 demands solved in a few ms each took 21 ms)."""
     return 0.012 + 2e-4 * freed + 1e-5 * demands
 
 

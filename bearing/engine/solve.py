@@ -39,7 +39,7 @@ __all__ = ["solve"]
 _FULL_MODEL_VARS = 4000
 # The full LP is solved when it is predicted (`lp_seconds`) to take at most _LP_SHARE of the search
 # time; otherwise a priced (Lagrangian) bound and a restricted LP replace it (10,000 demands x 16
-# quarters: ~50 s).
+# quarters: ~34 s predicted, so at least 81 s of limit).
 _LP_SHARE = 0.5
 # Relaxations with more nonzeros than this take their bound from the duals (LpModel.rigorous_bound).
 # (They keep crossover: list scheduling from the vertex it gives reached +4.4 % and +4.8 % over

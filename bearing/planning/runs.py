@@ -47,7 +47,8 @@ def solver_time_limit(limit_seconds: float, demands: int) -> float:
 
 
 def run_time_limit(solver_seconds: float, demands: int) -> int:
-    """The smallest whole run limit whose solver share (`solver_time_limit`) is `solver_seconds`."""
+    """The smallest whole run limit whose solver share (`solver_time_limit`) is at least
+    `solver_seconds`."""
     allowance = BUILD_AND_STORE_SECONDS_PER_DEMAND * demands
     return math.ceil(solver_seconds + allowance if solver_seconds >= allowance else 2 * solver_seconds)
 
