@@ -19,10 +19,21 @@ __all__ = ["add_arguments", "run"]
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("problem", help="bearing-problem/1 JSON file")
-    parser.add_argument("--time-limit", type=seconds, default=30.0, help="seconds (default 30)")
+    parser.add_argument(
+        "--time-limit",
+        type=seconds,
+        default=30.0,
+        help="seconds for the whole solve, the reasons for what is left out included (default 30);"
+        " with one worker a work budget: the same plan however busy the machine is",
+    )
     parser.add_argument("--workers", type=count, default=1, help="solver threads (default 1)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("--method", choices=("default", "greedy"), default="default")
+    parser.add_argument(
+        "--method",
+        choices=("default", "greedy"),
+        default="default",
+        help="default: the optimising pipeline; greedy: the spreadsheet yardstick alone",
+    )
     parser.add_argument("--out", help="write the plan here instead of to standard output")
     parser.add_argument("--progress", action="store_true", help="print each improvement to stderr")
 
