@@ -4,7 +4,6 @@ a scenario changes only when a run succeeds, in one transaction."""
 
 from __future__ import annotations
 
-import gc
 import math
 import threading
 import time
@@ -198,22 +197,15 @@ def execute(run_id: int) -> None:
         reporter = _Reporter(run_id)
         from bearing.engine.solve import solve  # OR-Tools and HiGHS load only in the worker
 
-        # what the app holds (the organisation's rows, the problem) is not the solver's garbage:
-        # frozen, the collector's full passes skip it (1.1-1.5 s of a 17.85 s solve at 6,155 demands)
-        gc.collect()
-        gc.freeze()
-        try:
-            with _heartbeat(run_id):
-                plan = solve(
-                    built.problem,
-                    time_limit=solver_time_limit(run.scenario.time_limit_seconds, len(built.problem.demands)),
-                    workers=1,
-                    seed=0,
-                    progress=reporter.progress,
-                    should_stop=reporter.should_stop,
-                )
-        finally:
-            gc.unfreeze()
+        with _heartbeat(run_id):
+            plan = solve(
+                built.problem,
+                time_limit=solver_time_limit(run.scenario.time_limit_seconds, len(built.problem.demands)),
+                workers=1,
+                seed=0,
+                progress=reporter.progress,
+                should_stop=reporter.should_stop,
+            )
         if reporter.should_stop() or PlanRun.objects.filter(pk=run_id, cancel_requested=True).exists():
             _finish(run_id, RunStatus.CANCELLED, "Cancelled while solving; the previous plan stays in place.")
             return

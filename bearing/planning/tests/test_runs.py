@@ -3,7 +3,6 @@ worker, infeasible scenarios; the scenario's plan changes only when a run succee
 
 from __future__ import annotations
 
-import gc
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -90,12 +89,10 @@ def test_the_solver_gets_the_limit_less_building_and_storing(cast, scenario, mon
 
     def solve_and_note_the_limit(problem, **options):
         seen["limit"], seen["demands"] = options["time_limit"], len(problem.demands)
-        assert gc.get_freeze_count() > 0  # the collector skips what the app holds while solving
         return real_solve(problem, **options)
 
     _replace_solve(monkeypatch, solve_and_note_the_limit)
     runs.execute(runs.queue_run(cast.cio, scenario).pk)
-    assert gc.get_freeze_count() == 0  # the app's objects frozen for the solve are released after it
     limit = scenario.time_limit_seconds
     assert seen["limit"] == pytest.approx(limit - runs.BUILD_AND_STORE_SECONDS_PER_DEMAND * seen["demands"])
     assert seen["limit"] < limit
