@@ -7,14 +7,16 @@ second solve in the same process report a weaker plan as "optimal"."""
 
 from __future__ import annotations
 
+import highspy
 import numpy as np
+import pytest
 
 from bearing.engine.check import check_plan
 from bearing.engine.compiled import compile_problem
 from bearing.engine.generate import generate_problem
 from bearing.engine.knapsack import _highs, _run_mip
-from bearing.engine.lp import build_lp
-from bearing.engine.pace import Pace
+from bearing.engine.lp import LpModel, LpResult, build_lp
+from bearing.engine.pace import Pace, lp_seconds
 from bearing.engine.solve import solve
 
 # A thread count no engine model uses: a model given it cannot run once the pool exists.
@@ -110,3 +112,21 @@ def test_no_second_try_when_it_would_leave_the_search_no_time(monkeypatch) -> No
     assert tries == ["choose"]
     assert "lp_retried" not in plan.stats
     assert check_plan(problem, plan).ok
+
+
+def test_a_relaxation_highs_fails_on_is_charged_by_its_size_and_the_run_stays_reproducible(
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    # HiGHS's crossover "Solve error" reports no iterations: the work is charged by the relaxation's
+    # size (a whole solve with its crossover), not by the wall clock, which would make the run
+    # depend on the machine's load
+    lp = build_lp(compile_problem(generate_problem(40, 4, 4, seed=3)))
+    monkeypatch.setattr(LpModel, "_run", lambda self, integer, hint: LpResult(None, None, None, False))
+    monkeypatch.setattr(highspy.Highs, "getModelStatus", lambda self: highspy.HighsModelStatus.kSolveError)
+    pace = Pace(10.0)
+    assert lp.solve(5.0, pace=pace).bound is None
+    assert pace.reproducible
+    assert pace.spent == pytest.approx(1.4 * lp_seconds(lp.nonzeros))
+    cut_short = Pace(10.0)
+    lp.solve(1e-4, pace=cut_short)
+    assert cut_short.spent == pytest.approx(1e-4)  # never more than the time it was given
