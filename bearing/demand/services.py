@@ -76,7 +76,9 @@ def _child_rows(pks: list[int]) -> dict[int, dict[str, Any]]:
         pk: {"efforts": {}, "benefits": {}, "requires": [], "system_uses": {}, "goals": []} for pk in pks
     }
     for part in _batches(pks):
-        for pk, code, hours in DemandEffort.objects.filter(demand_id__in=part).values_list("demand_id", "skill__code", "hours"):
+        for pk, code, hours in DemandEffort.objects.filter(demand_id__in=part).values_list(
+            "demand_id", "skill__code", "hours"
+        ):
             rows[pk]["efforts"][code] = hours
         for pk, name, score in DemandBenefit.objects.filter(demand_id__in=part).values_list(
             "demand_id", "objective__name", "score"
@@ -90,7 +92,9 @@ def _child_rows(pks: list[int]) -> dict[int, dict[str, Any]]:
             "demand_id", "system__code", "units", "is_change"
         ):
             rows[pk]["system_uses"][code] = {"units": float(units), "is_change": is_change}
-        for pk, title in Demand.goals.through.objects.filter(demand_id__in=part).values_list("demand_id", "departmentgoal__title"):
+        for pk, title in Demand.goals.through.objects.filter(demand_id__in=part).values_list(
+            "demand_id", "departmentgoal__title"
+        ):
             rows[pk]["goals"].append(title)
     return rows
 
@@ -390,7 +394,9 @@ def transition_demands(actor: Any, demands: list[Demand], transition: str, reaso
         return []
     with transaction.atomic():
         pks = [d.pk for d in demands]
-        locked = {d.pk: d for part in _batches(pks) for d in Demand.objects.select_for_update().filter(pk__in=part)}
+        locked = {
+            d.pk: d for part in _batches(pks) for d in Demand.objects.select_for_update().filter(pk__in=part)
+        }
         for demand in demands:
             current = locked[demand.pk]
             if current.status not in sources:
@@ -405,8 +411,10 @@ def transition_demands(actor: Any, demands: list[Demand], transition: str, reaso
         for pk, current in locked.items():
             before = snapshot(current, children[pk])
             current.status, current.updated_at = target, now
-            entries.append(audit_entry(actor=actor, organisation=current.organisation_id, action=f"transition:{target}",
-                                       obj=current, before=before, after=snapshot(current, children[pk]), reason=reason))
+            entries.append(audit_entry(
+                actor=actor, organisation=current.organisation_id, action=f"transition:{target}",
+                obj=current, before=before, after=snapshot(current, children[pk]), reason=reason,
+            ))
         for part in _batches(pks):
             Demand.objects.filter(pk__in=part).update(status=target, updated_at=now)
         AuditEntry.objects.bulk_create(entries, batch_size=_BATCH)

@@ -427,7 +427,8 @@ class _Repairs:
         offsets = np.repeat(first - np.concatenate([[0], np.cumsum(count)[:-1]]), count)
         cells = offsets + np.arange(int(count.sum()))
         np.add.at(room.res.reshape(-1), self.cells[cells], self.cell_hours[cells])
-        np.add.at(room.bres, np.tile(np.arange(room.bres.shape[0]), len(taken)), self.spend_now[taken].reshape(-1))
+        windows = np.tile(np.arange(room.bres.shape[0]), len(taken))
+        np.add.at(room.bres, windows, self.spend_now[taken].reshape(-1))
         for e in taken:
             room.start[int(e)] = -1
         return room

@@ -150,7 +150,9 @@ def publish_run(actor: Any, run: PlanRun, cycle: str, summary: str = "") -> Publ
             "scheduled": [d.reference for d in approved],
             "approved": [d.reference for d in assessed],
             "unchanged": [
-                f"{d.reference} ({d.get_status_display().lower()})" for d in scheduled if d.status != DemandStatus.SCHEDULED
+                f"{d.reference} ({d.get_status_display().lower()})"
+                for d in scheduled
+                if d.status != DemandStatus.SCHEDULED
             ],
         }
         record_change(actor=actor, organisation=organisation, action="publish", obj=publication,

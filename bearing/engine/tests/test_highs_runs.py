@@ -126,7 +126,8 @@ def test_a_relaxation_highs_fails_on_is_charged_by_its_size_and_the_run_stays_re
     pace = Pace(10.0)
     assert lp.solve(5.0, pace=pace).bound is None
     assert pace.reproducible
-    assert pace.spent == pytest.approx(1.4 * lp_seconds(lp.nonzeros))
+    # at least a whole predicted solve (the failure comes at its end), not the instant it took here
+    assert lp_seconds(lp.nonzeros) <= pace.spent <= 2 * lp_seconds(lp.nonzeros)
     cut_short = Pace(10.0)
     lp.solve(1e-4, pace=cut_short)
     assert cut_short.spent == pytest.approx(1e-4)  # never more than the time it was given

@@ -121,7 +121,8 @@ def test_a_run_too_short_for_the_relaxation_says_which_limit_lets_it_in(client, 
     assert run.summary["limit_for_full_lp"] == runs.run_time_limit(40, demands)
     client.force_login(cast.viewer)
     page = client.get(reverse("planning:run_detail", args=[run.pk])).content.decode()
-    assert f"A limit of {run.summary['limit_for_full_lp']} s or more lets the relaxation guide the plan" in page
+    needed = run.summary["limit_for_full_lp"]
+    assert f"A limit of {needed} s or more lets the relaxation guide the plan" in page
 
 
 def test_a_run_with_its_relaxation_shows_no_limit_note(client, cast, finished_run):
@@ -132,9 +133,8 @@ def test_a_run_with_its_relaxation_shows_no_limit_note(client, cast, finished_ru
 
 
 def test_a_large_run_still_gives_the_solver_half_its_limit():
-    per_demand = runs.BUILD_AND_STORE_SECONDS_PER_DEMAND
-    assert runs.solver_time_limit(10, 6000) == pytest.approx(10 - 6000 * per_demand)
-    assert runs.solver_time_limit(10, 6000) < 8
+    # 6,000 demands take ~2.1 s to build and store (0.35 ms each): the solver gets the rest
+    assert runs.solver_time_limit(10, 6000) == pytest.approx(7.9)
     assert runs.solver_time_limit(4, 100_000) == 2.0
 
 
