@@ -1,11 +1,20 @@
-"""The MIP's work budget: charged to the pace by HiGHS's own search, so it repeats and ends on time."""
+"""The relaxation and MIP model: the MIP's work budget (charged to the pace by HiGHS's own search, so
+it repeats and ends on time) and money rows scaled whatever the money unit."""
 
 from __future__ import annotations
 
+import dataclasses
+import math
+import time
+
+import numpy as np
+import pytest
+
 from bearing.engine.compiled import compile_problem
 from bearing.engine.generate import generate_problem
-from bearing.engine.lp import build_lp
+from bearing.engine.lp import _sample_prices, build_lp, money_scale
 from bearing.engine.pace import Pace, mip_root_seconds, mip_seconds_per_check
+from bearing.engine.problem import Problem
 
 
 def _mip(n: int, resources: int, periods: int, seed: int, budget: float) -> tuple[float, tuple, bool]:
@@ -38,3 +47,58 @@ def test_root_calls_cost_more_than_tree_calls_and_the_root_is_bounded() -> None:
     assert mip_seconds_per_check(2000, root=True) > 10 * mip_seconds_per_check(2000)
     # the root's charge stops at its typical cost: 1.8 s + 0.6 ms per nonzero
     assert abs(mip_root_seconds(2000) - 3.0) < 1e-9
+
+
+def _in_money_units(problem: Problem, factor: float) -> Problem:
+    """The same problem with every cost and budget counted in a unit `factor` times smaller."""
+    return dataclasses.replace(
+        problem,
+        demands=[dataclasses.replace(d, cost=d.cost * factor) for d in problem.demands],
+        budgets=[dataclasses.replace(b, amount=b.amount * factor) for b in problem.budgets],
+    )
+
+
+def test_money_scale_is_a_power_of_two_that_brings_an_amount_near_a_thousand() -> None:
+    assert money_scale(0.0) == 1.0
+    assert money_scale(500.0) == 1.0
+    for amount in (5_000.0, 3.7e6, 1e8, 2.5e11):
+        scale = money_scale(amount)
+        assert math.log2(scale) == int(math.log2(scale))
+        assert 700 < amount / scale < 1500
+
+
+def test_the_relaxation_does_not_depend_on_the_money_unit() -> None:
+    problem = generate_problem(60, 4, 6, seed=2)
+    assert problem.budgets and any(d.cost > 0 for d in problem.demands)
+    bounds = []
+    for factor in (1e-3, 1.0, 1e6):
+        lp = build_lp(compile_problem(_in_money_units(problem, factor)))
+        res = lp.solve(30.0)
+        assert res.bound is not None
+        bounds.append(res.bound)
+        # HiGHS sees money rows of the order of hours, however large the amounts (1e8 and more
+        # made its crossover fail on a 10,000-demand problem)
+        model = lp.highs.getLp()
+        assert all(model.row_upper_[row] < 1500 for row in lp.budget_rows)
+    assert bounds[0] == pytest.approx(bounds[1], rel=1e-7)
+    assert bounds[2] == pytest.approx(bounds[1], rel=1e-7)
+    # and the budgets bind here: without them the bound is higher
+    unbudgeted = dataclasses.replace(problem, budgets=[])
+    free = build_lp(compile_problem(unbudgeted)).solve(30.0).bound
+    assert free is not None and free > bounds[1] + 1e-6
+
+
+def test_prices_of_money_are_per_unit_of_money() -> None:
+    problem = generate_problem(60, 4, 6, seed=2)
+    nres, periods = len(problem.resources), problem.periods
+    prices = {}
+    for factor in (1.0, 1e6):
+        comp = compile_problem(_in_money_units(problem, factor))
+        prices[factor] = _sample_prices(comp, time.perf_counter() + 30.0, comp.n)
+        assert prices[factor] is not None
+    hours = slice(0, nres * periods)
+    money = slice(nres * periods, None)
+    assert prices[1.0][money].max() > 0  # a budget binds in the sample
+    assert np.allclose(prices[1e6][hours], prices[1.0][hours], rtol=1e-6, atol=1e-9)
+    # a unit of money a million times smaller is worth a million times less
+    assert np.allclose(prices[1e6][money] * 1e6, prices[1.0][money], rtol=1e-6, atol=1e-9)
