@@ -507,6 +507,31 @@ def _draft(problem: Problem, comp: Compiled, ledger: Ledger, d: int) -> _Draft:
     return _Draft(d, s, hours, money, reasons, details)
 
 
+def _forced_in_reason(details: dict[str, object], forced: float, objective: float, gain: float, by: str) -> str:
+    """Record in `details` what a checked plan with the demand forced in (worth `forced`, made by the
+    repair or a re-plan, `by`) costs against the plan, and say it in words."""
+    lost = max(0.0, objective - forced)
+    details.update(verified=True, verified_by=by, value_lost=lost)
+    how = "made by taking out lower-value demands" if by == "repair" else "found by re-planning"
+    if forced > objective + 1e-9:
+        # a plan not proven optimal can be beaten by one with the demand in: say so rather than
+        # "it would cost 0", which hides that the search ended before finding the better plan
+        details["value_gained"] = forced - objective
+        return (
+            f"forcing it in would not cost value: a plan with it is worth {_fmt(forced - objective)} more "
+            f"({how}; the search ended before finding it — a longer time limit may take it in)"
+        )
+    if by == "repair":
+        return (
+            f"forcing it in would cost at most {_fmt(lost)} of value elsewhere (it brings {_fmt(gain)}; "
+            f"checked by a plan with it forced in, {how})"
+        )
+    return (
+        f"forcing it in would cost {_fmt(lost)} of value elsewhere (it brings {_fmt(gain)}; "
+        f"checked by re-planning with it forced in)"
+    )
+
+
 def _verdict(uid: str, draft: _Draft, comp: Compiled, objective: float) -> Unscheduled:
     """The reasons with the verified cost of forcing the demand in: the better of the repair and the
     re-plan, or the proof that it cannot be forced in, or that neither answered in time."""
@@ -514,19 +539,9 @@ def _verdict(uid: str, draft: _Draft, comp: Compiled, objective: float) -> Unsch
     gain = max(comp.values[draft.d].values())
     repaired, value = draft.repaired, draft.value
     if repaired is not None and (value is None or repaired > value + 1e-9):
-        lost = max(0.0, objective - repaired)
-        details.update(verified=True, verified_by="repair", value_lost=lost)
-        reasons.append(
-            f"forcing it in would cost at most {_fmt(lost)} of value elsewhere (it brings {_fmt(gain)}; "
-            f"checked by a plan with it forced in, made by taking out lower-value demands)"
-        )
+        reasons.append(_forced_in_reason(details, repaired, objective, gain, "repair"))
     elif value is not None:
-        lost = max(0.0, objective - value)
-        details.update(verified=True, verified_by="re-plan", value_lost=lost)
-        reasons.append(
-            f"forcing it in would cost {_fmt(lost)} of value elsewhere (it brings {_fmt(gain)}; "
-            f"checked by re-planning with it forced in)"
-        )
+        reasons.append(_forced_in_reason(details, value, objective, gain, "re-plan"))
     elif draft.status == "infeasible":
         details.update(verified=True, verified_by="re-plan", value_lost=None)
         reasons.append(

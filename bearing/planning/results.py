@@ -210,9 +210,12 @@ def forced_in_cost(details: dict[str, Any] | None, reasons: list[str] | None = N
     """What forcing a left-out demand in would cost, from `PlanDecision.details["value_lost"]`
     (the same re-plan the "would cost … of value elsewhere" reason reports): the value, or why
     there is none ("not possible" when no plan can hold it, "not checked" when the re-plan ran out
-    of time)."""
+    of time). A plan with it that is worth more (the search ended before finding it) shows the gain."""
     details = details or {}
     lost = details.get("value_lost")
+    gained = details.get("value_gained")
+    if gained is not None:
+        return f"none: {gained:,.2f} more with it"
     if lost is not None:
         return f"{lost:,.2f}"
     if details.get("verified") is False or any(r.startswith("not verified") for r in reasons or []):

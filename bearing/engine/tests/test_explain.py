@@ -100,6 +100,19 @@ def test_without_time_for_a_re_plan_the_cost_is_verified_by_a_repaired_plan() ->
     assert any("cost at most 2 of value" in r for r in out.reasons)
 
 
+def test_forcing_in_a_demand_that_improves_a_plan_not_optimal_says_so() -> None:
+    # a plan of A alone (10): C fits beside it (A + C = 13), and B forced in pushes A out for C
+    # (B + C = 11) - both plans are worth more, so neither forcing costs value
+    comp = compile_problem(THREE)
+    plan = plan_from_starts(comp, {comp.index["A"]: 0}, status="feasible", bound=None, seconds=0.0)
+    outs = {out.id: out for out in explain_unscheduled(THREE, plan, time_limit=2.0)}
+    assert outs["C"].details["value_lost"] == 0.0
+    assert outs["C"].details["value_gained"] == 3.0
+    assert outs["B"].details["value_gained"] == 1.0
+    assert any("would not cost value: a plan with it is worth 3 more" in r for r in outs["C"].reasons)
+    assert not any("would cost" in r for r in outs["C"].reasons)
+
+
 def _repairs_of(problem: Problem) -> tuple[Plan, Compiled, Ledger, _Repairs]:
     """A 1-second plan of `problem`, its index view and ledger, and its repairs."""
     plan = solve(problem, time_limit=1.0, explain=False)
@@ -111,8 +124,8 @@ def _repairs_of(problem: Problem) -> tuple[Plan, Compiled, Ledger, _Repairs]:
 def test_every_repaired_cost_is_that_of_a_plan_the_checker_accepts_with_the_demand_forced_in() -> None:
     problem = generate_problem(80, 5, 5, seed=3)
     plan, comp, ledger, repairs = _repairs_of(problem)
-    reported = {
-        out.id: out.details["value_lost"]
+    explained = {
+        out.id: out
         for out in explain_unscheduled(problem, plan, time_limit=0.02)  # no time for CP-SAT
         if out.details.get("verified_by") == "repair"
     }
@@ -130,11 +143,19 @@ def test_every_repaired_cost_is_that_of_a_plan_the_checker_accepts_with_the_dema
         )
         checked = check_plan(forced, plan_from_starts(compile_problem(forced), starts, status="feasible", bound=None, seconds=0.0))
         assert checked.ok, checked.violations
-        if out.id in reported:
-            # the cost the explanation states is the value this checked plan gives up
-            assert abs((plan.objective - checked.objective) - reported[out.id]) < 1e-6
+        if out.id in explained:
+            details = explained[out.id].details
+            # the cost the explanation states is the value this checked plan gives up, or (the plan
+            # not being optimal) the value it adds, said in words
+            difference = plan.objective - checked.objective
+            assert abs(max(0.0, difference) - details["value_lost"]) < 1e-6
+            if difference < -1e-6:
+                assert abs(details["value_gained"] + difference) < 1e-6
+                assert any("would not cost value" in r for r in explained[out.id].reasons)
+            else:
+                assert "value_gained" not in details
         repaired += 1
-    assert repaired >= 10 and reported
+    assert repaired >= 10 and explained
 
 
 def test_a_repair_places_the_missing_prerequisite_first() -> None:

@@ -37,6 +37,8 @@ def test_business_words_leaves_other_words_containing_a_resource_name_alone():
 def test_forced_in_cost_reads_value_lost_from_the_details():
     assert forced_in_cost({"verified": True, "value_lost": 0.843}) == "0.84"
     assert forced_in_cost({"verified": True, "value_lost": 0.0}) == "0.00"
+    # a plan with it that is worth more: a gain, not a cost of 0
+    assert forced_in_cost({"verified": True, "value_lost": 0.0, "value_gained": 1234.5}) == "none: 1,234.50 more with it"
     assert forced_in_cost({"verified": True, "value_lost": None},
                           ["forcing it in is not possible: no plan can hold it"]) == "not possible"
     assert forced_in_cost({"verified": False, "value_lost": None}) == "not checked"
