@@ -67,9 +67,10 @@ class LpModel:
     first_col: list[int]
     cap_rows: dict[tuple[int, int], int]
     budget_rows: list[int]
-    # Each budget row is divided by this power of two (money amounts are scaled to the order of
-    # hours); a row's dual is per scaled unit, so the price of one unit of money is dual / scale.
-    budget_scale: list[float] = field(default_factory=list)
+    # Each capacity and budget row is divided by a power of two (`unit_scale`) that brings its
+    # amounts near those of hours; a row's dual is then per scaled unit, so the price of one hour,
+    # unit or unit of money is its dual / the row's scale.
+    row_scale: np.ndarray = field(default_factory=lambda: np.ones(0))
     nonzeros: int = 0
     # Its interior-point iterations cost this many times those of a full relaxation of its size:
     # a restricted relaxation's (few starts per demand) took 169 ms each at 300k nonzeros where
@@ -257,9 +258,12 @@ def build_lp(comp: Compiled, *, seed: int = 0) -> LpModel:
     lower: list[float] = []
     upper: list[float] = []
 
-    def new_row(lo: float, up: float) -> int:
-        lower.append(lo)
-        upper.append(up)
+    row_scale: list[float] = []
+
+    def new_row(lo: float, up: float, scale: float = 1.0) -> int:
+        lower.append(lo / scale)
+        upper.append(up / scale)
+        row_scale.append(scale)
         return len(lower) - 1
 
     # each demand starts at most once; exactly once when mandatory
@@ -273,8 +277,9 @@ def build_lp(comp: Compiled, *, seed: int = 0) -> LpModel:
             rows_i.append(row)
             cols_i.append(c)
             vals.append(1.0)
-    # resource capacity per period
+    # resource capacity per period, each resource in its own scale (a system's units can be huge)
     cap_rows: dict[tuple[int, int], int] = {}
+    resource_scale = [unit_scale(float(comp.capacity[r].max(initial=0.0))) for r in range(len(comp.resource_names))]
     for d in range(n):
         for k, s in enumerate(comp.window[d]):
             c = first_col[d] + k
@@ -282,18 +287,17 @@ def build_lp(comp: Compiled, *, seed: int = 0) -> LpModel:
                 for p in range(s, s + comp.duration[d]):
                     row = cap_rows.get((r, p))
                     if row is None:
-                        row = cap_rows[(r, p)] = new_row(-highspy.kHighsInf, float(comp.capacity[r, p]))
+                        row = new_row(-highspy.kHighsInf, float(comp.capacity[r, p]), resource_scale[r])
+                        cap_rows[(r, p)] = row
                     rows_i.append(row)
                     cols_i.append(c)
-                    vals.append(hrs)
-    # budget windows, in money scaled to the order of hours
+                    vals.append(hrs / resource_scale[r])
+    # budget windows
     budget_rows = []
-    budget_scale = []
     for w, (_, _, amount) in enumerate(comp.budgets):
-        scale = money_scale(amount)
-        row = new_row(-highspy.kHighsInf, amount / scale)
+        scale = unit_scale(amount)
+        row = new_row(-highspy.kHighsInf, amount, scale)
         budget_rows.append(row)
-        budget_scale.append(scale)
         for d in range(n):
             if comp.cost_pp[d] <= 0:
                 continue
@@ -339,24 +343,26 @@ def build_lp(comp: Compiled, *, seed: int = 0) -> LpModel:
         first_col=first_col,
         cap_rows=cap_rows,
         budget_rows=budget_rows,
-        budget_scale=budget_scale,
+        row_scale=np.array(row_scale),
         nonzeros=len(rows_i),
     )
 
 
-# A budget row is scaled so that its amount is near this (hours per period are of this order).
-_MONEY_ROW_TARGET = 1024.0
+# Capacity and budget rows are scaled so that their amounts are near this (hours per period are
+# of this order).
+_ROW_TARGET = 1024.0
 
 
-def money_scale(amount: float) -> float:
-    """The power of two a budget row's amount and spends are divided by in the relaxation. Money in
-    currency units (budgets of 1e8) next to hours (1e3) made HiGHS's crossover fail with "Solve
-    error" after 47 s on generated N = 10,000 seed 1 (a run without presolve then took 48 s more);
-    scaled, it solves in 54 s. A power of two divides every amount exactly, so the scaled row
-    admits exactly the plans the unscaled one does."""
-    if amount <= _MONEY_ROW_TARGET:
+def unit_scale(amount: float) -> float:
+    """The power of two a row's amount and uses are divided by in the relaxation. Money in currency
+    units (budgets of 1e8) beside hours (1e3) made HiGHS's crossover fail with "Solve error" after
+    47 s on generated N = 10,000 seed 1 (a run without presolve then took 48 s more); scaled, it
+    solves in 54 s. A system's capacity in its own units (1e6 requests, 1e9 bytes) is scaled the
+    same way. A power of two divides every amount exactly, so a scaled row admits exactly the plans
+    the unscaled one does."""
+    if amount <= _ROW_TARGET:
         return 1.0
-    return 2.0 ** round(math.log2(amount / _MONEY_ROW_TARGET))
+    return 2.0 ** round(math.log2(amount / _ROW_TARGET))
 
 
 _banner_done = False
@@ -505,10 +511,10 @@ def _priced_use(comp: Compiled, lp: LpModel, res: LpResult) -> np.ndarray:
             for p in range(s0, s0 + comp.duration[d]):
                 row = lp.cap_rows.get((r, p))
                 if row is not None:
-                    total += abs(duals[row]) * hrs
+                    total += abs(duals[row]) / lp.row_scale[row] * hrs
             total += 1e-3 * hrs * comp.duration[d] / capsum[r]
         for w, row in enumerate(lp.budget_rows):
-            total += abs(duals[row]) / lp.budget_scale[w] * comp.budget_spend(d, s0, w)
+            total += abs(duals[row]) / lp.row_scale[row] * comp.budget_spend(d, s0, w)
         price[d] = total
     return price
 
@@ -540,9 +546,9 @@ def _sample_prices(comp: Compiled, deadline: float, size: int, pace: Pace | None
     if res.duals is None:
         return None
     for (r, p), row in lp.cap_rows.items():
-        out[r * periods + p] = abs(res.duals[row])
+        out[r * periods + p] = abs(res.duals[row]) / lp.row_scale[row]
     for w, row in enumerate(lp.budget_rows):
-        out[nres * periods + w] = abs(res.duals[row]) / lp.budget_scale[w]
+        out[nres * periods + w] = abs(res.duals[row]) / lp.row_scale[row]
     return out
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from bearing.engine.compiled import compile_problem
 from bearing.engine.generate import generate_problem
-from bearing.engine.lp import _sample_prices, build_lp, money_scale
+from bearing.engine.lp import _sample_prices, build_lp, unit_scale
 from bearing.engine.pace import Pace, mip_root_seconds, mip_seconds_per_check
 from bearing.engine.problem import Problem
 
@@ -58,11 +58,11 @@ def _in_money_units(problem: Problem, factor: float) -> Problem:
     )
 
 
-def test_money_scale_is_a_power_of_two_that_brings_an_amount_near_a_thousand() -> None:
-    assert money_scale(0.0) == 1.0
-    assert money_scale(500.0) == 1.0
+def test_unit_scale_is_a_power_of_two_that_brings_an_amount_near_a_thousand() -> None:
+    assert unit_scale(0.0) == 1.0
+    assert unit_scale(500.0) == 1.0
     for amount in (5_000.0, 3.7e6, 1e8, 2.5e11):
-        scale = money_scale(amount)
+        scale = unit_scale(amount)
         assert math.log2(scale) == int(math.log2(scale))
         assert 700 < amount / scale < 1500
 
@@ -86,6 +86,50 @@ def test_the_relaxation_does_not_depend_on_the_money_unit() -> None:
     unbudgeted = dataclasses.replace(problem, budgets=[])
     free = build_lp(compile_problem(unbudgeted)).solve(30.0).bound
     assert free is not None and free > bounds[1] + 1e-6
+
+
+def _in_resource_units(problem: Problem, name: str, factor: float) -> Problem:
+    """The same problem with resource `name` counted in a unit `factor` times smaller."""
+    resource = problem.resources[name]
+    return dataclasses.replace(
+        problem,
+        resources={
+            **problem.resources,
+            name: dataclasses.replace(resource, capacity=tuple(c * factor for c in resource.capacity)),
+        },
+        demands=[
+            dataclasses.replace(d, effort={r: e * factor if r == name else e for r, e in d.effort.items()})
+            for d in problem.demands
+        ],
+    )
+
+
+def test_the_relaxation_does_not_depend_on_a_resource_unit() -> None:
+    # a system counted in requests or bytes has capacities of 1e6 and more beside hours of 1e3
+    problem = generate_problem(60, 4, 6, seed=2)
+    name = next(iter(problem.resources))
+    bounds, prices = [], []
+    for factor in (1.0, 1e6):
+        scaled = _in_resource_units(problem, name, factor)
+        lp = build_lp(compile_problem(scaled))
+        res = lp.solve(30.0)
+        assert res.bound is not None
+        bounds.append(res.bound)
+        model = lp.highs.getLp()
+        assert all(model.row_upper_[row] < 1500 for row in lp.cap_rows.values())
+        comp = compile_problem(scaled)
+        prices.append(_sample_prices(comp, time.perf_counter() + 30.0, comp.n))
+    assert bounds[1] == pytest.approx(bounds[0], rel=1e-7)
+    periods = problem.periods
+    r = list(problem.resources).index(name)
+    cells = slice(r * periods, (r + 1) * periods)
+    assert prices[0] is not None and prices[1] is not None
+    assert prices[0][cells].max() > 0  # the resource binds in the sample
+    # an hour a million times smaller is worth a million times less; the other prices stay
+    assert np.allclose(prices[1][cells] * 1e6, prices[0][cells], rtol=1e-6, atol=1e-9)
+    others = np.ones(len(prices[0]), dtype=bool)
+    others[cells] = False
+    assert np.allclose(prices[1][others], prices[0][others], rtol=1e-6, atol=1e-9)
 
 
 def test_prices_of_money_are_per_unit_of_money() -> None:
