@@ -298,7 +298,8 @@ def restricted_lp_plan(
         if d in pos and base.start[d] in sub.window[pos[d]] and sub_base.fits(pos[d], base.start[d]):
             sub_base.book(pos[d], base.start[d])
     best: Ledger | None = None
-    for variant in (0, 2):  # the LP's preferred starts, then list scheduling in LP start order
+    # the LP's preferred starts, then list scheduling in LP start order (all, then whole ones first)
+    for variant in (0, 2, 3):
         rounded = round_lp(sub, lp, res, sub_base, variant=variant).starts()
         out = base.copy()
         for k in sorted(rounded, key=lambda k: (rounded[k], k)):

@@ -275,7 +275,7 @@ def solve(
         tracker.offer_bound(lagrangian_bound(comp, tracker.value, deadline=lag_end, pace=pace), "lagrangian")
     if lp is not None and lp_res is not None and lp_res.x is not None and not stop():
         greedy_base = tracker.ledger.mandatory_part()
-        for variant in (0, 1, 2):
+        for variant in (0, 1, 2, 3):
             for base in (Ledger(comp), greedy_base):
                 cand = fill(comp, round_lp(comp, lp, lp_res, base, variant=variant))
                 pace.charge(rounding_seconds(comp.n))

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
+
 from bearing.engine.compiled import Ledger, compile_problem
 from bearing.engine.generate import generate_problem
-from bearing.engine.lp import _dual_bound, build_lp, round_lp
+from bearing.engine.lp import LpResult, _dual_bound, build_lp, round_lp
 from bearing.engine.problem import Demand, Problem, Resource
 
 
@@ -31,6 +33,30 @@ def test_list_scheduling_follows_the_lp_start_order() -> None:
     ledger = round_lp(comp, lp, res, Ledger(comp), variant=2)
     starts = {comp.ids[d]: s for d, s in ledger.starts().items()}
     assert starts == {"A": 0, "B": 1}
+
+
+def test_list_scheduling_books_what_the_lp_takes_whole_before_what_it_takes_in_part() -> None:
+    # 10 dev-hours a period, two periods; W and P need all 10 hours of one period. A relaxation
+    # that takes W whole in period 1 and 0.6 of P in period 0: by mean start alone (variant 2) P
+    # is booked first and takes period 0; taking the whole ones first (variant 3) W gets it.
+    p = Problem(
+        periods=2,
+        resources={"dev": Resource("dev", (10.0, 10.0))},
+        demands=(Demand("W", 5, effort={"dev": 10}), Demand("P", 4, effort={"dev": 10})),
+    )
+    comp = compile_problem(p)
+    lp = build_lp(comp)
+    x = np.zeros(len(lp.col_demand))
+    w, part = comp.index["W"], comp.index["P"]
+    x[lp.first_col[w] + 1] = 1.0
+    x[lp.first_col[part]] = 0.6
+    res = LpResult(bound=None, x=x, duals=None, infeasible=False)
+
+    def rounded(variant: int) -> dict[str, int]:
+        return {comp.ids[d]: s for d, s in round_lp(comp, lp, res, Ledger(comp), variant=variant).starts().items()}
+
+    assert rounded(2) == {"P": 0, "W": 1}
+    assert rounded(3) == {"W": 0, "P": 1}
 
 
 def test_every_improving_mip_solution_is_reported_and_the_last_is_the_answer() -> None:
