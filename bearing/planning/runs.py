@@ -27,6 +27,10 @@ from bearing.planning.models import PlanDecision, PlanRun, Scenario
 __all__ = ["cancel_run", "compute_frontier", "execute", "mark_lost_runs", "queue_frontier", "queue_run"]
 
 HEARTBEAT_SECONDS = 2.0
+# Improvements are written to the run row at most this often (the page polls every few seconds):
+# each write took ~110 ms on SQLite, and a search that improved 42 times in a 20 s run at 6,155
+# demands spent 4.8 s of it writing, on no clock of the solver's.
+PROGRESS_SECONDS = 1.0
 # A running run whose worker has not written a heartbeat for this long is marked lost.
 LOST_AFTER = timedelta(seconds=60)
 # A queued run that no worker picked up for this long is marked lost (no worker running).
@@ -121,28 +125,35 @@ def mark_lost_runs(now: Any = None) -> int:
 
 
 class _Reporter:
-    """Writes progress and heartbeats to the run row, at most every HEARTBEAT_SECONDS, and reads
-    the cancel flag just as often."""
+    """Writes progress to the run row at most every PROGRESS_SECONDS and heartbeats every
+    HEARTBEAT_SECONDS, and reads the cancel flag as often; `flush` writes what is left."""
 
     def __init__(self, run_id: int) -> None:
         self.run_id = run_id
         self.events: list[dict[str, Any]] = []
-        self.last_write = 0.0
+        self.last_write = float("-inf")
+        self.pending = False  # events not written yet
         self.cancelled = False
 
     def progress(self, event: ProgressEvent) -> None:
         self.events.append({"seconds": round(event.seconds, 2), "stage": event.stage, "objective": event.objective, "bound": event.bound})
-        self._write(force=True)
+        self.pending = True
+        self._write(PROGRESS_SECONDS)
 
     def should_stop(self) -> bool:
-        self._write()
+        self._write(PROGRESS_SECONDS if self.pending else HEARTBEAT_SECONDS)
         return self.cancelled
 
-    def _write(self, force: bool = False) -> None:
+    def flush(self) -> None:
+        if self.pending:
+            self._write(0.0)
+
+    def _write(self, every: float) -> None:
         now = time.monotonic()
-        if not force and now - self.last_write < HEARTBEAT_SECONDS:
+        if now - self.last_write < every:
             return
         self.last_write = now
+        self.pending = False
         fields: dict[str, Any] = {"heartbeat_at": timezone.now()}
         if self.events:
             last = self.events[-1]
@@ -206,6 +217,7 @@ def execute(run_id: int) -> None:
                 progress=reporter.progress,
                 should_stop=reporter.should_stop,
             )
+        reporter.flush()
         if reporter.should_stop() or PlanRun.objects.filter(pk=run_id, cancel_requested=True).exists():
             _finish(run_id, RunStatus.CANCELLED, "Cancelled while solving; the previous plan stays in place.")
             return

@@ -298,3 +298,56 @@ def test_every_stage_the_engine_reports_has_words():
     reported |= set(re.findall(r'offer\(x, "([a-z-]+)"\)', source))
     assert {"greedy", "lp", "cp-sat", "mip", "tabu"} <= reported
     assert reported <= set(STAGE_LABELS)
+
+
+def test_improvements_are_written_at_most_every_progress_seconds_and_all_are_kept(cast, scenario, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bearing.engine.plan import ProgressEvent
+
+    clock = [1000.0]
+    monkeypatch.setattr(runs.time, "monotonic", lambda: clock[0])
+    run = runs.queue_run(None, scenario)
+    reporter = runs._Reporter(run.pk)
+
+    def updates(queries) -> int:
+        return sum(1 for q in queries if q["sql"].startswith("UPDATE"))
+
+    with CaptureQueriesContext(connection) as burst:
+        for k in range(10):  # ten improvements within 0.09 s
+            reporter.progress(ProgressEvent(seconds=k / 100, stage="lns", objective=100.0 + k, bound=200.0))
+            clock[0] += 0.01
+            reporter.should_stop()
+    assert updates(burst.captured_queries) == 1  # the first is shown at once, the rest wait
+    assert len(PlanRun.objects.get(pk=run.pk).progress) == 1
+    clock[0] += runs.PROGRESS_SECONDS
+    with CaptureQueriesContext(connection) as later:
+        reporter.should_stop()  # the next poll after PROGRESS_SECONDS writes what waited
+    assert updates(later.captured_queries) == 1
+    stored = PlanRun.objects.get(pk=run.pk)
+    assert len(stored.progress) == 10 and stored.objective == 109.0
+    reporter.progress(ProgressEvent(seconds=0.2, stage="lns", objective=120.0, bound=200.0))
+    reporter.flush()  # the solver's end: nothing is left unwritten
+    assert PlanRun.objects.get(pk=run.pk).progress[-1]["objective"] == 120.0
+
+
+def test_a_finished_run_keeps_every_improvement_the_solver_reported(cast, scenario, monkeypatch):
+    reported = []
+    real_solve = engine_solve.solve
+
+    def recording(problem, **options):
+        outer = options["progress"]
+
+        def both(event):
+            reported.append(event.objective)
+            outer(event)
+
+        return real_solve(problem, **{**options, "progress": both})
+
+    _replace_solve(monkeypatch, recording)
+    run = runs.queue_run(None, scenario)
+    runs.execute(run.pk)
+    run.refresh_from_db()
+    assert run.status == "succeeded", run.error
+    assert reported and [e["objective"] for e in run.progress] == reported
