@@ -12,7 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import highspy
 import numpy as np
@@ -70,7 +70,7 @@ class LpModel:
     # Each capacity and budget row is divided by a power of two (`unit_scale`) that brings its
     # amounts near those of hours; a row's dual is then per scaled unit, so the price of one hour,
     # unit or unit of money is its dual / the row's scale.
-    row_scale: np.ndarray = field(default_factory=lambda: np.ones(0))
+    row_scale: np.ndarray
     nonzeros: int = 0
     # Its interior-point iterations cost this many times those of a full relaxation of its size:
     # a restricted relaxation's (few starts per demand) took 169 ms each at 300k nonzeros where
