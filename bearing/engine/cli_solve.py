@@ -26,7 +26,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="seconds for the whole solve, the reasons for what is left out included (default 30);"
         " with one worker a work budget: the same plan however busy the machine is",
     )
-    parser.add_argument("--workers", type=count, default=1, help="solver threads (default 1)")
+    parser.add_argument(
+        "--workers",
+        type=count,
+        default=1,
+        help="solver threads (default 1: reproducible); with more, the search takes that many steps side"
+        " by side, one thread each, on the wall clock: better plans in the same time on that many free"
+        " cores, but not the same plan twice",
+    )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument(
         "--method",
