@@ -62,7 +62,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # Planning constants
 HOURS_PER_FTE_QUARTER = env_float("BEARING_HOURS_PER_FTE_QUARTER", 390.0)
-PLAN_TIME_LIMIT_SECONDS = env_int("BEARING_PLAN_TIME_LIMIT", 30)
+# Solver threads per plan run. 1: the same scenario gives the same plan every time (the time limit
+# is a work budget). More: that many search steps side by side on the wall clock, for a worker
+# host with that many cores to spare; better plans in the same time, not reproducible.
+PLAN_WORKERS = env_int("BEARING_PLAN_WORKERS", 1, minimum=1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -212,7 +213,7 @@ def execute(run_id: int) -> None:
             plan = solve(
                 built.problem,
                 time_limit=solver_time_limit(run.scenario.time_limit_seconds, len(built.problem.demands)),
-                workers=1,
+                workers=settings.PLAN_WORKERS,
                 seed=0,
                 progress=reporter.progress,
                 should_stop=reporter.should_stop,

@@ -29,6 +29,15 @@ def _replace_solve(monkeypatch, fake) -> None:
     monkeypatch.setattr(runs, "solve", fake, raising=False)
 
 
+def _run_to_the_end(scenario) -> PlanRun:
+    """Queue a run of `scenario`, execute it here and return it, checked to have succeeded."""
+    run = runs.queue_run(None, scenario)
+    runs.execute(run.pk)
+    run.refresh_from_db()
+    assert run.status == "succeeded", run.error
+    return run
+
+
 def test_queue_then_execute_stores_decisions_and_summary(cast, scenario):
     run = runs.queue_run(cast.cio, scenario)
     assert run.status == "queued"
@@ -270,10 +279,7 @@ def test_heartbeat_thread_beats_while_a_long_solver_stage_runs(cast, scenario, m
         return real_solve(problem, **options)
 
     _replace_solve(monkeypatch, slow_stage_without_callbacks)
-    run = runs.queue_run(None, scenario)
-    runs.execute(run.pk)
-    run.refresh_from_db()
-    assert run.status == "succeeded", run.error
+    _run_to_the_end(scenario)
     first, later = beats[0]
     assert later > first
 
@@ -346,8 +352,22 @@ def test_a_finished_run_keeps_every_improvement_the_solver_reported(cast, scenar
         return real_solve(problem, **{**options, "progress": both})
 
     _replace_solve(monkeypatch, recording)
-    run = runs.queue_run(None, scenario)
-    runs.execute(run.pk)
-    run.refresh_from_db()
-    assert run.status == "succeeded", run.error
+    run = _run_to_the_end(scenario)
     assert reported and [e["objective"] for e in run.progress] == reported
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_run_uses_the_solver_threads_the_deployment_sets(cast, scenario, monkeypatch, settings, workers):
+    settings.PLAN_WORKERS = workers
+    asked = []
+    real_solve = engine_solve.solve
+
+    def recording(problem, **options):
+        asked.append(options["workers"])
+        return real_solve(problem, **options)
+
+    _replace_solve(monkeypatch, recording)
+    run = _run_to_the_end(scenario)
+    assert asked == [workers]
+    # one thread: the time limit is a work budget and the run says its plan is reproducible
+    assert run.plan["stats"]["deterministic"] is (workers == 1)
