@@ -261,6 +261,8 @@ def _summary(built: Any, plan: Plan) -> dict[str, Any]:
         "scheduled": len(plan.scheduled),
         "unscheduled": len(plan.unscheduled),
         "spend": sum(cost.get(s.id, 0.0) for s in plan.scheduled),
+        # whether the same scenario and limit give this plan again (one solver thread, nothing cut)
+        "reproducible": bool(plan.stats.get("deterministic")),
         # the run limit that would have let the LP relaxation guide the plan, when it did not fit
         "limit_for_full_lp": None if plan.stats.get("limit_for_full_lp") is None
         else run_time_limit(plan.stats["limit_for_full_lp"], len(problem.demands)),

@@ -357,7 +357,7 @@ def test_a_finished_run_keeps_every_improvement_the_solver_reported(cast, scenar
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_a_run_uses_the_solver_threads_the_deployment_sets(cast, scenario, monkeypatch, settings, workers):
+def test_a_run_uses_the_solver_threads_the_deployment_sets(client, cast, scenario, monkeypatch, settings, workers):
     settings.PLAN_WORKERS = workers
     asked = []
     real_solve = engine_solve.solve
@@ -371,3 +371,7 @@ def test_a_run_uses_the_solver_threads_the_deployment_sets(cast, scenario, monke
     assert asked == [workers]
     # one thread: the time limit is a work budget and the run says its plan is reproducible
     assert run.plan["stats"]["deterministic"] is (workers == 1)
+    assert run.summary["reproducible"] is (workers == 1)
+    client.force_login(cast.viewer)
+    page = client.get(reverse("planning:run_detail", args=[run.pk])).content.decode()
+    assert ('id="reproducible-note"' in page) is (workers > 1)
