@@ -205,10 +205,10 @@ def _take_steps(
     return [job.result() for job in jobs]
 
 
-def _combine(comp: Compiled, base: Ledger, frees: list[list[int]], news: list[Ledger | None]) -> Ledger | None:
-    """The best of steps taken side by side from `base`, with the others' moves laid over it where
+def _combine(comp: Compiled, frees: list[list[int]], news: list[Ledger | None]) -> Ledger | None:
+    """The best of steps taken side by side from one plan, with the others' moves laid over it where
     they still fit and still gain (their neighbourhoods may overlap, or compete for the same hours);
-    None when no step improved `base`."""
+    None when no step improved that plan."""
     if len(news) == 1:
         return news[0]
     found = sorted(
@@ -379,7 +379,7 @@ def improve(
                     size = min(comp.n, max(size + 1, int(size * 1.15)))
                 elif status != cp_model.OPTIMAL:
                     size = max(10, int(size * 0.85))
-            merged = _combine(comp, best, frees, [new for new, _, _ in results])
+            merged = _combine(comp, frees, [new for new, _, _ in results])
             if merged is not None:
                 best = merged
                 improvements += 1

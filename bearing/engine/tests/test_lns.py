@@ -65,32 +65,29 @@ def _booked(comp, ids: list[str]) -> Ledger:
 
 
 def test_steps_side_by_side_on_separate_hours_are_both_kept() -> None:
-    comp = compile_problem(_two_teams())
-    base = _booked(comp, ["A", "C"])
+    comp = compile_problem(_two_teams())  # both steps taken from the plan of A and C
     with_b = _booked(comp, ["A", "B", "C"])  # a step that freed A and B
     with_d = _booked(comp, ["A", "C", "D"])  # a step that freed C and D
     frees = [[comp.index["A"], comp.index["B"]], [comp.index["C"], comp.index["D"]]]
-    merged = _combine(comp, base, frees, [with_b, with_d])
+    merged = _combine(comp, frees, [with_b, with_d])
     assert merged is not None and not merged.breaks_a_rule()
     assert {comp.ids[d] for d in merged.starts()} == {"A", "B", "C", "D"}
     assert comp.objective(merged.starts()) == pytest.approx(25.0)  # 10 + 3 + 10 + 2
 
 
 def test_steps_side_by_side_that_want_the_same_hours_keep_the_better_one() -> None:
-    comp = compile_problem(_two_teams())
-    base = _booked(comp, ["A", "C"])
+    comp = compile_problem(_two_teams())  # both steps taken from the plan of A and C
     with_b = _booked(comp, ["A", "B", "C"])
     with_e = _booked(comp, ["A", "C", "E"])  # E wants the same last 10 dev hours as B, worth 4
     frees = [[comp.index["B"]], [comp.index["E"]]]
-    merged = _combine(comp, base, frees, [with_b, with_e])
+    merged = _combine(comp, frees, [with_b, with_e])
     assert merged is not None and not merged.breaks_a_rule()
     assert {comp.ids[d] for d in merged.starts()} == {"A", "C", "E"}
 
 
 def test_no_step_that_gained_gives_no_new_plan() -> None:
     comp = compile_problem(_two_teams())
-    base = _booked(comp, ["A", "C"])
-    assert _combine(comp, base, [[0], [2]], [None, None]) is None
+    assert _combine(comp, [[0], [2]], [None, None]) is None
 
 
 def test_a_move_laid_over_is_refused_when_it_drops_a_prerequisite_the_plan_now_needs() -> None:
@@ -112,7 +109,7 @@ def test_a_move_laid_over_is_refused_when_it_drops_a_prerequisite_the_plan_now_n
     with_q = Ledger(comp)
     assert with_q.book_in_order({idx["Q"]: 0, idx["R"]: 1})
     assert _lay_over(comp, with_s, [idx["P"], idx["Q"]], with_q) is None
-    merged = _combine(comp, base, [[idx["S"]], [idx["P"], idx["Q"]]], [with_s, with_q])
+    merged = _combine(comp, [[idx["S"]], [idx["P"], idx["Q"]]], [with_s, with_q])
     assert merged is not None and not merged.breaks_a_rule()
     assert {comp.ids[d] for d in merged.starts()} == {"P", "R", "S"}
 
