@@ -244,43 +244,51 @@ def _lay_over(comp: Compiled, ledger: Ledger, free: list[int], new: Ledger) -> L
     return out
 
 
-def _neighbourhood(comp: Compiled, ledger: Ledger, rng: random.Random, size: int, density: np.ndarray) -> list[int]:
+class _Shapes:
+    """What a neighbourhood is drawn from, as arrays over all demands: a draw at 10,000 demands took
+    4.5 ms as a Python loop, 1.1 ms with these (the same draws; one step takes ~110 ms)."""
+
+    def __init__(self, comp: Compiled) -> None:
+        self.selectable = np.array([bool(w) for w in comp.window])
+        self.duration = np.array(comp.duration, dtype=np.int64)
+        self.first = np.array([w[0] if w else 0 for w in comp.window], dtype=np.int64)
+        self.last = np.array([w[-1] if w else 0 for w in comp.window], dtype=np.int64)
+        self.uses = np.zeros((comp.n, max(1, len(comp.resource_names))), dtype=bool)
+        for d, use in enumerate(comp.use):
+            for r, _ in use:
+                self.uses[d, r] = True
+
+
+def _neighbourhood(
+    comp: Compiled, ledger: Ledger, rng: random.Random, size: int, density: np.ndarray, shapes: _Shapes
+) -> list[int]:
     """Pick the demands to free: a period window, a resource within a window, or a random set; half of
     the places go to demands in the plan, the rest to promising demands that are out."""
     kind = rng.random()
     periods = comp.periods
+    start = np.array(ledger.start, dtype=np.int64)
+    planned = start >= 0
+    everywhere = np.ones(comp.n, dtype=bool)
     if kind < 0.4 and periods > 1:
         width = rng.randint(1, max(1, min(4, periods // 2)))
         lo = rng.randrange(0, periods - width + 1)
         hi = lo + width
-
-        def touches(d: int, s: int) -> bool:
-            return s < hi and s + comp.duration[d] > lo
-
+        on = everywhere
     elif kind < 0.75 and comp.resource_names:
         r = rng.randrange(len(comp.resource_names))
         width = rng.randint(1, max(1, periods))
         lo = rng.randrange(0, periods - width + 1)
         hi = lo + width
-
-        def touches(d: int, s: int) -> bool:
-            return s < hi and s + comp.duration[d] > lo and any(rr == r for rr, _ in comp.use[d])
-
+        on = shapes.uses[:, r]
     else:
+        lo, hi, on = 0, periods, everywhere
 
-        def touches(d: int, s: int) -> bool:
-            return True
+    def touches(s: np.ndarray) -> np.ndarray:
+        return (s < hi) & (s + shapes.duration > lo)
 
-    inside, outside = [], []
-    for d in range(comp.n):
-        if not comp.window[d]:
-            continue
-        s = ledger.start[d]
-        if s >= 0:
-            if touches(d, s):
-                inside.append(d)
-        elif any(touches(d, t) for t in (comp.window[d][0], comp.window[d][-1])):
-            outside.append(d)
+    inside = np.nonzero(shapes.selectable & on & planned & touches(start))[0].tolist()
+    # an out demand touches when its earliest or latest start does
+    outside = np.nonzero(shapes.selectable & on & ~planned & (touches(shapes.first) | touches(shapes.last)))[0].tolist()
     rng.shuffle(inside)
     # promising demands first, with noise so repeated steps look at different ones
     outside.sort(key=lambda d: -density[d] * rng.uniform(0.5, 1.5))
@@ -329,6 +337,7 @@ def improve(
     pick = density * (_GUIDE_FLOOR + comp.guide) if comp.guide is not None else density
     # one worker: one step at a time; more: as many steps side by side, each CP-SAT on one thread
     lanes = 1 if settings.budgeted else max(1, settings.workers)
+    shapes = _Shapes(comp)
     pool = ThreadPoolExecutor(max_workers=lanes) if lanes > 1 else None
     try:
         while True:
@@ -339,7 +348,7 @@ def improve(
                 break
             if pace is None and settings.work_budget is not None and work >= settings.work_budget:
                 break
-            frees = [f for f in (_neighbourhood(comp, best, rng, size, pick) for _ in range(lanes)) if f]
+            frees = [f for f in (_neighbourhood(comp, best, rng, size, pick, shapes) for _ in range(lanes)) if f]
             if not frees:
                 # a window or resource no demand touches (a system few demands use): draw again;
                 # only a plan with nothing to free stops the search (it used to stop at the first

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
 import time
 
+import numpy as np
 import pytest
 
 from bearing.engine.compiled import Ledger, compile_problem
@@ -132,3 +134,27 @@ def test_two_workers_search_side_by_side_and_end_on_their_work_budget_with_the_s
         assert stats["lns_steps"] >= 4 and stats["lns_steps"] % 2 == 0  # two steps a round
         plans.append(best.starts())
     assert plans[0] == plans[1]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_a_neighbourhood_frees_only_plannable_demands_and_brings_prerequisites_along(seed: int) -> None:
+    from bearing.engine.generate import generate_problem
+    from bearing.engine.lns import _neighbourhood, _Shapes
+
+    comp = compile_problem(generate_problem(120, 5, 6, seed=seed))
+    rng = random.Random(seed)
+    ledger = Ledger(comp)
+    for d in rng.sample(range(comp.n), comp.n // 2):
+        ledger.place(d)
+    shapes = _Shapes(comp)
+    for _ in range(30):
+        free = _neighbourhood(comp, ledger, rng, 20, np.ones(comp.n), shapes)
+        assert free == sorted(set(free)) and free
+        assert all(comp.window[d] for d in free)  # never an excluded demand
+        planned = [d for d in free if ledger.start[d] >= 0]
+        assert len(planned) <= 20
+        brought_along = {e for d in free for e in comp.preds[d]}
+        for d in free:
+            if ledger.start[d] < 0 and d not in brought_along:
+                # an out demand drawn comes with its out prerequisites, so they can come in together
+                assert all(e in free for e in comp.preds[d] if ledger.start[e] < 0 and comp.window[e])
