@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import math
+import sys
 
 __all__ = ["ENGINE_COMMANDS", "MAX_SECONDS", "count", "run", "seconds"]
 
@@ -55,4 +56,9 @@ def run(command: str, argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog=f"bearing {command}", description=help_text)
     module.add_arguments(parser)
     args = parser.parse_args(argv)
-    return int(module.run(args))
+    try:
+        return int(module.run(args))
+    except KeyboardInterrupt:
+        # Ctrl-C outside a solve's search (or a second one during it): quit without a traceback
+        sys.stderr.write(f"bearing {command}: interrupted\n")
+        return 130

@@ -1,13 +1,18 @@
 """`bearing solve problem.json`: plan a problem file and write a bearing-plan/1 file.
 
-Exit 0 with a plan (any status), 2 when the problem file is unusable.
+Exit 0 with a plan (any status), 2 when the problem file is unusable, 130 when Ctrl-C stopped the
+search (the best plan found so far is still written).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bearing.engine.cli import count, seconds
@@ -54,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
             "bearing solve: bad problem input:\n" + "".join(f"  {e}\n" for e in exc.errors)
         )
         return 2
+    stopped = False
     if args.method == "greedy":
         from bearing.engine.greedy import solve_greedy
 
@@ -62,14 +68,17 @@ def run(args: argparse.Namespace) -> int:
         # Imported here so `bearing check` and greedy runs never load the solver stack.
         from bearing.engine.solve import solve
 
-        plan = solve(
-            problem,
-            time_limit=args.time_limit,
-            workers=args.workers,
-            seed=args.seed,
-            method=args.method,
-            progress=_print_progress if args.progress else None,
-        )
+        with _first_interrupt_stops() as interrupted:
+            plan = solve(
+                problem,
+                time_limit=args.time_limit,
+                workers=args.workers,
+                seed=args.seed,
+                method=args.method,
+                progress=_print_progress if args.progress else None,
+                should_stop=interrupted.is_set,
+            )
+        stopped = interrupted.is_set()
     text = json.dumps(plan_to_dict(plan, problem), indent=1) + "\n"
     if args.out:
         try:
@@ -90,7 +99,31 @@ def run(args: argparse.Namespace) -> int:
         # why, in words, where the reader of the summary looks (the plan file has them too)
         for conflict in plan.conflicts:
             sys.stderr.write(f"  - {conflict}\n")
-    return 0
+    return _INTERRUPTED if stopped else 0
+
+
+# The exit code of a solve stopped by Ctrl-C (128 + SIGINT, as shells report it); the best plan
+# found so far is still written.
+_INTERRUPTED = 130
+
+
+@contextmanager
+def _first_interrupt_stops() -> Iterator[threading.Event]:
+    """While solving, the first Ctrl-C asks the solver to stop and hand back its best plan so far
+    (written as usual); a second one quits at once."""
+    interrupted = threading.Event()
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        if interrupted.is_set():
+            raise KeyboardInterrupt
+        interrupted.set()
+        sys.stderr.write("bearing solve: interrupted: stopping with the best plan so far (Ctrl-C again to quit at once)\n")
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield interrupted
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _print_progress(event: ProgressEvent) -> None:

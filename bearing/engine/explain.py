@@ -24,7 +24,7 @@ from bearing.engine.moves import value_density
 from bearing.engine.pace import Pace
 from bearing.engine.plan import Plan, Scheduled, Unscheduled
 from bearing.engine.problem import Problem
-from bearing.engine.stopping import Stopper, run_cp
+from bearing.engine.stopping import Stopper, cp_solver, run_cp
 
 __all__ = ["explain_plan", "explain_unscheduled", "late_start_reasons"]
 
@@ -170,8 +170,7 @@ def _forced_replan(
     sm = build_start_model(comp_f, base, free, value_scale=value_scale, round_down=True)
     sm.hint({e: ledger.start[e] for e in free if ledger.start[e] >= 0})
     pace.charge(_BUILD_SECONDS_PER_START * sum(len(comp.window[e]) for e in free))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
+    solver = cp_solver(1)
     pace.limit_cp(solver.parameters, max(0.02, time_limit), _REPLAN_WORK_PER_SECOND)
     status = run_cp(solver, sm.model, stop=stop)
     pace.charge_cp(solver, _REPLAN_WORK_PER_SECOND)

@@ -31,7 +31,7 @@ from ortools.sat.python import cp_model
 from bearing.engine.compiled import Compiled
 from bearing.engine.lp import new_highs, ran
 from bearing.engine.pace import SELECTION_WORK_PER_SECOND, MipWork, Pace, selection_mip_rates
-from bearing.engine.stopping import Stopper, run_cp, watch_highs
+from bearing.engine.stopping import Stopper, cp_solver, run_cp, watch_highs
 from bearing.engine.tabu import tabu_search
 
 __all__ = ["KnapsackResult", "is_selection_problem", "solve_selection"]
@@ -297,9 +297,7 @@ def _solve_core(
     model.maximize(sum(int(p_int[k]) * xs[k] for k in range(len(free))))
     for k, j in enumerate(free):
         model.add_hint(xs[k], int(hint[j]))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = max(1, workers)
-    solver.parameters.random_seed = seed
+    solver = cp_solver(workers, seed)
     pace.limit_cp(solver.parameters, end - pace.now(), SELECTION_WORK_PER_SECOND)
 
     def read(cb: object) -> np.ndarray:

@@ -34,6 +34,7 @@ from bearing.engine.compiled import Compiled, Ledger
 from bearing.engine.model import build_start_model
 from bearing.engine.moves import improve_by_moves, restricted_lp_plan, value_density
 from bearing.engine.pace import LNS_WORK_PER_SECOND, Pace, lns_step_seconds
+from bearing.engine.stopping import cp_solver
 
 __all__ = ["LnsSettings", "improve", "reoptimise"]
 
@@ -141,9 +142,7 @@ def _move_phase(
 
 
 def _solver(workers: int, seed: int, wall: float, work: float | None) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = max(1, workers)
-    solver.parameters.random_seed = seed
+    solver = cp_solver(workers, seed)
     solver.parameters.max_time_in_seconds = max(0.01, wall)
     if work is not None:
         solver.parameters.max_deterministic_time = max(0.001, work)

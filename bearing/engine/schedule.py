@@ -26,7 +26,7 @@ from bearing.engine.compiled import Compiled, Ledger
 from bearing.engine.justify import applicable, shortest_schedule
 from bearing.engine.model import CumulativeModel, build_cumulative_model
 from bearing.engine.pace import CUMULATIVE_WORK_PER_SECOND, Pace, schedule_seconds_per_attempt
-from bearing.engine.stopping import Stopper, run_cp
+from bearing.engine.stopping import Stopper, cp_solver, run_cp
 
 __all__ = ["MandatoryVerdict", "conflicting_subset", "decide_mandatory", "start_bounds"]
 
@@ -288,9 +288,7 @@ def _solve_cumulative(
 
 
 def _cumulative_solver(seed: int, workers: int, end: float, pace: Pace) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = max(1, workers)
-    solver.parameters.random_seed = seed
+    solver = cp_solver(workers, seed)
     # pseudo-cost branching closed the hard j30 instances fastest on one worker (measured)
     solver.parameters.search_branching = cp_model.PSEUDO_COST_SEARCH
     # no LP relaxation: a pure feasibility question, where propagation alone was faster on the hard

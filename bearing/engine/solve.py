@@ -31,7 +31,7 @@ from bearing.engine.pace import (
 from bearing.engine.plan import Plan, ProgressEvent
 from bearing.engine.problem import Problem
 from bearing.engine.schedule import MandatoryVerdict, decide_mandatory
-from bearing.engine.stopping import Stopper, run_cp, unwatch_highs, watch_highs
+from bearing.engine.stopping import Stopper, cp_solver, run_cp, unwatch_highs, watch_highs
 
 __all__ = ["solve"]
 
@@ -432,9 +432,7 @@ def _solve_full(
     base = Ledger(comp)
     sm = build_start_model(comp, base, list(range(comp.n)), value_scale=value_scale)
     sm.hint(tracker.ledger.starts())
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = max(1, workers)
-    solver.parameters.random_seed = seed
+    solver = cp_solver(workers, seed)
     pace.limit_cp(solver.parameters, wall)
 
     def offer(starts: dict[int, int]) -> None:

@@ -20,10 +20,21 @@ from typing import Any
 import highspy
 from ortools.sat.python import cp_model
 
-__all__ = ["Stopper", "run_cp", "unwatch_highs", "watch_highs"]
+__all__ = ["Stopper", "cp_solver", "run_cp", "unwatch_highs", "watch_highs"]
 
 # How often the caller's should_stop is really asked (seconds).
 _POLL = 0.05
+
+
+def cp_solver(workers: int, seed: int = 0) -> cp_model.CpSolver:
+    """A CP-SAT solver with `workers` threads and `seed` that leaves Ctrl-C to the caller: by default
+    CP-SAT catches SIGINT while it solves and only ends that one solve, so `bearing solve` went on
+    with its next step as if nothing had been asked."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.random_seed = seed
+    solver.parameters.catch_sigint_signal = False
+    return solver
 
 
 class Stopper:

@@ -206,3 +206,31 @@ def test_solve_says_which_limit_would_let_the_relaxation_in(
     assert len(capsys.readouterr().err.splitlines()) == 1  # the summary alone
     stats = json.loads(Path(plan_file).read_text())["stats"]
     assert "lp_bound" in stats and "limit_for_full_lp" not in stats
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ctrl_c_stops_the_solve_and_still_writes_its_best_plan(tmp_path: Path, workers: str) -> None:
+    import signal
+    import time
+
+    from bearing.engine.codec import problem_to_dict
+    from bearing.engine.generate import generate_size
+
+    problem = write(tmp_path, "m.json", problem_to_dict(generate_size("M", 1)))
+    out = tmp_path / "plan.json"
+    started = time.monotonic()
+    solving = subprocess.Popen(
+        [sys.executable, "-m", "bearing.engine", "solve", problem, "--time-limit", "120", "--workers", workers,
+         "--progress", "--out", str(out)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert solving.stderr is not None
+    solving.stderr.readline()  # the first progress line: the search has begun
+    time.sleep(0.5)
+    solving.send_signal(signal.SIGINT)
+    err = solving.stderr.read()
+    assert solving.wait(timeout=60) == 130
+    assert time.monotonic() - started < 60  # a 120 s limit, stopped long before
+    assert "interrupted: stopping with the best plan so far" in err and "Traceback" not in err
+    assert run("check", [problem, str(out)]) == 0
