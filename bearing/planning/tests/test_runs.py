@@ -92,6 +92,19 @@ def test_cancel_while_running_stops_the_solver(cast, scenario, monkeypatch):
     assert not run.decisions.exists() and scenario.latest_plan() is None
 
 
+def test_ctrl_c_while_solving_cancels_the_run_and_still_stops_the_process(cast, scenario, monkeypatch):
+    def interrupted_solve(problem, **options):
+        raise KeyboardInterrupt
+
+    _replace_solve(monkeypatch, interrupted_solve)
+    run = runs.queue_run(cast.cio, scenario)
+    with pytest.raises(KeyboardInterrupt):
+        runs.execute(run.pk)
+    run.refresh_from_db()
+    assert run.status == "cancelled" and "Interrupted (Ctrl-C)" in run.error and run.finished_at
+    assert scenario.latest_plan() is None
+
+
 def test_the_solver_gets_the_limit_less_building_and_storing(cast, scenario, monkeypatch):
     real_solve = engine_solve.solve
     seen = {}
@@ -375,3 +388,15 @@ def test_a_run_uses_the_solver_threads_the_deployment_sets(client, cast, scenari
     client.force_login(cast.viewer)
     page = client.get(reverse("planning:run_detail", args=[run.pk])).content.decode()
     assert ('id="reproducible-note"' in page) is (workers > 1)
+
+
+def test_run_plan_command_interrupted_says_the_run_was_cancelled(cast, scenario, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    def interrupted_solve(problem, **options):
+        raise KeyboardInterrupt
+
+    _replace_solve(monkeypatch, interrupted_solve)
+    with pytest.raises(CommandError, match="interrupted and cancelled; the previous plan stays in place"):
+        call_command("run_plan", cast.org.slug, scenario.name)
+    assert PlanRun.objects.get(scenario=scenario).status == "cancelled"

@@ -23,7 +23,10 @@ class Command(BaseCommand):
         except (Organisation.DoesNotExist, Scenario.DoesNotExist) as exc:
             raise CommandError(f"No such organisation or scenario: {exc}") from exc
         run = queue_run(None, chosen)
-        execute(run.pk)
+        try:
+            execute(run.pk)
+        except KeyboardInterrupt:
+            raise CommandError(f"Run {run.pk} interrupted and cancelled; the previous plan stays in place.") from None
         run = PlanRun.objects.get(pk=run.pk)
         if run.status != "succeeded":
             raise CommandError(f"Run {run.pk} {run.get_status_display().lower()}: {run.error}")
