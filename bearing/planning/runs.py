@@ -225,10 +225,11 @@ def execute(run_id: int) -> None:
         _store(run_id, built, plan)
     except ValidationError as exc:
         _finish(run_id, RunStatus.FAILED, "\n".join(exc.messages))
-    except KeyboardInterrupt:
-        # Ctrl-C on `bearing run_plan` or on the worker: the run ends as cancelled, not left running
-        # until it times out, and the process still stops
-        _finish(run_id, RunStatus.CANCELLED, "Interrupted (Ctrl-C) while running; the previous plan stays in place.")
+    except (KeyboardInterrupt, SystemExit):
+        # Ctrl-C on `bearing run_plan`, or the worker forced to stop (a second Ctrl-C or SIGTERM
+        # exits from its signal handler): the run ends as cancelled, not left running until it is
+        # marked lost, and the process still stops
+        _finish(run_id, RunStatus.CANCELLED, "Interrupted (Ctrl-C or the worker stopped) while running; the previous plan stays in place.")
         raise
     except Exception as exc:  # noqa: BLE001 -- the run is marked failed with the reason; the worker lives on
         _finish(run_id, RunStatus.FAILED, f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}")

@@ -92,16 +92,18 @@ def test_cancel_while_running_stops_the_solver(cast, scenario, monkeypatch):
     assert not run.decisions.exists() and scenario.latest_plan() is None
 
 
-def test_ctrl_c_while_solving_cancels_the_run_and_still_stops_the_process(cast, scenario, monkeypatch):
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, SystemExit])
+def test_ctrl_c_while_solving_cancels_the_run_and_still_stops_the_process(cast, scenario, monkeypatch, stop):
+    # KeyboardInterrupt: Ctrl-C on run_plan; SystemExit: the worker's signal handler forcing an exit
     def interrupted_solve(problem, **options):
-        raise KeyboardInterrupt
+        raise stop
 
     _replace_solve(monkeypatch, interrupted_solve)
     run = runs.queue_run(cast.cio, scenario)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(stop):
         runs.execute(run.pk)
     run.refresh_from_db()
-    assert run.status == "cancelled" and "Interrupted (Ctrl-C)" in run.error and run.finished_at
+    assert run.status == "cancelled" and "Interrupted (Ctrl-C or the worker stopped)" in run.error and run.finished_at
     assert scenario.latest_plan() is None
 
 
