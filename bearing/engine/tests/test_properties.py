@@ -59,6 +59,36 @@ def test_solver_plans_pass_the_checker_and_never_fall_below_greedy(problem: Prob
     assert plan.bound is None or plan.bound >= plan.objective - 1e-9
 
 
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), n=st.integers(20, 60), periods=st.integers(2, 6))
+def test_steps_side_by_side_give_plans_the_checker_accepts(seed: int, n: int, periods: int) -> None:
+    """Two workers on small generated problems: neighbourhoods overlap and compete for the same
+    hours, so many steps are laid over a plan they were not solved for; what comes out must still
+    keep every rule (checked independently) and be worth at least the plan it started from."""
+    import random
+    import time
+
+    from bearing.engine.compiled import Ledger, compile_problem, plan_from_starts
+    from bearing.engine.generate import generate_problem
+    from bearing.engine.lns import LnsSettings, improve
+    from bearing.engine.model import scale_for
+
+    # many requirements, which the steps laid over each other must keep as well
+    problem = generate_problem(n, 3, periods, seed=seed, mandatory_fraction=0.0, dependency_fraction=0.6)
+    comp = compile_problem(problem)
+    start = Ledger(comp)
+    for d in random.Random(seed).sample(range(comp.n), comp.n):
+        start.place(d)
+    settings_ = LnsSettings(deadline=time.perf_counter() + 30.0, work_budget=0.2, workers=2, seed=seed,
+                            moves_share=0.0, step_work=0.01, start_size=12)
+    best, stats = improve(comp, start, settings_, value_scale=scale_for(comp))
+    assert stats["lns_steps"] >= 2
+    plan = plan_from_starts(comp, best.starts(), status="feasible", bound=None, seconds=0.0)
+    result = check_plan(problem, plan)
+    assert result.ok, result.violations
+    assert result.objective >= comp.objective(start.starts()) - 1e-6
+
+
 # --- claims checked by enumeration: tiny problems with fractional hours and mandatory demands ---
 
 
