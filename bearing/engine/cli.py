@@ -11,11 +11,14 @@ import importlib
 import math
 import sys
 
-__all__ = ["ENGINE_COMMANDS", "MAX_SECONDS", "count", "run", "seconds"]
+__all__ = ["ENGINE_COMMANDS", "INTERRUPTED", "MAX_SECONDS", "count", "run", "seconds"]
 
 # The longest time limit a command accepts: a week. Longer (or "inf") would overflow the solvers'
 # work budgets; nobody waits a week for a plan.
 MAX_SECONDS = 7 * 24 * 3600
+
+# The exit code of a command stopped by Ctrl-C (128 + SIGINT, as shells report it).
+INTERRUPTED = 130
 
 # subcommand -> (module, one-line help)
 ENGINE_COMMANDS: dict[str, tuple[str, str]] = {
@@ -61,4 +64,4 @@ def run(command: str, argv: list[str]) -> int:
     except KeyboardInterrupt:
         # Ctrl-C outside a solve's search (or a second one during it): quit without a traceback
         sys.stderr.write(f"bearing {command}: interrupted\n")
-        return 130
+        return INTERRUPTED

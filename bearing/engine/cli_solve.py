@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bearing.engine.cli import count, seconds
+from bearing.engine.cli import INTERRUPTED, count, seconds
 from bearing.engine.codec import ProblemError, load_problem, plan_to_dict
 from bearing.engine.plan import Plan, ProgressEvent
 
@@ -99,12 +99,7 @@ def run(args: argparse.Namespace) -> int:
         # why, in words, where the reader of the summary looks (the plan file has them too)
         for conflict in plan.conflicts:
             sys.stderr.write(f"  - {conflict}\n")
-    return _INTERRUPTED if stopped else 0
-
-
-# The exit code of a solve stopped by Ctrl-C (128 + SIGINT, as shells report it); the best plan
-# found so far is still written.
-_INTERRUPTED = 130
+    return INTERRUPTED if stopped else 0  # the best plan so far was still written
 
 
 @contextmanager

@@ -249,6 +249,7 @@ class _Shapes:
 
     def __init__(self, comp: Compiled) -> None:
         self.selectable = np.array([bool(w) for w in comp.window])
+        self.everywhere = np.ones(comp.n, dtype=bool)
         self.duration = np.array(comp.duration, dtype=np.int64)
         self.first = np.array([w[0] if w else 0 for w in comp.window], dtype=np.int64)
         self.last = np.array([w[-1] if w else 0 for w in comp.window], dtype=np.int64)
@@ -267,12 +268,11 @@ def _neighbourhood(
     periods = comp.periods
     start = np.array(ledger.start, dtype=np.int64)
     planned = start >= 0
-    everywhere = np.ones(comp.n, dtype=bool)
     if kind < 0.4 and periods > 1:
         width = rng.randint(1, max(1, min(4, periods // 2)))
         lo = rng.randrange(0, periods - width + 1)
         hi = lo + width
-        on = everywhere
+        on = shapes.everywhere
     elif kind < 0.75 and comp.resource_names:
         r = rng.randrange(len(comp.resource_names))
         width = rng.randint(1, max(1, periods))
@@ -280,7 +280,7 @@ def _neighbourhood(
         hi = lo + width
         on = shapes.uses[:, r]
     else:
-        lo, hi, on = 0, periods, everywhere
+        lo, hi, on = 0, periods, shapes.everywhere
 
     def touches(s: np.ndarray) -> np.ndarray:
         return (s < hi) & (s + shapes.duration > lo)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bearing.engine.cli import run
+from bearing.engine.codec import problem_to_dict
+from bearing.engine.generate import generate_size
 
 PROBLEM: dict[str, Any] = {
     "format": "bearing-problem/1",
@@ -210,12 +214,6 @@ def test_solve_says_which_limit_would_let_the_relaxation_in(
 
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_ctrl_c_stops_the_solve_and_still_writes_its_best_plan(tmp_path: Path, workers: str) -> None:
-    import signal
-    import time
-
-    from bearing.engine.codec import problem_to_dict
-    from bearing.engine.generate import generate_size
-
     problem = write(tmp_path, "m.json", problem_to_dict(generate_size("M", 1)))
     out = tmp_path / "plan.json"
     started = time.monotonic()

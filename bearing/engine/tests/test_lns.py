@@ -8,8 +8,9 @@ import time
 import numpy as np
 import pytest
 
-from bearing.engine.compiled import Ledger, compile_problem
-from bearing.engine.lns import LnsSettings, _combine, _lay_over, improve
+from bearing.engine.compiled import Compiled, Ledger, compile_problem
+from bearing.engine.generate import generate_problem
+from bearing.engine.lns import LnsSettings, _combine, _lay_over, _neighbourhood, _Shapes, improve
 from bearing.engine.model import scale_for
 from bearing.engine.moves import fill
 from bearing.engine.pace import Pace
@@ -26,14 +27,18 @@ def _one_busy_resource_among_idle_ones() -> Problem:
     return Problem(periods=4, resources=resources, demands=demands)
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_a_neighbourhood_that_frees_nothing_does_not_end_the_search(seed: int) -> None:
-    comp = compile_problem(_one_busy_resource_among_idle_ones())
-    # a plan that leaves room to improve: the least valuable demands placed first
+def _least_valuable_first(comp: Compiled) -> Ledger:
+    """A plan that leaves room to improve: the least valuable demands placed first, then filled."""
     start = Ledger(comp)
     for d in sorted(range(comp.n), key=lambda k: comp.values[k][0]):
         start.place(d)
-    start = fill(comp, start)
+    return fill(comp, start)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_neighbourhood_that_frees_nothing_does_not_end_the_search(seed: int) -> None:
+    comp = compile_problem(_one_busy_resource_among_idle_ones())
+    start = _least_valuable_first(comp)
     pace = Pace(10.0)
     settings = LnsSettings(deadline=pace.now() + 1.0, seed=seed, moves_share=0.0, pace=pace)
     best, stats = improve(comp, start, settings, value_scale=scale_for(comp))
@@ -118,10 +123,7 @@ def test_a_move_laid_over_is_refused_when_it_drops_a_prerequisite_the_plan_now_n
 
 def test_two_workers_search_side_by_side_and_end_on_their_work_budget_with_the_same_plan() -> None:
     comp = compile_problem(_one_busy_resource_among_idle_ones())
-    start = Ledger(comp)
-    for d in sorted(range(comp.n), key=lambda k: comp.values[k][0]):
-        start.place(d)
-    start = fill(comp, start)
+    start = _least_valuable_first(comp)
     plans = []
     for _ in range(2):
         # no pace: the work budget, not the wall clock, ends the search (the deadline is far)
@@ -138,9 +140,6 @@ def test_two_workers_search_side_by_side_and_end_on_their_work_budget_with_the_s
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
 def test_a_neighbourhood_frees_only_plannable_demands_and_brings_prerequisites_along(seed: int) -> None:
-    from bearing.engine.generate import generate_problem
-    from bearing.engine.lns import _neighbourhood, _Shapes
-
     comp = compile_problem(generate_problem(120, 5, 6, seed=seed))
     rng = random.Random(seed)
     ledger = Ledger(comp)

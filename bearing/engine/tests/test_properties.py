@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import random
+import time
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bearing.engine.check import check_plan
+from bearing.engine.compiled import Ledger, compile_problem, plan_from_starts
+from bearing.engine.generate import generate_problem
 from bearing.engine.greedy import solve_greedy
+from bearing.engine.lns import LnsSettings, improve
+from bearing.engine.model import scale_for
 from bearing.engine.plan import Plan, Scheduled, Unscheduled
 from bearing.engine.problem import Budget, Demand, Problem, Resource
 from bearing.engine.solve import solve
@@ -65,14 +71,6 @@ def test_steps_side_by_side_give_plans_the_checker_accepts(seed: int, n: int, pe
     """Two workers on small generated problems: neighbourhoods overlap and compete for the same
     hours, so many steps are laid over a plan they were not solved for; what comes out must still
     keep every rule (checked independently) and be worth at least the plan it started from."""
-    import random
-    import time
-
-    from bearing.engine.compiled import Ledger, compile_problem, plan_from_starts
-    from bearing.engine.generate import generate_problem
-    from bearing.engine.lns import LnsSettings, improve
-    from bearing.engine.model import scale_for
-
     # many requirements, which the steps laid over each other must keep as well
     problem = generate_problem(n, 3, periods, seed=seed, mandatory_fraction=0.0, dependency_fraction=0.6)
     comp = compile_problem(problem)
