@@ -100,6 +100,19 @@ def _run(scenario: Any) -> tuple[float, Any]:
     return elapsed, PlanRun.objects.defer(*PlanRun.LARGE_FIELDS).get(pk=run.pk)
 
 
+def _explanations(run: Any) -> str:
+    """When the plan was stored, and how many left-out demands' explanations are verified (the
+    run's own share of its limit, then the worker's check after storing the plan)."""
+    from bearing.planning.models import PlanDecision
+
+    left_out = PlanDecision.objects.filter(run=run, is_scheduled=False).only("details")
+    verified = sum(1 for d in left_out if (d.details or {}).get("verified"))
+    check = (run.summary or {}).get("explanations")
+    after = f", {check['count']} of them checked after the plan was stored" if check else ""
+    stored = (run.finished_at - run.started_at).total_seconds() if run.finished_at and run.started_at else float("nan")
+    return f"plan stored after {stored:.1f} s; {verified} of {len(left_out)} explanations verified{after}"
+
+
 def _page(client: Any, url: str, repeat: int, *, before: Any = None, htmx: bool = False) -> dict[str, Any]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -183,7 +196,8 @@ def _bench(args: argparse.Namespace) -> list[tuple[str, float, str, str]]:
     run_time, run = _run(baseline)
     rows.append((f"plan run (queue_run + execute, limit {args.time_limit} s)", run_time, "—",
                  (f"{run.status}, {run.plan_status}, value {run.objective}, "
-                 f"{(run.summary or {}).get('scheduled')} planned / {(run.summary or {}).get('unscheduled')} left out")))
+                 f"{(run.summary or {}).get('scheduled')} planned / {(run.summary or {}).get('unscheduled')} left out; "
+                 f"{_explanations(run)}")))
     # a second scenario with a hire, so the comparison page has two plans
     skill = organisation.skills.order_by("code").first()
     second = _scenario(organisation, "Bench +5 FTE", max(10, args.time_limit // 2),

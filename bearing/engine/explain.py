@@ -13,7 +13,7 @@ which gave the figure; reasons neither could check within the time budget say so
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -26,7 +26,7 @@ from bearing.engine.plan import Plan, Scheduled, Unscheduled
 from bearing.engine.problem import Problem
 from bearing.engine.stopping import Stopper, cp_solver, run_cp
 
-__all__ = ["explain_plan", "explain_unscheduled", "late_start_reasons"]
+__all__ = ["explain_plan", "explain_unscheduled", "late_start_reasons", "repair_seconds"]
 
 # Free the whole plan in the verification re-plan up to this many demands; beyond, a neighbourhood.
 _WHOLE_PLAN = 150
@@ -554,6 +554,14 @@ def _verdict(uid: str, draft: _Draft, comp: Compiled, objective: float) -> Unsch
     return Unscheduled(uid, tuple(reasons), details)
 
 
+def repair_seconds(demands: int, left_out: int) -> float:
+    """Nominal seconds `explain_unscheduled` takes to set up for a problem of `demands` demands and
+    to give `left_out` of them their reasons and repairs (its work clock, so a caller can budget
+    for all of them; the re-plans take whatever is left beyond it)."""
+    per_demand = _REASONS_SECONDS + _REPAIR_SECONDS + _REPAIR_SECONDS_PER_DEMAND * demands
+    return _SETUP_SECONDS_PER_DEMAND * demands + left_out * per_demand
+
+
 def explain_unscheduled(
     problem: Problem,
     plan: Plan,
@@ -561,10 +569,12 @@ def explain_unscheduled(
     time_limit: float,
     comp: Compiled | None = None,
     should_stop: Callable[[], bool] | None = None,
+    only: Collection[str] | None = None,
 ) -> list[Unscheduled]:
-    """Reasons for every demand the plan leaves out, each cost verified by a repaired plan and, while
-    time lasts and `should_stop` allows, by a forced re-plan (unrepaired demands first, then by
-    value); what neither verified is marked unverified."""
+    """Reasons for every demand the plan leaves out (or the `only` ones of them, in the plan's
+    order), each cost verified by a repaired plan and, while time lasts and `should_stop` allows,
+    by a forced re-plan (unrepaired demands first, then by value); what neither verified is marked
+    unverified."""
     stop = should_stop if isinstance(should_stop, Stopper) else Stopper(should_stop)
     comp = comp or compile_problem(problem)
     ledger = _ledger(comp, plan)
@@ -573,7 +583,8 @@ def explain_unscheduled(
     end = pace.now() + time_limit
     repairs = _Repairs(comp, ledger, value_density(comp))
     pace.charge(_SETUP_SECONDS_PER_DEMAND * comp.n)
-    out_ids = [u.id for u in plan.unscheduled]
+    wanted = None if only is None else set(only)
+    out_ids = [u.id for u in plan.unscheduled if wanted is None or u.id in wanted]
     order = sorted(out_ids, key=lambda i: -max(comp.values[comp.index[i]].values(), default=0.0))
     result: dict[str, Unscheduled] = {}
     drafts: dict[str, _Draft] = {}

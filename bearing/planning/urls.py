@@ -16,6 +16,7 @@ urlpatterns = [
     path("runs/<int:pk>/roadmap/", views.run_roadmap, name="run_roadmap"),
     path("runs/<int:pk>/capacity/", views.run_capacity, name="run_capacity"),
     path("runs/<int:pk>/unscheduled/", views.run_unscheduled, name="run_unscheduled"),
+    path("runs/<int:pk>/explanations/", views.run_explanations, name="run_explanations"),
     path("runs/<int:pk>/priority/", views.run_priority, name="run_priority"),
     path("runs/<int:pk>/frontier/", views.run_frontier, name="run_frontier"),
     path("runs/<int:pk>/frontier/compute/", views.run_frontier_compute, name="run_frontier_compute"),

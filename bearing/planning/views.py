@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from bearing.core.choices import Role
 from bearing.core.decorators import member_required
@@ -40,9 +41,9 @@ from bearing.planning.models import PlanDecision, PlanRun, Scenario
 from bearing.strategy.models import Department
 
 __all__ = [
-    "run_cancel", "run_capacity", "run_detail", "run_frontier", "run_frontier_compute", "run_priority",
-    "run_roadmap", "run_unscheduled", "scenario_create", "scenario_detail", "scenario_edit", "scenario_list",
-    "scenario_plan", "scenario_run",
+    "run_cancel", "run_capacity", "run_detail", "run_explanations", "run_frontier", "run_frontier_compute",
+    "run_priority", "run_roadmap", "run_unscheduled", "scenario_create", "scenario_detail", "scenario_edit",
+    "scenario_list", "scenario_plan", "scenario_run",
 ]
 
 GANTT_PAGE = 40
@@ -188,7 +189,10 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     elapsed = None
     if run.started_at:
         elapsed = ((run.finished_at or timezone.now()) - run.started_at).total_seconds()
-    context: dict[str, Any] = {"run": run, "elapsed": elapsed, "may_change": has_permission(request.user, "change", run)}
+    context: dict[str, Any] = {
+        "run": run, "elapsed": elapsed, "may_change": has_permission(request.user, "change", run),
+        "check": runs.explanation_check(run),
+    }
     if run.started_at:
         # the run plans the snapshot taken when it started; say so when the data moved on since
         context["edited_since"] = Demand.objects.filter(
@@ -315,11 +319,24 @@ def run_unscheduled(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     context.update(listing)
     context.update({
-        "q": query, "dropped": (run.summary or {}).get("dropped", {}),
+        "q": query, "dropped": (run.summary or {}).get("dropped", {}), "check": runs.explanation_check(run),
         "department": int(department) if department.isdigit() else None,
         "departments": Department.objects.filter(organisation=run.organisation_id).order_by("name"),
     })
     return render(request, "planning/run_unscheduled.html", context)
+
+
+@member_required
+def run_explanations(request: HttpRequest, pk: int) -> HttpResponse:
+    """Polled by the pages of a run whose explanations are being checked after it: the notice while
+    the check goes on, then a refresh of the page that polls, which shows the checked reasons."""
+    run = _result_run(request, pk)
+    check = runs.explanation_check(run)
+    if not request.htmx:
+        return redirect("planning:run_unscheduled", pk=run.pk)
+    if check is not None and check["status"] != "checking":
+        return HttpResponseClientRefresh()
+    return render(request, "planning/partials/explanation_check.html", {"run": run, "check": check})
 
 
 @member_required

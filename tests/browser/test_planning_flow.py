@@ -124,3 +124,37 @@ def test_cio_plans_the_demo_organisation_publishes_the_strategy_and_downloads_th
     assert download.suggested_filename.endswith(".pdf")
 
     assert page.blocked_requests == [], page.blocked_requests
+
+
+def test_left_out_page_reloads_itself_when_the_explanations_are_checked_after_the_run(page, demo, queued_runs):
+    """At 10,000 demands a run's share of its limit leaves explanations unchecked and the worker
+    checks them after storing the plan: the page says so, polls, and reloads once they are done."""
+    from bearing.planning.choices import DemandSelection
+    from bearing.planning.services import create_scenario
+
+    scenario = create_scenario(None, demo, name=SCENARIO, selection=DemandSelection.DEFAULT,
+                               budget_windows=yearly_budget_windows(demo)[:1], capacity_changes=[], time_limit_seconds=3)
+    run = runs.queue_run(None, scenario)
+    runs.execute(run.pk)
+    run.refresh_from_db()
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    checked = "Checked after the run, in the browser test."
+    decision = PlanDecision.objects.filter(run=run, is_scheduled=False).select_related("demand").first()
+    run.summary = {**run.summary, "explanations": {
+        "status": "checking", "count": 7, "since": "2999-01-01T00:00:00+00:00", "expected_seconds": 5}}
+    run.save(update_fields=["summary"])
+
+    login(page, "viewer", DEMO_PASSWORD)
+    page.goto(f"/planning/runs/{run.pk}/unscheduled/")
+    notice = page.locator("#explanation-check")
+    assert "Checking the explanations of 7 left-out demands" in notice.inner_text()
+    assert notice.get_attribute("hx-trigger") == "every 2s"
+
+    # the worker finishes the check: the next poll reloads the page with the checked reasons
+    decision.reasons = [*decision.reasons, checked]
+    decision.save(update_fields=["reasons"])
+    run.summary = {**run.summary, "explanations": {"status": "done", "count": 7, "unchecked": 0}}
+    run.save(update_fields=["summary"])
+    page.get_by_text(checked).wait_for(timeout=15_000)
+    assert page.locator("#explanation-check").count() == 0
+    assert page.blocked_requests == [], page.blocked_requests

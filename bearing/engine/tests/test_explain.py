@@ -14,6 +14,7 @@ from bearing.engine.explain import (
     _Repairs,
     explain_unscheduled,
     late_start_reasons,
+    repair_seconds,
 )
 from bearing.engine.generate import generate_problem
 from bearing.engine.moves import value_density
@@ -220,6 +221,25 @@ def test_every_left_out_demand_gets_its_repair_before_re_plans_take_the_time() -
     unverified = [out.id for out in reasons if not out.details["verified"]]
     assert unverified == []
     assert {out.details["verified_by"] for out in reasons} == {"repair", "re-plan"}
+
+
+def test_the_explanations_a_short_limit_left_unchecked_are_checked_later_on_their_own() -> None:
+    # The app's runs: the solve's share of the limit checks the most valuable first and leaves the
+    # rest unverified; those are explained again, alone, with the time their repairs need.
+    problem = selection(4, 150, 10)
+    plan = solve(problem, time_limit=1.0, explain=False)
+    first = explain_unscheduled(problem, plan, time_limit=0.05)
+    unverified = [out.id for out in first if not out.details["verified"]]
+    assert 50 < len(unverified) < len(first)  # the limit ran out after some
+    plan.unscheduled = first
+    later = explain_unscheduled(
+        problem, plan, time_limit=1.5 * repair_seconds(len(problem.demands), len(unverified)), only=reversed(unverified)
+    )
+    assert [out.id for out in later] == unverified  # only those, in the plan's order
+    assert all(out.details["verified"] for out in later)
+    # the same reasons (where it would start, what it lacks) as the first pass gave them
+    drafts = {out.id: out.reasons[:-1] for out in first}
+    assert all(out.reasons[:-1] == drafts[out.id] for out in later)
 
 
 def test_a_repair_checks_the_rules_for_what_it_moved_as_the_full_check_would() -> None:

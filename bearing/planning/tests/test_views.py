@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from bearing.core.models import AuditEntry
 from bearing.planning.models import PlanRun, Scenario
@@ -359,3 +360,35 @@ def test_chart_labels_get_room_and_heatmap_cells_stay_on_one_line(db):
         css = handle.read()
     assert charts.count("automargin: true") >= 2  # Gantt and heatmap row labels are never cut off
     assert ".heatmap-table td { white-space: nowrap; }" in css
+
+
+def _checking(run, **state):
+    run.summary = {**run.summary, "explanations": {
+        "status": "checking", "count": 1234, "since": timezone.now().isoformat(), "expected_seconds": 5, **state}}
+    run.save(update_fields=["summary"])
+
+
+def test_pages_of_a_run_whose_explanations_are_being_checked_poll_until_done(client, cast, finished_run):
+    _checking(finished_run)
+    client.force_login(cast.lead)
+    for name in ("run_unscheduled", "run_detail"):
+        page = client.get(reverse(f"planning:{name}", args=[finished_run.pk])).content.decode()
+        assert "Checking the explanations of 1,234 left-out demands" in page, name
+        assert f'hx-get="{reverse("planning:run_explanations", args=[finished_run.pk])}"' in page
+    url = reverse("planning:run_explanations", args=[finished_run.pk])
+    partial = client.get(url, **HX)
+    assert partial.status_code == 200 and "<html" not in partial.content.decode() and "1,234" in partial.content.decode()
+    assert "HX-Refresh" not in partial
+    finished_run.summary["explanations"] = {"status": "done", "count": 1234, "unchecked": 0}
+    finished_run.save(update_fields=["summary"])
+    done = client.get(url, **HX)
+    assert done["HX-Refresh"] == "true"  # the polling page reloads with the checked reasons
+    page = client.get(reverse("planning:run_unscheduled", args=[finished_run.pk])).content.decode()
+    assert "explanation-check" not in page
+    assert client.get(url)["Location"] == reverse("planning:run_unscheduled", args=[finished_run.pk])
+
+
+def test_explanation_check_status_is_not_visible_to_outsiders(client, cast, finished_run):
+    _checking(finished_run)
+    client.force_login(cast.outsider)
+    assert client.get(reverse("planning:run_explanations", args=[finished_run.pk]), **HX).status_code == 404
