@@ -95,6 +95,12 @@ def run(args: argparse.Namespace) -> int:
             f"note: the problem's LP relaxation did not fit in this limit (a priced bound replaced it);"
             f" --time-limit {needed} or more lets it guide the plan and tighten the bound\n"
         )
+    unverified = sum(1 for u in plan.unscheduled if u.details.get("verified") is False)
+    if unverified:
+        sys.stderr.write(
+            f"note: the explanations of {unverified} of the {len(plan.unscheduled)} demands left out were not"
+            ' verified within this limit ("verified": false in the plan); a longer --time-limit verifies more\n'
+        )
     if plan.status in ("infeasible", "unknown"):
         # why, in words, where the reader of the summary looks (the plan file has them too)
         for conflict in plan.conflicts:
