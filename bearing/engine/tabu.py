@@ -20,7 +20,6 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from bearing.engine.pace import Pace
-from bearing.engine.stopping import Stopper
 
 __all__ = ["tabu_search"]
 
@@ -75,7 +74,7 @@ def tabu_search(
     end: float,
     pace: Pace,
     seed: int,
-    stop: Stopper,
+    stop: Callable[[], bool],
     on_solution: Callable[[np.ndarray], None],
 ) -> np.ndarray:
     """Improve the feasible selection `start` (0/1 vector) until `end` on `pace`'s clock, moving only

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import threading
 
 import numpy as np
 
 from bearing.engine import knapsack
 from bearing.engine.check import check_plan
 from bearing.engine.pace import Pace
-from bearing.engine.problem import Budget
+from bearing.engine.problem import Budget, Demand, Problem, Resource
 from bearing.engine.solve import solve
 from bearing.engine.stopping import Stopper
 from bearing.engine.tabu import tabu_search
@@ -187,3 +188,49 @@ def test_a_stop_request_ends_the_search_within_a_hundred_steps() -> None:
     )
     # one batch of 100 steps ran (~0.05 s of nominal work), not the 10 s given
     assert len(asked) == 3 and pace.spent < 0.5
+
+
+def test_with_two_workers_the_tabu_search_runs_in_a_thread_beside_the_cores(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # 150 items, 30 rows: more items than the tabu search gets after the cores with one worker
+    problem = selection(2, 150, 30)
+    tabu_threads: set[str] = set()
+    core_workers: list[int] = []
+    real_core = knapsack._solve_core
+
+    def tabu_spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        tabu_threads.add(threading.current_thread().name)
+        return tabu_search(*args, **kwargs)
+
+    def core_spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        core_workers.append(kwargs["workers"])
+        return real_core(*args, **kwargs)
+
+    monkeypatch.setattr(knapsack, "tabu_search", tabu_spy)
+    monkeypatch.setattr(knapsack, "_solve_core", core_spy)
+    stages: list[str] = []
+    plan = solve(problem, time_limit=3.0, workers=2, explain=False, progress=lambda event: stages.append(event.stage))
+    assert tabu_threads == {"bearing-tabu-lane"}  # never on the main thread, which ran the cores
+    assert core_workers and set(core_workers) == {1}  # the cores on one thread: the lane has the other
+    assert "tabu" in stages
+    assert check_plan(problem, plan).ok
+    assert plan.objective >= solve(problem, method="greedy").objective
+    # with one worker the same selection has no tabu search at all (too many items)
+    tabu_threads.clear()
+    solve(problem, time_limit=1.0, explain=False)
+    assert tabu_threads == set()
+
+
+def test_the_tabu_lane_stops_once_the_other_stages_prove_the_selection_best() -> None:
+    # 120 items and 20 rows of which one binds: a knapsack HiGHS proves at once; the lane, which
+    # would otherwise search until the limit, stops with it
+    rng = np.random.default_rng(4)
+    demands = tuple(
+        Demand(f"I{i}", float(rng.integers(100, 1000)), duration=1,
+               effort={"r0": float(rng.integers(10, 1000)), **{f"r{k}": 1.0 for k in range(1, 20)}})
+        for i in range(120)
+    )
+    resources = {"r0": Resource("r0", (20_000.0,)), **{f"r{k}": Resource(f"r{k}", (1_000.0,)) for k in range(1, 20)}}
+    problem = Problem(periods=1, resources=resources, demands=demands)
+    plan = solve(problem, time_limit=60.0, workers=2, explain=False)
+    assert plan.status == "optimal" and check_plan(problem, plan).ok
+    assert plan.seconds < 30.0, plan.seconds
