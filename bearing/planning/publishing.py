@@ -30,6 +30,7 @@ from bearing.engine.sufficiency import analyse_sufficiency
 from bearing.planning import results
 from bearing.planning.choices import RunStatus
 from bearing.planning.models import PlanDecision, PlanRun, Publication
+from bearing.planning.runs import explanation_check
 from bearing.planning.scoring import NEED, RISK, criteria, raw_weights
 from bearing.strategy.models import Department, DepartmentGoal, GoalContribution, Objective
 
@@ -125,6 +126,11 @@ def publish_run(actor: Any, run: PlanRun, cycle: str, summary: str = "") -> Publ
         errors["run"] = f"Only a finished run can be published; this one is {run.get_status_display().lower()}."
     elif run.plan_status == "infeasible":
         errors["run"] = "This run found no feasible plan; it cannot be published."
+    elif (check := explanation_check(run)) is not None and check["status"] == "checking":
+        errors["run"] = (
+            f"The explanations of {check['count']} left-out demands are still being checked (a few seconds); "
+            "publish the plan once they are done, so the document gives the checked reasons."
+        )
     if errors:
         raise ValidationError(errors)
     run_sufficiency(run)  # solved outside the transaction; stored with the run

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from bearing.core.models import AuditEntry
 from bearing.demand.choices import DemandStatus
@@ -84,6 +85,18 @@ def test_a_run_without_a_plan_cannot_be_published(cast, finished_run) -> None:
         publish_run(cast.cio, finished_run, "  ")
     assert "cycle" in err.value.message_dict
     assert not Publication.objects.exists()
+
+
+def test_a_plan_is_published_only_once_its_explanations_are_checked(cast, finished_run) -> None:
+    since = timezone.now().isoformat()
+    finished_run.summary = {**finished_run.summary, "explanations": {
+        "status": "checking", "count": 12, "since": since, "expected_seconds": 5}}
+    with pytest.raises(ValidationError) as err:
+        publish_run(cast.cio, finished_run, "2027–2028")
+    assert "explanations of 12 left-out demands are still being checked" in err.value.message_dict["run"][0]
+    assert not Publication.objects.exists()
+    finished_run.summary["explanations"] = {"status": "done", "count": 12, "unchecked": 0}
+    assert publish_run(cast.cio, finished_run, "2027–2028").run == finished_run
 
 
 def test_document_lists_each_departments_planned_and_deferred_demands(cast, planning_org, finished_run) -> None:
