@@ -98,3 +98,52 @@ def test_pages_load_with_every_non_local_request_blocked(page, cast, path):
     assert page.evaluate("() => typeof window.htmx") == "object"
     assert page.evaluate("() => document.styleSheets.length") >= 1
     assert cast.org.memberships.filter(user=cast.cio, role=Role.CIO).exists()
+
+
+def test_on_a_touch_screen_the_first_tap_on_a_menu_opens_it_and_a_second_follows_it(chromium, live_server, cast):
+    """Touch screens have no hover: a tap on "Planning" used to go straight to its first page."""
+    context = chromium.new_context(base_url=live_server.url, has_touch=True, viewport={"width": 1024, "height": 768})
+    try:
+        page = context.new_page()
+        login(page, cast.cio.username, PASSWORD)
+        start = page.url
+        menu = page.locator(".nav-menu", has=page.locator(".nav-menu-label", has_text="Planning"))
+        label = menu.locator(".nav-menu-label")
+        links = menu.locator(".nav-menu-links")
+        label.tap()
+        assert page.url == start and links.is_visible() and label.get_attribute("aria-expanded") == "true"
+        page.locator("h1").first.tap()  # a tap elsewhere closes it
+        assert not links.is_visible() and label.get_attribute("aria-expanded") == "false"
+        label.tap()
+        target = links.locator("a").nth(1)
+        href = target.get_attribute("href")
+        target.tap()  # one of its links, not the label's
+        page.wait_for_url(f"**{href}")
+        label = page.locator(".nav-menu-label", has_text="Planning")
+        label.tap()
+        label.tap()  # the second tap follows the label
+        page.wait_for_url(f"**{label.get_attribute('href')}")
+    finally:
+        context.close()
+
+
+def test_with_a_mouse_a_menu_label_is_a_plain_link(page, cast):
+    login(page, cast.cio.username, PASSWORD)
+    label = page.locator(".nav-menu-label", has_text="Planning")
+    href = label.get_attribute("href")
+    label.click()
+    page.wait_for_url(f"**{href}")
+
+
+def test_on_a_narrow_touch_screen_the_menu_links_are_in_the_bar_and_a_label_tap_follows_it(chromium, live_server, cast):
+    context = chromium.new_context(base_url=live_server.url, has_touch=True, viewport={"width": 600, "height": 900})
+    try:
+        page = context.new_page()
+        login(page, cast.cio.username, PASSWORD)
+        label = page.locator(".nav-menu-label", has_text="Planning")
+        assert page.locator(".nav-menu", has=label).locator(".nav-menu-links").is_visible()  # laid out in the bar
+        href = label.get_attribute("href")
+        label.tap()
+        page.wait_for_url(f"**{href}")
+    finally:
+        context.close()

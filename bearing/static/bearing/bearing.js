@@ -12,6 +12,30 @@
   document.addEventListener("htmx:sendError", function () {
     showMessage("The server could not be reached. Please try again.", "error");
   });
+  // Touch screens have no hover: a tap on a menu's label would follow its link (the group's
+  // first page) before its other links could be seen. There the first tap opens the menu and a
+  // second follows the label; a tap elsewhere closes it. Where the links are laid out in the
+  // bar (narrow screens) or a pointer can hover, the label is a plain link.
+  var noHover = window.matchMedia ? window.matchMedia("(hover: none)") : null;
+  function setOpen(menu, open) {
+    menu.classList.toggle("nav-menu-open", open);
+    var label = menu.querySelector(".nav-menu-label");
+    if (label) { label.setAttribute("aria-expanded", open ? "true" : "false"); }
+  }
+  document.addEventListener("click", function (event) {
+    var label = event.target.closest ? event.target.closest(".nav-menu-label") : null;
+    document.querySelectorAll(".nav-menu.nav-menu-open").forEach(function (menu) {
+      if (!menu.contains(event.target)) { setOpen(menu, false); }
+    });
+    if (!label || !noHover || !noHover.matches) { return; }
+    var menu = label.parentNode;
+    var links = menu.querySelector(".nav-menu-links");
+    var dropdown = links && window.getComputedStyle(links).position === "absolute";
+    if (dropdown && !menu.classList.contains("nav-menu-open")) {
+      event.preventDefault();
+      setOpen(menu, true);
+    }
+  });
   function showMessage(text, level) {
     var main = document.getElementById("main");
     if (!main) { return; }
