@@ -348,43 +348,41 @@ def _tabu_lane(
     profit: np.ndarray,
     weights: np.ndarray,
     caps: np.ndarray,
-    lower: np.ndarray,
-    upper: np.ndarray,
-    x_lp: np.ndarray,
-    order: np.ndarray,
+    start: np.ndarray,
+    *,
+    movable: np.ndarray,
     efficiency: np.ndarray,
+    counts_beating: Callable[[float], list[int]],
     incumbent: Callable[[], tuple[np.ndarray, float]],
     offer: Callable[[np.ndarray | None, str], None],
-    *,
     end: float,
     pace: Pace,
     seed: int,
     stop: Callable[[], bool],
 ) -> None:
-    """The tabu search in a thread beside the other stages until `end`, at each count that can
-    still beat the best selection so far (whoever found it), in slices of `_LANE_SLICE` seconds
-    moving the `_LANE_SIZES` items nearest the break-even point in turn, each slice going on from
-    where the last one ended and every third from the best selection so far. CP-SAT and HiGHS let
-    go of the interpreter while they solve, and numpy does over arrays of this size."""
-    movable = order[lower[order] < upper[order]]
-    own = _filled(weights, caps, lower, upper, x_lp, efficiency)
+    """The tabu search in a thread beside the other stages until `end`, from the feasible `start`,
+    at each count that can still beat the best selection so far (whoever found it), in slices of
+    `_LANE_SLICE` seconds moving the `_LANE_SIZES` items of `movable` nearest the break-even point
+    in turn, each slice going on from where the last one ended and every third from the best
+    selection so far. CP-SAT and HiGHS let go of the interpreter while they solve, and numpy does
+    over arrays of this size."""
+    own = start
     turn = 0
     while not stop() and pace.now() < end - 0.01:
         # its own trajectory, which the cores' local optimum would not lead to, with the best
         # selection so far every third turn (30-row, 250-item: 30.250-01 0.388 % against 0.485 %
         # from the best every turn; -00 0.246 % against 0.327 % on its own trajectory alone)
-        start, value = incumbent()
+        best, value = incumbent()
         if value == float("-inf"):
-            start, value = own, float(profit @ own)
-        elif turn % _LANE_SYNC_EVERY != _LANE_SYNC_EVERY - 1:
-            start = own
-        counts, _ = _promising_counts(profit, weights, caps, lower, upper, x_lp, value, seed, pace)
+            best, value = own, float(profit @ own)
+        counts = counts_beating(value)
         if not counts:
             return  # no count can beat the best: it is optimal
+        synced = turn % _LANE_SYNC_EVERY == _LANE_SYNC_EVERY - 1
         own = tabu_search(
-            profit, weights, caps, start, movable=movable[: _LANE_SIZES[turn % len(_LANE_SIZES)]], counts=counts,
-            efficiency=efficiency, end=min(end, pace.now() + _LANE_SLICE), pace=pace, seed=seed + turn,
-            stop=stop, on_solution=lambda x: offer(x, "tabu"),
+            profit, weights, caps, best if synced else own, movable=movable[: _LANE_SIZES[turn % len(_LANE_SIZES)]],
+            counts=counts, efficiency=efficiency, end=min(end, pace.now() + _LANE_SLICE), pace=pace,
+            seed=seed + turn, stop=stop, on_solution=lambda x: offer(x, "tabu"),
         )
         turn += 1
 
@@ -441,6 +439,7 @@ def solve_selection(
 
     lane: threading.Thread | None = None
     finished = threading.Event()  # the other stages proved the best selection: the lane stops
+    solved_whole = False
     # 1. LP relaxation: the break-even point and the bound
     lp = _highs(profit, weights, caps, lower, upper, integer=False, seed=seed)
     watch_highs(lp, stop)
@@ -464,13 +463,20 @@ def solve_selection(
         order = _core_order(efficiency, x_lp, reduced)
         core_end = pace.now() + _CORE_SHARE * (deadline - pace.now())
         many = int(np.sum(lower < upper)) > _TABU_ITEMS
+        core_workers = workers
         if many and workers > 1 and not pace.deterministic and len(caps) >= _TABU_ROWS:
             # the tabu search on a core of its own, the cores and the full model on the other
-            workers = 1
+            core_workers = 1
             lane = threading.Thread(
                 target=_tabu_lane,
-                args=(profit, weights, caps, lower, upper, x_lp, order, efficiency, incumbent, offer),
-                kwargs={"end": deadline, "pace": pace, "seed": seed, "stop": lambda: finished.is_set() or stop()},
+                args=(profit, weights, caps, _filled(weights, caps, lower, upper, x_lp, efficiency)),
+                kwargs={
+                    "movable": order[lower[order] < upper[order]], "efficiency": efficiency,
+                    "counts_beating": lambda value: _promising_counts(
+                        profit, weights, caps, lower, upper, x_lp, value, seed, pace)[0],
+                    "incumbent": incumbent, "offer": offer, "end": deadline, "pace": pace, "seed": seed,
+                    "stop": lambda: finished.is_set() or stop(),
+                },
                 name="bearing-tabu-lane", daemon=True,
             )
             lane.start()
@@ -480,7 +486,6 @@ def solve_selection(
         # the fractional items are always free: fixing them either way could break a capacity
         n_fractional = int(np.sum((x_lp > 1e-6) & (x_lp < 1 - 1e-6)))
         size = min(n, max(_FIRST_CORE, n_fractional + 5))
-        solved_whole = False
         while not stop() and pace.now() < core_end - 0.01 and not pace.capped():
             core = order[:size]
             lo, up = lp_fix.copy(), lp_fix.copy()
@@ -488,7 +493,7 @@ def solve_selection(
             hint = np.clip(best, lo, up) if best_value > float("-inf") else lp_fix
             x, proven = _solve_core(
                 profit, weights, caps, lo, up, hint, min(core_end, pace.now() + core_slice), seed=seed,
-                workers=workers, stop=stop, pace=pace,
+                workers=core_workers, stop=stop, pace=pace,
                 on_solution=offer,
             )
             offer(x)
