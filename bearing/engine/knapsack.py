@@ -10,7 +10,9 @@ many tight capacity rows the cores stall on a selection no single swap improves;
 (`bearing.engine.tabu`) at each promising number of chosen items goes past it. A last MIP (HiGHS)
 on the full model, started from the best selection, improves it further and yields the proven
 bound. With two or more workers, selections with many rows get the tabu search in a thread of its
-own for the whole time, beside the cores (then on one thread) and the full model.
+own beside the full model, which is handed each better selection the search finds while it runs
+(HiGHS's user-solution callback): for the whole time beside the cores (then on one thread) when the
+items are many, after the cores when they are few.
 
 Every stage is paced by its work (CP-SAT's deterministic time, HiGHS's simplex iterations and
 branch-and-bound calls; `bearing.engine.pace`), so with one worker a seed gives the same selection
@@ -63,7 +65,10 @@ _TABU_SHARE = 0.8
 # wandered). On the 30-row OR-Library files, 10 s each: 250 items mean 0.115 -> 0.095 %, worst
 # 0.487 -> 0.388 %; 500 items 0.122 -> 0.090 %, 0.324 -> 0.278 %. On 100 items the cores and the
 # tabu search in turn do as well (mean 0.074 % against 0.068 or 0.085 % with a lane, worst 0.381
-# against 0.603 or 0.381 %): the outcome there hangs on where the search starts.
+# against 0.603 or 0.381 %): the outcome there hangs on where the search starts. There, with two
+# workers, the tabu search after the cores runs beside the full model instead of before it, both
+# until the end (30-row, 100-item file: mean 0.074 -> 0.054 %, worst 0.381 -> 0.327 %, better on
+# 4 of 30, worse on none; the full model's longer search found three of the four).
 _LANE_SIZES = (40, 50, 60)
 _LANE_SLICE = 1.5
 _LANE_SYNC_EVERY = 3
@@ -159,6 +164,7 @@ def _run_mip(
     pace: Pace,
     stop: Stopper | None = None,
     on_solution: Callable[[np.ndarray], None] | None = None,
+    incumbent: Callable[[], tuple[np.ndarray, float]] | None = None,
 ) -> tuple[np.ndarray | None, float | None, bool]:
     """Solve within `time_limit` seconds of `pace` (with one worker a work budget); the selection
     (0/1 vector) if one was found, the dual bound, and whether proven. Each improving selection
@@ -181,6 +187,16 @@ def _run_mip(
                 on_solution((np.asarray(event.data_out.mip_solution) > 0.5).astype(int))  # type: ignore[attr-defined]
 
         h.cbMipImprovingSolution += improving
+    if incumbent is not None:
+        handed = [float("-inf")]
+
+        def supply(event: object) -> None:
+            x, value = incumbent()
+            if value > handed[0] + 1e-9:
+                handed[0] = value
+                event.data_in.setSolution(x.astype(float))  # type: ignore[attr-defined]
+
+        h.cbMipUserSolution += supply
     if start is not None:
         sol = highspy.HighsSolution()
         sol.col_value = list(start.astype(float))
@@ -421,21 +437,39 @@ def solve_selection(
     best_value = float(profit @ best) if start else float("-inf")
 
     lock = threading.Lock()  # the tabu lane offers from its own thread
+    owner = threading.get_ident()
+    best_stage, reported = "core", best_value
 
     def offer(x: np.ndarray | None, stage: str = "core") -> None:
-        nonlocal best, best_value
-        if x is None or not _feasible(x, weights, caps) or np.any(x < lower) or np.any(x > upper):
+        nonlocal best, best_value, best_stage
+        if x is not None and _feasible(x, weights, caps) and np.all(x >= lower) and np.all(x <= upper):
+            value = float(profit @ x)
+            with lock:
+                if value > best_value + 1e-9:
+                    best, best_value, best_stage = x.copy(), value, stage
+        report()
+
+    def report() -> None:
+        """The best selection to `on_improve` if it is better than the last one reported, only ever
+        from the caller's thread (the callback may touch a database): the lane's finds wait for the
+        caller's next offer, stop poll or MIP callback."""
+        nonlocal reported
+        if on_improve is None or threading.get_ident() != owner:
             return
-        value = float(profit @ x)
         with lock:
-            if value > best_value + 1e-9:
-                best, best_value = x.copy(), value
-                if on_improve is not None:
-                    on_improve([int(d) for d in np.nonzero(x)[0]], value, stage)
+            if best_value <= reported + 1e-9:
+                return
+            x, reported, stage = best.copy(), best_value, best_stage
+        on_improve([int(d) for d in np.nonzero(x)[0]], reported, stage)
 
     def incumbent() -> tuple[np.ndarray, float]:
         with lock:
             return best.copy(), best_value
+
+    def latest() -> tuple[np.ndarray, float]:
+        # the MIP asks for the best selection from the caller's thread: a moment to report too
+        report()
+        return incumbent()
 
     lane: threading.Thread | None = None
     finished = threading.Event()  # the other stages proved the best selection: the lane stops
@@ -449,6 +483,7 @@ def solve_selection(
     bound: float | None = None
     if lp.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
         return KnapsackResult(None, 0.0, None, False)
+    stop.add_chore(report)  # while the caller's thread waits on a solver
     if lp.getModelStatus() == highspy.HighsModelStatus.kOptimal:
         sol = lp.getSolution()
         x_lp = np.array(sol.col_value)
@@ -510,10 +545,19 @@ def solve_selection(
                 if on_bound is not None:
                     on_bound(bound)
             movable = order[lower[order] < upper[order]]
-            tabu_search(
-                profit, weights, caps, best, movable=movable, counts=counts, efficiency=efficiency,
-                end=tabu_end, pace=pace, seed=seed, stop=stop, on_solution=lambda x: offer(x, "tabu"),
-            )
+            tabu_kwargs = {
+                "movable": movable, "counts": counts, "efficiency": efficiency, "end": tabu_end, "pace": pace,
+                "seed": seed, "stop": stop, "on_solution": lambda x: offer(x, "tabu"),
+            }
+            if workers > 1 and not pace.deterministic:
+                tabu_kwargs.update(end=deadline, stop=lambda: finished.is_set() or stop())
+                lane = threading.Thread(
+                    target=tabu_search, args=(profit, weights, caps, best), kwargs=tabu_kwargs,
+                    name="bearing-tabu-lane", daemon=True,
+                )
+                lane.start()
+            else:
+                tabu_search(profit, weights, caps, best, **tabu_kwargs)
     # 4. the full model from the best selection: improvements and the proven bound
     optimal, x = False, None
     left = deadline - pace.now()
@@ -522,7 +566,7 @@ def solve_selection(
         start_x, start_value = incumbent()
         x, mip_bound, optimal = _run_mip(
             h, left, start_x if start_value > float("-inf") else None, pace=pace, stop=stop,
-            on_solution=lambda x: offer(x, "mip"),
+            on_solution=lambda x: offer(x, "mip"), incumbent=latest if lane is not None else None,
         )
         offer(x, "mip")
         if mip_bound is not None and (bound is None or mip_bound < bound):
@@ -531,6 +575,8 @@ def solve_selection(
         if optimal or solved_whole:
             finished.set()
         lane.join()
+    report()
+    stop.remove_chore(report)
     optimal = optimal and x is not None and abs(float(profit @ x) - best_value) < 1e-6
     chosen = [int(d) for d in np.nonzero(best)[0]] if best_value > float("-inf") else None
     return KnapsackResult(chosen, best_value if chosen is not None else 0.0, bound, optimal)

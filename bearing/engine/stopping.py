@@ -46,7 +46,16 @@ class Stopper:
         self._poll = poll
         self._owner = threading.get_ident()
         self._last = float("-inf")
+        self._chores: list[Callable[[], None]] = []
         self.stopped = False
+
+    def add_chore(self, chore: Callable[[], None]) -> None:
+        """Run `chore` in the owning thread each time it asks (the knapsack's tabu lane reports its
+        finds through it while the calling thread waits on a solver)."""
+        self._chores.append(chore)
+
+    def remove_chore(self, chore: Callable[[], None]) -> None:
+        self._chores.remove(chore)
 
     @property
     def active(self) -> bool:
@@ -54,9 +63,11 @@ class Stopper:
         return self._ask is not None
 
     def __call__(self) -> bool:
-        if self.stopped or self._ask is None:
-            return self.stopped
         if threading.get_ident() != self._owner:
+            return self.stopped
+        for chore in self._chores:
+            chore()
+        if self.stopped or self._ask is None:
             return self.stopped
         now = time.monotonic()
         if now - self._last >= self._poll:

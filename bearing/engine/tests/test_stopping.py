@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import threading
 import time
 
 from ortools.sat.python import cp_model
@@ -105,6 +106,24 @@ def test_stopper_asks_at_most_every_poll_and_stays_stopped() -> None:
     assert stop.ask_now() is True
     assert stop() is True and stop.ask_now() is True  # sticky: not asked again once stopped
     assert len(calls) == 2
+
+
+def test_a_stoppers_chores_run_in_its_own_thread_each_time_it_is_asked_even_without_a_question() -> None:
+    done: list[str] = []
+    stop = Stopper(None)
+
+    def chore() -> None:
+        done.append(threading.current_thread().name)
+
+    stop.add_chore(chore)
+    assert stop() is False and stop() is False
+    other = threading.Thread(target=stop, name="helper")
+    other.start()
+    other.join()
+    assert done == [threading.current_thread().name] * 2  # not in the helper's thread
+    stop.remove_chore(chore)
+    stop()
+    assert len(done) == 2
 
 
 def test_stop_before_the_exact_scheduling_model_answers_unknown_not_infeasible() -> None:

@@ -234,3 +234,82 @@ def test_the_tabu_lane_stops_once_the_other_stages_prove_the_selection_best() ->
     plan = solve(problem, time_limit=60.0, workers=2, explain=False)
     assert plan.status == "optimal" and check_plan(problem, plan).ok
     assert plan.seconds < 30.0, plan.seconds
+
+
+def test_with_two_workers_progress_and_stop_questions_come_only_from_the_callers_thread() -> None:
+    # 150 items, 30 rows: the lane finds better selections in its own thread; the web's callbacks
+    # touch the database, whose connections belong to a thread, so they must hear of them in ours
+    problem = selection(2, 150, 30)
+    progress_threads: set[str] = set()
+    stop_threads: set[str] = set()
+    stages: list[str] = []
+
+    def progress(event) -> None:  # type: ignore[no-untyped-def]
+        progress_threads.add(threading.current_thread().name)
+        stages.append(event.stage)
+
+    def should_stop() -> bool:
+        stop_threads.add(threading.current_thread().name)
+        return False
+
+    plan = solve(problem, time_limit=3.0, workers=2, explain=False, progress=progress, should_stop=should_stop)
+    assert "tabu" in stages  # the lane's finds were reported ...
+    assert progress_threads == {threading.current_thread().name}  # ... from here
+    assert stop_threads == {threading.current_thread().name}
+    assert check_plan(problem, plan).ok
+
+
+def test_with_two_workers_a_small_selection_gets_the_tabu_search_beside_the_full_model(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # 60 items, 30 rows: the tabu search after the cores; with two workers in a thread of its own
+    # while the full model runs, which is handed the best selection found so far
+    problem = selection(2, 60, 30)
+    tabu_threads: set[str] = set()
+    handed: list[float] = []
+    real_tabu, real_mip = knapsack.tabu_search, knapsack._run_mip
+
+    def tabu_spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        tabu_threads.add(threading.current_thread().name)
+        return real_tabu(*args, **kwargs)
+
+    def mip_spy(h, time_limit, start, **kwargs):  # type: ignore[no-untyped-def]
+        assert kwargs["incumbent"] is not None
+        latest = kwargs["incumbent"]
+
+        def watched():  # type: ignore[no-untyped-def]
+            x, value = latest()
+            handed.append(value)
+            return x, value
+
+        return real_mip(h, time_limit, start, **{**kwargs, "incumbent": watched})
+
+    monkeypatch.setattr(knapsack, "tabu_search", tabu_spy)
+    monkeypatch.setattr(knapsack, "_run_mip", mip_spy)
+    plan = solve(problem, time_limit=3.0, workers=2, explain=False)
+    assert tabu_threads == {"bearing-tabu-lane"}
+    assert handed  # HiGHS asked for the best selection while it searched
+    assert check_plan(problem, plan).ok
+    assert plan.objective >= max(handed) - 1e-6  # never below what the lane had found
+    assert plan.objective >= solve(problem, method="greedy").objective
+
+
+def test_the_full_model_takes_a_better_selection_handed_to_it_while_it_runs() -> None:
+    profit, weights, caps = _random_knapsack(5, 60, 30)
+    nothing = np.zeros(60, dtype=int)
+
+    def mip(seconds: float, incumbent=None):  # type: ignore[no-untyped-def]
+        h = knapsack._highs(profit, weights, caps, np.zeros(60), np.ones(60), integer=True, seed=0)
+        return knapsack._run_mip(h, seconds, nothing, pace=Pace(seconds, workers=2), incumbent=incumbent)
+
+    good, _, _ = mip(1.0)  # what a longer search finds: better than a short one finds alone
+    alone, _, _ = mip(0.05)
+    assert good is not None and alone is not None and profit @ good > profit @ alone + 1.0
+    asked: list[bool] = []
+
+    def latest() -> tuple[np.ndarray, float]:
+        asked.append(True)
+        return good, float(profit @ good)
+
+    x, bound, _ = mip(0.05, latest)
+    assert asked and x is not None
+    assert float(profit @ x) >= float(profit @ good) - 1e-6  # the short search kept what it was handed
+    assert np.all(weights @ x <= caps + 1e-6) and bound is not None and bound >= float(profit @ x) - 1e-6
