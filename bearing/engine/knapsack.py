@@ -32,7 +32,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from bearing.engine.compiled import Compiled
-from bearing.engine.lp import new_highs, ran
+from bearing.engine.lp import hand_over, new_highs, ran
 from bearing.engine.pace import SELECTION_WORK_PER_SECOND, MipWork, Pace, selection_mip_rates
 from bearing.engine.stopping import Stopper, cp_solver, run_cp, watch_highs
 from bearing.engine.tabu import tabu_search
@@ -188,15 +188,7 @@ def _run_mip(
 
         h.cbMipImprovingSolution += improving
     if incumbent is not None:
-        handed = [float("-inf")]
-
-        def supply(event: object) -> None:
-            x, value = incumbent()
-            if value > handed[0] + 1e-9:
-                handed[0] = value
-                event.data_in.setSolution(x.astype(float))  # type: ignore[attr-defined]
-
-        h.cbMipUserSolution += supply
+        hand_over(h, incumbent, lambda x: x)
     if start is not None:
         sol = highspy.HighsSolution()
         sol.col_value = list(start.astype(float))

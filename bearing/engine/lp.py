@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import highspy
 import numpy as np
@@ -30,7 +31,7 @@ from bearing.engine.pace import (
     mip_seconds_per_check,
 )
 
-__all__ = ["LpModel", "LpResult", "build_lp", "lagrangian_bound", "new_highs", "round_lp", "sub_problem"]
+__all__ = ["LpModel", "LpResult", "build_lp", "hand_over", "lagrangian_bound", "new_highs", "round_lp", "sub_problem"]
 
 
 # A relaxation HiGHS fails on is charged this many times its predicted interior-point time.
@@ -89,12 +90,15 @@ class LpModel:
         hint: dict[int, int] | None = None,
         pace: Pace | None = None,
         on_solution: Callable[[dict[int, int]], None] | None = None,
+        incumbent: Callable[[], tuple[dict[int, int], float]] | None = None,
     ) -> LpResult:
         """Solve the relaxation (or the MIP when `integer`) within `time_limit` seconds — nominal
         seconds of `pace` when it is reproducible: the limit becomes an interior-point iteration or
         branch-and-bound node budget (HiGHS follows the same path for the same budget), and the wall
         clock only enforces the safety cap. `on_solution` gets the starts of each better integer
-        solution the MIP finds, as it finds it (so progress can show it before the proof ends)."""
+        solution the MIP finds, as it finds it (so progress can show it before the proof ends).
+        `incumbent` is asked, at HiGHS's user-solution points, for the best plan found elsewhere
+        (starts and value); a better one than last time is handed to the search."""
         h = self.highs
         found = None
         if integer and on_solution is not None:
@@ -106,6 +110,9 @@ class LpModel:
                     on_solution({int(self.col_demand[c]): int(self.col_start[c]) for c in chosen})
 
             h.cbMipImprovingSolution += found
+        supply = None
+        if integer and incumbent is not None:
+            supply = hand_over(h, incumbent, lambda starts: np.asarray(_hint_vector(self, starts).col_value))
         budgeted = pace is not None and pace.deterministic
         if budgeted:
             assert pace is not None
@@ -134,6 +141,8 @@ class LpModel:
         finally:
             if found is not None:
                 h.cbMipImprovingSolution -= found
+            if supply is not None:
+                h.cbMipUserSolution -= supply
             if budgeted:
                 assert pace is not None
                 if self.highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit:
@@ -228,6 +237,26 @@ def _dual_bound(h: highspy.Highs, y: np.ndarray) -> float:
         np.add.at(priced, col_of, value * w[row_of])
         best = min(best, float(rows.sum() + np.maximum(0.0, c - priced).sum()))
     return best
+
+
+def hand_over(
+    h: highspy.Highs, incumbent: Callable[[], tuple[Any, float]], vector: Callable[[Any], np.ndarray]
+) -> Callable[[object], None]:
+    """At each of its user-solution points, hand `h`'s MIP search the best solution found elsewhere
+    (`incumbent()`: the solution and its value; `vector` makes it a column vector) when it is better
+    than the last one handed; HiGHS checks it and keeps it if it is better than its own. Returns the
+    subscription, for `h.cbMipUserSolution -= ...`."""
+    handed = float("-inf")
+
+    def supply(event: object) -> None:
+        nonlocal handed
+        solution, value = incumbent()
+        if value > handed + 1e-9:
+            handed = value
+            event.data_in.setSolution(vector(solution).astype(float))  # type: ignore[attr-defined]
+
+    h.cbMipUserSolution += supply
+    return supply
 
 
 def _hint_vector(lp: LpModel, hint: dict[int, int]) -> highspy.HighsSolution:

@@ -19,7 +19,7 @@ from bearing.engine.greedy import solve_greedy
 from bearing.engine.knapsack import is_selection_problem, solve_selection
 from bearing.engine.lns import LnsSettings, improve
 from bearing.engine.lp import LpModel, LpResult, build_lp, lagrangian_bound, round_lp
-from bearing.engine.model import build_start_model, scale_for
+from bearing.engine.model import StartModel, build_start_model, scale_for
 from bearing.engine.moves import fill
 from bearing.engine.pace import (
     Pace,
@@ -31,12 +31,19 @@ from bearing.engine.pace import (
 from bearing.engine.plan import Plan, ProgressEvent
 from bearing.engine.problem import Problem
 from bearing.engine.schedule import MandatoryVerdict, decide_mandatory
-from bearing.engine.stopping import Stopper, cp_solver, run_cp, unwatch_highs, watch_highs
+from bearing.engine.stopping import CpBeside, Stopper, cp_solver, run_cp, unwatch_highs, watch_highs
 
 __all__ = ["solve"]
 
 # Full CP-SAT model (with a proof attempt) when it has at most this many start variables.
 _FULL_MODEL_VARS = 4000
+# With two or more workers, CP-SAT's first run on such a model gets this many seconds (on every
+# worker) before HiGHS's search starts; it then goes on, on one thread, beside it, and HiGHS is
+# handed its plans. Generated N = 60, two workers (`bench_generated.py --sizes S`, three runs): the
+# optimum proven at 3.7-3.9 / 4.7-5.0 / 6.8-11.5 s, against 6.3-6.4 / 7.5-7.7 / 12.3-14.0 s with a
+# first run of up to 4 s and HiGHS alone after it; seed 3's optimum found at 3.5-6.2 s (median
+# 6.0) where it was found either within the first run (3.3-3.5 s) or by HiGHS (10.2-10.5 s).
+_CP_BEFORE_HIGHS = 1.0
 # The full LP is solved when it is predicted (`lp_seconds`) to take at most _LP_SHARE of the search
 # time; otherwise a priced (Lagrangian) bound and a restricted LP replace it (10,000 demands x 16
 # quarters: ~34 s predicted, so at least 81 s of limit).
@@ -379,12 +386,17 @@ def _prove(
     pace: Pace,
 ) -> bool:
     """Small problems: CP-SAT on the full model finds the best plan fast; HiGHS branch-and-bound,
-    hinted with it, proves it optimal (CP-SAT's own bound closes slowly on these models)."""
+    hinted with it, proves it optimal (CP-SAT's own bound closes slowly on these models). With two
+    or more workers CP-SAT goes on, on one thread, beside HiGHS's search, which is handed each
+    better plan it finds."""
     assert tracker.ledger is not None
     # a short CP-SAT run for a good first plan (it often is the optimum); HiGHS then finds better
     # plans and the proof faster than CP-SAT on one worker (generated N = 60, seed 3: CP-SAT was
     # still 2.2 % short after 10 s; HiGHS found the optimum at 17 s and proved it at 24 s)
     wall = min(0.15 * (search_end - pace.now()), 4.0)
+    beside = workers > 1 and not pace.deterministic
+    if beside:
+        wall = min(wall, _CP_BEFORE_HIGHS)
     _solve_full(
         comp, tracker, value_scale=value_scale, workers=workers, seed=seed, wall=max(0.05, wall), stop=stop, pace=pace
     )
@@ -392,14 +404,37 @@ def _prove(
     if left < 0.1 or stop():
         return False
 
-    def offer(starts: dict[int, int]) -> None:
-        cand = _ledger_from_starts(comp, starts)  # HiGHS's feasibility tolerance: re-check
+    def offer(starts: dict[int, int], stage: str = "mip") -> None:
+        cand = _ledger_from_starts(comp, starts)  # the solvers' tolerances: re-check
         if cand is not None:
-            tracker.offer(cand, "mip")
+            tracker.offer(cand, stage)
+
+    def offer_cp(starts: dict[int, int]) -> None:
+        offer(starts, "cp-sat")
+
+    cp_beside = None
+    if beside:
+        sm = _full_model(comp, tracker, value_scale)
+        solver = cp_solver(1, seed)
+        pace.limit_cp(solver.parameters, left)
+        cp_beside = CpBeside(solver, sm.model, sm.read)
+
+    def latest() -> tuple[dict[int, int], float]:
+        # asked by HiGHS in this thread: CP-SAT's plans are booked (and reported) here
+        assert cp_beside is not None and tracker.ledger is not None
+        cp_beside.drain(offer_cp)
+        return tracker.ledger.starts(), tracker.value
 
     watched = watch_highs(lp.highs, stop)
-    res = lp.solve(left, integer=True, hint=tracker.ledger.starts(), pace=pace, on_solution=offer)
-    unwatch_highs(watched)
+    try:
+        res = lp.solve(
+            left, integer=True, hint=tracker.ledger.starts(), pace=pace, on_solution=offer,
+            incumbent=latest if cp_beside is not None else None,
+        )
+    finally:
+        unwatch_highs(watched)
+        if cp_beside is not None:
+            cp_beside.finish(offer_cp)
     stats["mip_bound"] = res.bound
     if res.x is not None:
         cand = _ledger_from_starts(comp, res.starts(lp))
@@ -428,10 +463,7 @@ def _solve_full(
     """CP-SAT on the full model, hinted with the best plan; each better plan it finds is offered
     (and reported) at once. Its optimum and bound are not used as proofs: with hours rounded to the
     nearest hundredth the model is neither tighter nor looser than the rules (HiGHS proves)."""
-    assert tracker.ledger is not None
-    base = Ledger(comp)
-    sm = build_start_model(comp, base, list(range(comp.n)), value_scale=value_scale)
-    sm.hint(tracker.ledger.starts())
+    sm = _full_model(comp, tracker, value_scale)
     solver = cp_solver(workers, seed)
     pace.limit_cp(solver.parameters, wall)
 
@@ -444,6 +476,14 @@ def _solve_full(
     pace.charge_cp(solver)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         offer(sm.read(solver))
+
+
+def _full_model(comp: Compiled, tracker: _Tracker, value_scale: float) -> StartModel:
+    """CP-SAT's model of every demand's start, hinted with the best plan so far."""
+    assert tracker.ledger is not None
+    sm = build_start_model(comp, Ledger(comp), list(range(comp.n)), value_scale=value_scale)
+    sm.hint(tracker.ledger.starts())
+    return sm
 
 
 def _ledger_from_starts(comp: Compiled, starts: dict[int, int]) -> Ledger | None:

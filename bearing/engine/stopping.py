@@ -20,7 +20,7 @@ from typing import Any
 import highspy
 from ortools.sat.python import cp_model
 
-__all__ = ["Stopper", "cp_solver", "run_cp", "unwatch_highs", "watch_highs"]
+__all__ = ["CpBeside", "Stopper", "cp_solver", "run_cp", "unwatch_highs", "watch_highs"]
 
 # How often the caller's should_stop is really asked (seconds).
 _POLL = 0.05
@@ -138,6 +138,31 @@ def run_cp(
     if error:
         raise error[0]
     return result["status"]
+
+
+class CpBeside:
+    """A CP-SAT solve in a thread of its own while the calling thread does other work (a HiGHS
+    search): each new solution is read in the solver's thread and queued; the calling thread takes
+    them with `drain` whenever it can (the callbacks may touch a database) and ends the solve with
+    `finish`."""
+
+    def __init__(self, solver: cp_model.CpSolver, model: cp_model.CpModel, read: Callable[[Any], Any]) -> None:
+        self._solver = solver
+        self._found: queue.Queue = queue.Queue()
+        self._callback = _Relay(read, self._found)
+        self._thread = threading.Thread(
+            target=solver.solve, args=(model, self._callback), name="cp-sat-beside", daemon=True
+        )
+        self._thread.start()
+
+    def drain(self, on_solution: Callable[[Any], None]) -> None:
+        _drain(self._found, on_solution)
+
+    def finish(self, on_solution: Callable[[Any], None]) -> None:
+        """Stop the search, wait for it, and hand over what it found last."""
+        self._solver.stop_search()
+        self._thread.join()
+        _drain(self._found, on_solution)
 
 
 def _drain(found: queue.Queue, on_solution: Callable[[Any], None] | None) -> None:

@@ -146,3 +146,26 @@ def test_prices_of_money_are_per_unit_of_money() -> None:
     assert np.allclose(prices[1e6][hours], prices[1.0][hours], rtol=1e-6, atol=1e-9)
     # a unit of money a million times smaller is worth a million times less
     assert np.allclose(prices[1e6][money] * 1e6, prices[1.0][money], rtol=1e-6, atol=1e-9)
+
+
+def test_the_mip_takes_a_better_plan_handed_to_it_while_it_runs() -> None:
+    comp = compile_problem(generate_problem(80, 5, 5, seed=3))
+
+    def mip(seconds: float, incumbent=None):  # type: ignore[no-untyped-def]
+        lp = build_lp(comp)
+        return lp, lp.solve(seconds, integer=True, pace=Pace(seconds, workers=2), incumbent=incumbent)
+
+    lp, good = mip(1.0)  # what a longer search finds: better than a short one finds alone
+    _, alone = mip(0.1)
+    assert good.primal is not None and alone.primal is not None and good.primal > alone.primal + 1.0
+    starts = good.starts(lp)
+    asked: list[bool] = []
+
+    def latest() -> tuple[dict[int, int], float]:
+        asked.append(True)
+        return starts, good.primal
+
+    _, handed = mip(0.1, latest)
+    assert asked and handed.primal is not None
+    assert handed.primal >= good.primal - 1e-6  # the short search kept the plan it was handed
+    assert handed.bound is not None and handed.bound >= handed.primal - 1e-6

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import threading
+
 import pytest
 
 from bearing.engine.check import check_plan
@@ -209,3 +212,31 @@ def test_a_mandatory_demands_prerequisite_comes_with_it_in_every_plan() -> None:
     assert abs(plan.objective - 2.0) < 1e-9
     assert check_plan(problem, plan).ok
     assert "rejected_plans" not in plan.stats
+
+
+def test_with_two_workers_cp_sat_goes_on_beside_highs_and_reports_through_the_callers_thread(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    solve_module = importlib.import_module("bearing.engine.solve")
+    started: list[object] = []
+
+    class Spy(solve_module.CpBeside):  # type: ignore[name-defined,misc]
+        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            started.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "CpBeside", Spy)
+    problem = generate_problem(60, 8, 8, seed=1)
+    reported_in: set[str] = set()
+    stages: list[str] = []
+
+    def progress(event) -> None:  # type: ignore[no-untyped-def]
+        reported_in.add(threading.current_thread().name)
+        stages.append(event.stage)
+
+    plan = solve(problem, time_limit=30.0, workers=2, explain=False, progress=progress)
+    assert len(started) == 1  # CP-SAT went on beside HiGHS's search
+    assert reported_in == {threading.current_thread().name}  # every plan reported from here
+    assert plan.status == "optimal" and check_plan(problem, plan).ok
+    assert plan.objective >= solve_greedy(problem).objective - 1e-6
+    started.clear()
+    assert solve(problem, time_limit=30.0, explain=False).status == "optimal"
+    assert started == []  # one worker: HiGHS alone after CP-SAT's first run (reproducible)

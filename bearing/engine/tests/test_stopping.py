@@ -13,7 +13,7 @@ from bearing.engine.generate import generate_problem
 from bearing.engine.greedy import solve_greedy
 from bearing.engine.problem import Demand, Problem, Resource
 from bearing.engine.solve import solve
-from bearing.engine.stopping import Stopper, run_cp
+from bearing.engine.stopping import CpBeside, Stopper, cp_solver, run_cp
 
 
 def _after(seconds: float):
@@ -142,3 +142,31 @@ def test_stop_before_the_exact_scheduling_model_answers_unknown_not_infeasible()
     stopped = decide_mandatory(comp, [0, 1, 2], time_limit=30.0, should_stop=lambda: True)
     assert stopped.status == "unknown"
     assert decide_mandatory(comp, [0, 1, 2], time_limit=30.0).status == "infeasible"
+
+
+def test_cp_beside_hands_its_solutions_to_the_calling_thread_and_finish_ends_it_at_once() -> None:
+    # a knapsack CP-SAT cannot prove in the test's time: it runs until `finish` stops it
+    rng = random.Random(3)
+    model = cp_model.CpModel()
+    xs = [model.new_bool_var(f"x{i}") for i in range(300)]
+    for _ in range(30):
+        model.add(sum(rng.randint(1, 1000) * x for x in xs) <= 300 * 500 // 4)
+    model.maximize(sum(rng.randint(1, 1000) * x for x in xs))
+    solver = cp_solver(1, 0)
+    solver.parameters.max_time_in_seconds = 60.0
+    beside = CpBeside(solver, model, lambda cb: (threading.current_thread().name, cb.objective_value))
+    time.sleep(0.5)
+    seen: list[tuple[str, float]] = []
+    handed_in: set[str] = set()
+
+    def take(item: tuple[str, float]) -> None:
+        seen.append(item)
+        handed_in.add(threading.current_thread().name)
+
+    beside.drain(take)
+    started = time.perf_counter()
+    beside.finish(take)
+    assert time.perf_counter() - started < 5.0  # stopped, not run out its 60 s
+    assert seen and {name for name, _ in seen} == {"cp-sat-beside"}  # read in the solver's thread ...
+    assert handed_in == {threading.current_thread().name}  # ... handed over in ours
+    assert [value for _, value in seen] == sorted(value for _, value in seen)  # in the order found
