@@ -126,12 +126,10 @@ def run_cp(
 
     thread = threading.Thread(target=work, name="cp-sat", daemon=True)
     thread.start()
-    stopping = False
     while thread.is_alive():
         thread.join(timeout=_POLL)
-        if not stopping and stop is not None and stop():
-            solver.stop_search()
-            stopping = True
+        if stop is not None and stop():
+            _stop_until_done(solver, thread)
         _drain(found, on_solution)
     thread.join()
     _drain(found, on_solution)
@@ -160,9 +158,16 @@ class CpBeside:
 
     def finish(self, on_solution: Callable[[Any], None]) -> None:
         """Stop the search, wait for it, and hand over what it found last."""
-        self._solver.stop_search()
-        self._thread.join()
+        _stop_until_done(self._solver, self._thread)
         _drain(self._found, on_solution)
+
+
+def _stop_until_done(solver: cp_model.CpSolver, thread: threading.Thread) -> None:
+    """Ask CP-SAT to stop until its thread ends: a request made before the solve has begun is
+    forgotten when it begins (the solve then runs its whole time limit)."""
+    while thread.is_alive():
+        solver.stop_search()
+        thread.join(timeout=_POLL / 5)
 
 
 def _drain(found: queue.Queue, on_solution: Callable[[Any], None] | None) -> None:

@@ -13,7 +13,7 @@ from bearing.engine.generate import generate_problem
 from bearing.engine.greedy import solve_greedy
 from bearing.engine.problem import Demand, Problem, Resource
 from bearing.engine.solve import solve
-from bearing.engine.stopping import CpBeside, Stopper, cp_solver, run_cp
+from bearing.engine.stopping import CpBeside, Stopper, _stop_until_done, cp_solver, run_cp
 
 
 def _after(seconds: float):
@@ -170,3 +170,25 @@ def test_cp_beside_hands_its_solutions_to_the_calling_thread_and_finish_ends_it_
     assert seen and {name for name, _ in seen} == {"cp-sat-beside"}  # read in the solver's thread ...
     assert handed_in == {threading.current_thread().name}  # ... handed over in ours
     assert [value for _, value in seen] == sorted(value for _, value in seen)  # in the order found
+
+
+def test_a_stop_asked_before_cp_sat_has_begun_still_ends_its_search() -> None:
+    # CP-SAT forgets a stop request made before its solve begins (it would then run its whole limit)
+    rng = random.Random(4)
+    model = cp_model.CpModel()
+    xs = [model.new_bool_var(f"x{i}") for i in range(300)]
+    for _ in range(30):
+        model.add(sum(rng.randint(1, 1000) * x for x in xs) <= 300 * 500 // 4)
+    model.maximize(sum(rng.randint(1, 1000) * x for x in xs))
+    solver = cp_solver(1, 0)
+    solver.parameters.max_time_in_seconds = 20.0
+
+    def late_solve() -> None:
+        time.sleep(0.3)  # the stop below is asked before this solve begins
+        solver.solve(model)
+
+    thread = threading.Thread(target=late_solve)
+    started = time.perf_counter()
+    thread.start()
+    _stop_until_done(solver, thread)
+    assert not thread.is_alive() and time.perf_counter() - started < 5.0
