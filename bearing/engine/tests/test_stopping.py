@@ -108,6 +108,17 @@ def test_stopper_asks_at_most_every_poll_and_stays_stopped() -> None:
     assert len(calls) == 2
 
 
+def _hard_knapsack(seed: int) -> cp_model.CpModel:
+    """300 items, 30 rows: CP-SAT finds solution after solution and proves nothing for many seconds."""
+    rng = random.Random(seed)
+    model = cp_model.CpModel()
+    xs = [model.new_bool_var(f"x{i}") for i in range(300)]
+    for _ in range(30):
+        model.add(sum(rng.randint(1, 1000) * x for x in xs) <= 300 * 500 // 4)
+    model.maximize(sum(rng.randint(1, 1000) * x for x in xs))
+    return model
+
+
 def test_a_stoppers_chores_run_in_its_own_thread_each_time_it_is_asked_even_without_a_question() -> None:
     done: list[str] = []
     stop = Stopper(None)
@@ -146,12 +157,7 @@ def test_stop_before_the_exact_scheduling_model_answers_unknown_not_infeasible()
 
 def test_cp_beside_hands_its_solutions_to_the_calling_thread_and_finish_ends_it_at_once() -> None:
     # a knapsack CP-SAT cannot prove in the test's time: it runs until `finish` stops it
-    rng = random.Random(3)
-    model = cp_model.CpModel()
-    xs = [model.new_bool_var(f"x{i}") for i in range(300)]
-    for _ in range(30):
-        model.add(sum(rng.randint(1, 1000) * x for x in xs) <= 300 * 500 // 4)
-    model.maximize(sum(rng.randint(1, 1000) * x for x in xs))
+    model = _hard_knapsack(3)
     solver = cp_solver(1, 0)
     solver.parameters.max_time_in_seconds = 60.0
     beside = CpBeside(solver, model, lambda cb: (threading.current_thread().name, cb.objective_value))
@@ -174,12 +180,7 @@ def test_cp_beside_hands_its_solutions_to_the_calling_thread_and_finish_ends_it_
 
 def test_a_stop_asked_before_cp_sat_has_begun_still_ends_its_search() -> None:
     # CP-SAT forgets a stop request made before its solve begins (it would then run its whole limit)
-    rng = random.Random(4)
-    model = cp_model.CpModel()
-    xs = [model.new_bool_var(f"x{i}") for i in range(300)]
-    for _ in range(30):
-        model.add(sum(rng.randint(1, 1000) * x for x in xs) <= 300 * 500 // 4)
-    model.maximize(sum(rng.randint(1, 1000) * x for x in xs))
+    model = _hard_knapsack(4)
     solver = cp_solver(1, 0)
     solver.parameters.max_time_in_seconds = 20.0
 
