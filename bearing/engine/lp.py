@@ -91,6 +91,7 @@ class LpModel:
         pace: Pace | None = None,
         on_solution: Callable[[dict[int, int]], None] | None = None,
         incumbent: Callable[[], tuple[dict[int, int], float]] | None = None,
+        on_bound: Callable[[float], None] | None = None,
     ) -> LpResult:
         """Solve the relaxation (or the MIP when `integer`) within `time_limit` seconds — nominal
         seconds of `pace` when it is reproducible: the limit becomes an interior-point iteration or
@@ -98,7 +99,9 @@ class LpModel:
         clock only enforces the safety cap. `on_solution` gets the starts of each better integer
         solution the MIP finds, as it finds it (so progress can show it before the proof ends).
         `incumbent` is asked, at HiGHS's user-solution points, for the best plan found elsewhere
-        (starts and value); a better one than last time is handed to the search."""
+        (starts and value); a better one than last time is handed to the search. `on_bound` gets
+        the search's dual bound at its interrupt points while it runs (the caller decides which
+        are worth reporting)."""
         h = self.highs
         found = None
         if integer and on_solution is not None:
@@ -110,6 +113,15 @@ class LpModel:
                     on_solution({int(self.col_demand[c]): int(self.col_start[c]) for c in chosen})
 
             h.cbMipImprovingSolution += found
+        watch_bound = None
+        if integer and on_bound is not None:
+
+            def watch_bound(event: object) -> None:
+                bound = float(event.data_out.mip_dual_bound)  # type: ignore[attr-defined]
+                if math.isfinite(bound) and abs(bound) < 1e29:
+                    on_bound(bound)
+
+            h.cbMipInterrupt += watch_bound
         supply = None
         if integer and incumbent is not None:
             supply = hand_over(h, incumbent, lambda starts: np.asarray(_hint_vector(self, starts).col_value))
@@ -143,6 +155,8 @@ class LpModel:
                 h.cbMipImprovingSolution -= found
             if supply is not None:
                 h.cbMipUserSolution -= supply
+            if watch_bound is not None:
+                h.cbMipInterrupt -= watch_bound
             if budgeted:
                 assert pace is not None
                 if self.highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit:

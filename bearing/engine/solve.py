@@ -44,6 +44,8 @@ _FULL_MODEL_VARS = 4000
 # first run of up to 4 s and HiGHS alone after it; seed 3's optimum found at 3.5-6.2 s (median
 # 6.0) where it was found either within the first run (3.3-3.5 s) or by HiGHS (10.2-10.5 s).
 _CP_BEFORE_HIGHS = 1.0
+# HiGHS's bound is reported while it proves when it has closed by this share since the last report.
+_BOUND_STEP = 5e-4
 # The full LP is solved when it is predicted (`lp_seconds`) to take at most _LP_SHARE of the search
 # time; otherwise a priced (Lagrangian) bound and a restricted LP replace it (10,000 demands x 16
 # quarters: ~34 s predicted, so at least 81 s of limit).
@@ -425,11 +427,19 @@ def _prove(
         cp_beside.drain(offer_cp)
         return tracker.ledger.starts(), tracker.value
 
+    def tighter(bound: float) -> None:
+        # HiGHS's bound as it closes, in steps worth showing; a value below the best plan is no
+        # bound (before its root is solved HiGHS reports a stale one)
+        if tracker.bound is None or tracker.ledger is None or bound < tracker.value - 1e-6:
+            return
+        if bound < tracker.bound - _BOUND_STEP * max(1.0, abs(tracker.bound)):
+            tracker.offer_bound(bound, "mip")
+
     watched = watch_highs(lp.highs, stop)
     try:
         res = lp.solve(
             left, integer=True, hint=tracker.ledger.starts(), pace=pace, on_solution=offer,
-            incumbent=latest if cp_beside is not None else None,
+            incumbent=latest if cp_beside is not None else None, on_bound=tighter,
         )
     finally:
         unwatch_highs(watched)

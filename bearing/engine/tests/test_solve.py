@@ -240,3 +240,17 @@ def test_with_two_workers_cp_sat_goes_on_beside_highs_and_reports_through_the_ca
     started.clear()
     assert solve(problem, time_limit=30.0, explain=False).status == "optimal"
     assert started == []  # one worker: HiGHS alone after CP-SAT's first run (reproducible)
+
+
+def test_progress_shows_the_bound_closing_while_highs_proves() -> None:
+    problem = generate_problem(60, 8, 8, seed=1)
+    events: list[tuple[str, float, float | None]] = []
+    plan = solve(problem, time_limit=30.0, explain=False, progress=lambda e: events.append((e.stage, e.objective, e.bound)))
+    assert plan.status == "optimal" and check_plan(problem, plan).ok
+    bounds = [bound for _, _, bound in events if bound is not None]
+    assert bounds == sorted(bounds, reverse=True)  # a bound only ever tightens ...
+    assert all(bound >= value - 1e-6 for _, value, bound in events if bound is not None)  # ... and holds
+    relaxation = max(bound for stage, _, bound in events if stage == "lp" and bound is not None)
+    between = [bound for stage, _, bound in events if stage == "mip" and bound is not None
+               and plan.objective + 1e-6 < bound < relaxation - 1e-6]
+    assert between  # HiGHS's bound was shown between the relaxation's and the proof
