@@ -32,7 +32,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from bearing.engine.compiled import Compiled
-from bearing.engine.lp import hand_over, new_highs, ran
+from bearing.engine.lp import hand_over, new_highs, ran, watch_mip_bound
 from bearing.engine.pace import SELECTION_WORK_PER_SECOND, MipWork, Pace, selection_mip_rates
 from bearing.engine.stopping import Stopper, cp_solver, run_cp, watch_highs
 from bearing.engine.tabu import tabu_search
@@ -74,6 +74,9 @@ _LANE_SLICE = 1.5
 _LANE_SYNC_EVERY = 3
 # Item counts tried on each side of the relaxation's own.
 _COUNT_SPREAD = 4
+# The full model's bound is reported while it searches when it has closed by this share since the
+# last report.
+_BOUND_STEP = 5e-4
 # Nominal seconds per simplex iteration of the relaxation (a few hundred iterations take
 # milliseconds at 500 items and 30 rows).
 _SIMPLEX_SECONDS_PER_ITERATION = 2e-5
@@ -165,6 +168,7 @@ def _run_mip(
     stop: Stopper | None = None,
     on_solution: Callable[[np.ndarray], None] | None = None,
     incumbent: Callable[[], tuple[np.ndarray, float]] | None = None,
+    on_bound: Callable[[float], None] | None = None,
 ) -> tuple[np.ndarray | None, float | None, bool]:
     """Solve within `time_limit` seconds of `pace` (with one worker a work budget); the selection
     (0/1 vector) if one was found, the dual bound, and whether proven. Each improving selection
@@ -189,6 +193,8 @@ def _run_mip(
         h.cbMipImprovingSolution += improving
     if incumbent is not None:
         hand_over(h, incumbent, lambda x: x)
+    if on_bound is not None:
+        watch_mip_bound(h, on_bound)
     if start is not None:
         sol = highspy.HighsSolution()
         sol.col_value = list(start.astype(float))
@@ -409,12 +415,13 @@ def solve_selection(
     on_improve: Callable[[list[int], float, str], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     pace: Pace | None = None,
-    on_bound: Callable[[float], None] | None = None,
+    on_bound: Callable[[float, str], None] | None = None,
 ) -> KnapsackResult:
     """Best selection by LP-reduced-cost core search, a tabu search when few items are free and the
     rows are many, then the full MIP for the bound, until `deadline` on `pace`'s clock (its own when not
     given: with one worker a work budget). Each better selection goes to `on_improve` with the
-    stage that found it ("core", "tabu" or "mip"); each proven bound before the last, to `on_bound`."""
+    stage that found it ("core", "tabu" or "mip"); each proven bound before the last, to `on_bound`
+    with the stage that proved it ("lp" or "mip")."""
     stop = should_stop if isinstance(should_stop, Stopper) else Stopper(should_stop)
     if pace is None:
         pace = Pace(max(0.01, deadline - time.perf_counter()), workers=workers)
@@ -482,7 +489,7 @@ def solve_selection(
         reduced = np.abs(np.array(sol.col_dual))
         bound = float(lp.getInfo().objective_function_value)
         if on_bound is not None:
-            on_bound(bound)
+            on_bound(bound, "lp")
         duals = np.abs(np.array(sol.row_dual))
         # 2. core search: the items whose LP efficiency (value over dual-priced size) is nearest
         # the break-even point stay free, the rest keep their LP value; growing cores solved exactly
@@ -535,7 +542,7 @@ def solve_selection(
             if count_bound is not None and (bound is None or count_bound < bound):
                 bound = count_bound
                 if on_bound is not None:
-                    on_bound(bound)
+                    on_bound(bound, "lp")
             movable = order[lower[order] < upper[order]]
             tabu_kwargs = {
                 "movable": movable, "counts": counts, "efficiency": efficiency, "end": tabu_end, "pace": pace,
@@ -553,12 +560,24 @@ def solve_selection(
     # 4. the full model from the best selection: improvements and the proven bound
     optimal, x = False, None
     left = deadline - pace.now()
+
+    def tighter(mip_bound: float) -> None:
+        # the MIP's bound as it closes, in steps worth showing (none below the best selection:
+        # HiGHS reports a stale bound before its root is solved)
+        nonlocal bound
+        if bound is None or on_bound is None or mip_bound < best_value - 1e-6:
+            return
+        if mip_bound < bound - _BOUND_STEP * max(1.0, abs(bound)):
+            bound = mip_bound
+            on_bound(bound, "mip")
+
     if left > 0.05 and not stop() and not pace.capped():
         h = _highs(profit, weights, caps, lower, upper, integer=True, seed=seed)
         start_x, start_value = incumbent()
         x, mip_bound, optimal = _run_mip(
             h, left, start_x if start_value > float("-inf") else None, pace=pace, stop=stop,
             on_solution=lambda x: offer(x, "mip"), incumbent=latest if lane is not None else None,
+            on_bound=tighter,
         )
         offer(x, "mip")
         if mip_bound is not None and (bound is None or mip_bound < bound):

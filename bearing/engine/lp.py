@@ -31,7 +31,7 @@ from bearing.engine.pace import (
     mip_seconds_per_check,
 )
 
-__all__ = ["LpModel", "LpResult", "build_lp", "hand_over", "lagrangian_bound", "new_highs", "round_lp", "sub_problem"]
+__all__ = ["LpModel", "LpResult", "build_lp", "hand_over", "lagrangian_bound", "new_highs", "round_lp", "sub_problem", "watch_mip_bound"]
 
 
 # A relaxation HiGHS fails on is charged this many times its predicted interior-point time.
@@ -113,15 +113,7 @@ class LpModel:
                     on_solution({int(self.col_demand[c]): int(self.col_start[c]) for c in chosen})
 
             h.cbMipImprovingSolution += found
-        watch_bound = None
-        if integer and on_bound is not None:
-
-            def watch_bound(event: object) -> None:
-                bound = float(event.data_out.mip_dual_bound)  # type: ignore[attr-defined]
-                if math.isfinite(bound) and abs(bound) < 1e29:
-                    on_bound(bound)
-
-            h.cbMipInterrupt += watch_bound
+        bound_watch = watch_mip_bound(h, on_bound) if integer and on_bound is not None else None
         supply = None
         if integer and incumbent is not None:
             supply = hand_over(h, incumbent, lambda starts: np.asarray(_hint_vector(self, starts).col_value))
@@ -155,8 +147,8 @@ class LpModel:
                 h.cbMipImprovingSolution -= found
             if supply is not None:
                 h.cbMipUserSolution -= supply
-            if watch_bound is not None:
-                h.cbMipInterrupt -= watch_bound
+            if bound_watch is not None:
+                h.cbMipInterrupt -= bound_watch
             if budgeted:
                 assert pace is not None
                 if self.highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit:
@@ -271,6 +263,19 @@ def hand_over(
 
     h.cbMipUserSolution += supply
     return supply
+
+
+def watch_mip_bound(h: highspy.Highs, on_bound: Callable[[float], None]) -> Callable[[object], None]:
+    """Give `on_bound` `h`'s MIP dual bound at each of its interrupt points (in the solving thread).
+    Returns the subscription, for `h.cbMipInterrupt -= ...`."""
+
+    def watch(event: object) -> None:
+        bound = float(event.data_out.mip_dual_bound)  # type: ignore[attr-defined]
+        if math.isfinite(bound) and abs(bound) < 1e29:
+            on_bound(bound)
+
+    h.cbMipInterrupt += watch
+    return watch
 
 
 def _hint_vector(lp: LpModel, hint: dict[int, int]) -> highspy.HighsSolution:

@@ -347,7 +347,7 @@ def _select(
         on_improve=offer,
         should_stop=stop,
         pace=pace,
-        on_bound=lambda bound: tracker.offer_bound(bound, "lp"),
+        on_bound=tracker.offer_bound,
     )
     stats["deterministic"] = _reproducible(pace, stop)
     tracker.offer_bound(res.bound, "mip")

@@ -313,3 +313,16 @@ def test_the_full_model_takes_a_better_selection_handed_to_it_while_it_runs() ->
     assert asked and x is not None
     assert float(profit @ x) >= float(profit @ good) - 1e-6  # the short search kept what it was handed
     assert np.all(weights @ x <= caps + 1e-6) and bound is not None and bound >= float(profit @ x) - 1e-6
+
+
+def test_a_selection_shows_the_full_models_bound_closing_while_it_searches() -> None:
+    problem = selection(2, 150, 30)
+    events: list[tuple[str, float, float | None]] = []
+    plan = solve(problem, time_limit=3.0, explain=False, progress=lambda e: events.append((e.stage, e.objective, e.bound)))
+    assert check_plan(problem, plan).ok
+    bounds = [bound for _, _, bound in events if bound is not None]
+    assert bounds == sorted(bounds, reverse=True)
+    assert all(bound >= value - 1e-6 for _, value, bound in events if bound is not None)
+    last_lp = min(bound for stage, _, bound in events if stage == "lp" and bound is not None)
+    during = [bound for stage, value, bound in events if stage == "mip" and bound is not None and bound < last_lp - 1e-6]
+    assert len(during) >= 2  # more than the one the search ends with
