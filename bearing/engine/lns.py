@@ -62,6 +62,9 @@ class LnsSettings:
     # +4.54 / +4.83 % against +4.42 / +4.74 % on seeds 2, 3).
     moves_share: float = 0.1
     pace: Pace | None = None
+    # Whether, with no full LP, a plan guided by the LP over what pays at the priced bound comes
+    # first (not when polishing another solver's plans in short steps).
+    priced_plan: bool = True
 
     def now(self) -> float:
         return self.pace.now() if self.pace is not None else time.perf_counter()
@@ -321,7 +324,7 @@ def improve(
     work = 0.0
     steps = improvements = empty_draws = 0
     stats: dict[str, object] = {}
-    if comp.prices is not None and comp.n > 0 and settings.now() < settings.deadline:
+    if settings.priced_plan and comp.prices is not None and comp.n > 0 and settings.now() < settings.deadline:
         # no full LP (too big): the LP over what pays at the priced bound's prices guides a plan
         best = _restricted_lp_phase(comp, best, settings, on_improve, stats)
     if settings.moves_share > 0 and settings.now() < settings.deadline:

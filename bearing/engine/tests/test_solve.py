@@ -254,3 +254,21 @@ def test_progress_shows_the_bound_closing_while_highs_proves() -> None:
     between = [bound for stage, _, bound in events if stage == "mip" and bound is not None
                and plan.objective + 1e-6 < bound < relaxation - 1e-6]
     assert between  # HiGHS's bound was shown between the relaxation's and the proof
+
+
+def test_with_one_worker_highs_plans_are_polished_during_the_proof_and_the_run_is_reproducible() -> None:
+    # generated N = 60, seed 4: HiGHS's first plans are a few swaps from the optimum, which short
+    # neighbourhood steps from them reach long before HiGHS does
+    problem = generate_problem(60, 8, 8, seed=4)
+
+    def run() -> tuple[list[tuple[str, float]], object]:
+        events: list[tuple[str, float]] = []
+        plan = solve(problem, time_limit=30.0, explain=False, progress=lambda e: events.append((e.stage, round(e.objective, 6))))
+        return events, plan
+
+    events, plan = run()
+    stages = [stage for stage, _ in events]
+    assert "lns" in stages and stages.index("lns") > stages.index("mip")  # polished from HiGHS's plans
+    assert plan.status == "optimal" and check_plan(problem, plan).ok
+    again, plan_again = run()
+    assert again == events and plan_again.starts() == plan.starts()  # the same work, the same run
