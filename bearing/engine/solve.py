@@ -399,9 +399,9 @@ def _prove(
     pace: Pace,
 ) -> bool:
     """Small problems: CP-SAT on the full model finds the best plan fast; HiGHS branch-and-bound,
-    hinted with it, proves it optimal (CP-SAT's own bound closes slowly on these models). With two
-    or more workers CP-SAT goes on, on one thread, beside HiGHS's search, which is handed each
-    better plan it finds."""
+    hinted with it, proves it optimal (CP-SAT's own bound closes slowly on these models). HiGHS is
+    handed better plans found while it searches: with one worker, its own plans polished by short
+    neighbourhood steps; with two or more, CP-SAT's, which goes on beside it on one thread."""
     assert tracker.ledger is not None
     # a short CP-SAT run for a good first plan (it often is the optimum); HiGHS then finds better
     # plans and the proof faster than CP-SAT on one worker (generated N = 60, seed 3: CP-SAT was
