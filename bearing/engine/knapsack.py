@@ -32,7 +32,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from bearing.engine.compiled import Compiled
-from bearing.engine.lp import hand_over, new_highs, ran, watch_mip_bound
+from bearing.engine.lp import bound_worth_showing, hand_over, new_highs, ran, watch_mip_bound
 from bearing.engine.pace import SELECTION_WORK_PER_SECOND, MipWork, Pace, selection_mip_rates
 from bearing.engine.stopping import Stopper, cp_solver, run_cp, watch_highs
 from bearing.engine.tabu import tabu_search
@@ -74,9 +74,6 @@ _LANE_SLICE = 1.5
 _LANE_SYNC_EVERY = 3
 # Item counts tried on each side of the relaxation's own.
 _COUNT_SPREAD = 4
-# The full model's bound is reported while it searches when it has closed by this share since the
-# last report.
-_BOUND_STEP = 5e-4
 # Nominal seconds per simplex iteration of the relaxation (a few hundred iterations take
 # milliseconds at 500 items and 30 rows).
 _SIMPLEX_SECONDS_PER_ITERATION = 2e-5
@@ -473,6 +470,16 @@ def solve_selection(
     lane: threading.Thread | None = None
     finished = threading.Event()  # the other stages proved the best selection: the lane stops
     solved_whole = False
+    parallel = workers > 1 and not pace.deterministic
+
+    def start_lane(target: Callable[..., object], *args: object, **kwargs: object) -> threading.Thread:
+        """`target` in a thread of its own beside the other stages, until `finished` or a stop."""
+        thread = threading.Thread(
+            target=target, args=args, kwargs={**kwargs, "stop": lambda: finished.is_set() or stop()},
+            name="bearing-tabu-lane", daemon=True,
+        )
+        thread.start()
+        return thread
     # 1. LP relaxation: the break-even point and the bound
     lp = _highs(profit, weights, caps, lower, upper, integer=False, seed=seed)
     watch_highs(lp, stop)
@@ -498,22 +505,16 @@ def solve_selection(
         core_end = pace.now() + _CORE_SHARE * (deadline - pace.now())
         many = int(np.sum(lower < upper)) > _TABU_ITEMS
         core_workers = workers
-        if many and workers > 1 and not pace.deterministic and len(caps) >= _TABU_ROWS:
+        if many and parallel and len(caps) >= _TABU_ROWS:
             # the tabu search on a core of its own, the cores and the full model on the other
             core_workers = 1
-            lane = threading.Thread(
-                target=_tabu_lane,
-                args=(profit, weights, caps, _filled(weights, caps, lower, upper, x_lp, efficiency)),
-                kwargs={
-                    "movable": order[lower[order] < upper[order]], "efficiency": efficiency,
-                    "counts_beating": lambda value: _promising_counts(
-                        profit, weights, caps, lower, upper, x_lp, value, seed, pace)[0],
-                    "incumbent": incumbent, "offer": offer, "end": deadline, "pace": pace, "seed": seed,
-                    "stop": lambda: finished.is_set() or stop(),
-                },
-                name="bearing-tabu-lane", daemon=True,
+            lane = start_lane(
+                _tabu_lane, profit, weights, caps, _filled(weights, caps, lower, upper, x_lp, efficiency),
+                movable=order[lower[order] < upper[order]], efficiency=efficiency,
+                counts_beating=lambda value: _promising_counts(
+                    profit, weights, caps, lower, upper, x_lp, value, seed, pace)[0],
+                incumbent=incumbent, offer=offer, end=deadline, pace=pace, seed=seed,
             )
-            lane.start()
         with_tabu = not many and len(caps) >= _TABU_ROWS
         core_slice = (_TABU_CORE_SLICE if with_tabu else 1.0) * (deadline - pace.now())
         lp_fix = np.clip((x_lp > 0.5).astype(int), lower, upper)
@@ -545,29 +546,20 @@ def solve_selection(
                     on_bound(bound, "lp")
             movable = order[lower[order] < upper[order]]
             tabu_kwargs = {
-                "movable": movable, "counts": counts, "efficiency": efficiency, "end": tabu_end, "pace": pace,
-                "seed": seed, "stop": stop, "on_solution": lambda x: offer(x, "tabu"),
+                "movable": movable, "counts": counts, "efficiency": efficiency, "pace": pace, "seed": seed,
+                "on_solution": lambda x: offer(x, "tabu"),
             }
-            if workers > 1 and not pace.deterministic:
-                tabu_kwargs.update(end=deadline, stop=lambda: finished.is_set() or stop())
-                lane = threading.Thread(
-                    target=tabu_search, args=(profit, weights, caps, best), kwargs=tabu_kwargs,
-                    name="bearing-tabu-lane", daemon=True,
-                )
-                lane.start()
+            if parallel:  # beside the full model, both until the end
+                lane = start_lane(tabu_search, profit, weights, caps, best, end=deadline, **tabu_kwargs)
             else:
-                tabu_search(profit, weights, caps, best, **tabu_kwargs)
+                tabu_search(profit, weights, caps, best, end=tabu_end, stop=stop, **tabu_kwargs)
     # 4. the full model from the best selection: improvements and the proven bound
     optimal, x = False, None
     left = deadline - pace.now()
 
     def tighter(mip_bound: float) -> None:
-        # the MIP's bound as it closes, in steps worth showing (none below the best selection:
-        # HiGHS reports a stale bound before its root is solved)
         nonlocal bound
-        if bound is None or on_bound is None or mip_bound < best_value - 1e-6:
-            return
-        if mip_bound < bound - _BOUND_STEP * max(1.0, abs(bound)):
+        if on_bound is not None and bound_worth_showing(mip_bound, bound, best_value):
             bound = mip_bound
             on_bound(bound, "mip")
 

@@ -31,9 +31,11 @@ from bearing.engine.pace import (
     mip_seconds_per_check,
 )
 
-__all__ = ["LpModel", "LpResult", "build_lp", "hand_over", "lagrangian_bound", "new_highs", "round_lp", "sub_problem", "watch_mip_bound"]
+__all__ = ["LpModel", "LpResult", "bound_worth_showing", "build_lp", "hand_over", "lagrangian_bound", "new_highs", "round_lp", "sub_problem", "watch_mip_bound"]
 
 
+# A MIP's running bound is reported when it has closed by this share since the last one reported.
+_BOUND_STEP = 5e-4
 # A relaxation HiGHS fails on is charged this many times its predicted interior-point time.
 _FAILED_SOLVE_FACTOR = 1.4
 
@@ -263,6 +265,15 @@ def hand_over(
 
     h.cbMipUserSolution += supply
     return supply
+
+
+def bound_worth_showing(bound: float, last: float | None, best_value: float) -> bool:
+    """Whether a MIP's running bound is worth reporting: tighter by `_BOUND_STEP` than `last`, the
+    last one reported, and not below the best plan's value (HiGHS reports a stale bound before its
+    root is solved)."""
+    if last is None or bound < best_value - 1e-6:
+        return False
+    return bound < last - _BOUND_STEP * max(1.0, abs(last))
 
 
 def watch_mip_bound(h: highspy.Highs, on_bound: Callable[[float], None]) -> Callable[[object], None]:

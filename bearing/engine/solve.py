@@ -18,7 +18,14 @@ from bearing.engine.compiled import Compiled, Ledger, compile_problem, plan_from
 from bearing.engine.greedy import solve_greedy
 from bearing.engine.knapsack import is_selection_problem, solve_selection
 from bearing.engine.lns import LnsSettings, improve
-from bearing.engine.lp import LpModel, LpResult, build_lp, lagrangian_bound, round_lp
+from bearing.engine.lp import (
+    LpModel,
+    LpResult,
+    bound_worth_showing,
+    build_lp,
+    lagrangian_bound,
+    round_lp,
+)
 from bearing.engine.model import StartModel, build_start_model, scale_for
 from bearing.engine.moves import fill
 from bearing.engine.pace import (
@@ -55,8 +62,6 @@ _POLISH_STEP_WORK = 0.05
 _POLISH_STEP = 0.5
 _POLISH_SECONDS = 2.0
 _POLISH_SHARE = 0.1
-# HiGHS's bound is reported while it proves when it has closed by this share since the last report.
-_BOUND_STEP = 5e-4
 # The full LP is solved when it is predicted (`lp_seconds`) to take at most _LP_SHARE of the search
 # time; otherwise a priced (Lagrangian) bound and a restricted LP replace it (10,000 demands x 16
 # quarters: ~34 s predicted, so at least 81 s of limit).
@@ -459,11 +464,7 @@ def _prove(
         return tracker.ledger.starts(), tracker.value
 
     def tighter(bound: float) -> None:
-        # HiGHS's bound as it closes, in steps worth showing; a value below the best plan is no
-        # bound (before its root is solved HiGHS reports a stale one)
-        if tracker.bound is None or tracker.ledger is None or bound < tracker.value - 1e-6:
-            return
-        if bound < tracker.bound - _BOUND_STEP * max(1.0, abs(tracker.bound)):
+        if bound_worth_showing(bound, tracker.bound, tracker.value):
             tracker.offer_bound(bound, "mip")
 
     watched = watch_highs(lp.highs, stop)
