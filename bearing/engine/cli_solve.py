@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bearing.engine.cli import INTERRUPTED, count, seconds
-from bearing.engine.codec import ProblemError, load_problem, plan_to_dict
+from bearing.engine.codec import PlanError, ProblemError, load_plan, load_problem, plan_to_dict
 from bearing.engine.plan import Plan, ProgressEvent
 
 __all__ = ["add_arguments", "run"]
@@ -46,6 +46,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="default",
         help="default: the optimising pipeline; greedy: the spreadsheet yardstick alone",
     )
+    parser.add_argument(
+        "--start",
+        metavar="PLAN",
+        help="a bearing-plan/1 file to search on from (say, the plan made before the problem changed):"
+        " what of it keeps this problem's rules is kept unless the search finds better; greedy ignores it",
+    )
     parser.add_argument("--out", help="write the plan here instead of to standard output")
     parser.add_argument("--progress", action="store_true", help="print each improvement to stderr")
 
@@ -59,6 +65,13 @@ def run(args: argparse.Namespace) -> int:
             "bearing solve: bad problem input:\n" + "".join(f"  {e}\n" for e in exc.errors)
         )
         return 2
+    start = None
+    if args.start:
+        try:
+            start = load_plan(args.start)
+        except PlanError as exc:
+            sys.stderr.write("bearing solve: bad start plan:\n" + "".join(f"  {e}\n" for e in exc.errors))
+            return 2
     stopped = False
     if args.method == "greedy":
         from bearing.engine.greedy import solve_greedy
@@ -77,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
                 method=args.method,
                 progress=_print_progress if args.progress else None,
                 should_stop=interrupted.is_set,
+                start=start,
             )
         stopped = interrupted.is_set()
     text = json.dumps(plan_to_dict(plan, problem), indent=1) + "\n"
@@ -89,6 +103,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     sys.stderr.write(_summary(plan, len(problem.demands)) + "\n")
+    started = plan.stats.get("start")
+    if isinstance(started, dict):
+        sys.stderr.write(
+            f"note: {started['kept']} of the {started['scheduled']} demands of {args.start} kept their starts"
+            + (" (no room was left for every mandatory demand: not used)\n" if started["value"] is None else "\n")
+        )
     needed = plan.stats.get("limit_for_full_lp")
     if needed is not None:
         sys.stderr.write(

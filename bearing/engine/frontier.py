@@ -3,14 +3,13 @@
 Each level adds a budget window over the whole horizon (periods 0..last) with the level as its
 amount, on top of the problem's own windows (a full-horizon window that the level makes redundant
 is dropped). Levels are solved from the lowest up: a plan that fits a lower total budget also fits
-every higher one, so each level starts from the previous level's plan (passed as a hint when the
-solver takes one) and never reports less than it. A level's proven bound also bounds every lower
+every higher one, so each level's search starts from the previous level's plan (`solve`'s `start`)
+and never reports less than it. A level's proven bound also bounds every lower
 level, so bounds are tightened from above once all levels are solved.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -21,8 +20,6 @@ from bearing.engine.problem import Budget, Problem
 __all__ = ["FrontierPoint", "Solver", "budget_levels", "efficient_frontier", "with_total_budget"]
 
 Solver = Callable[[Problem, float, Plan | None], Plan]
-
-_HINT_NAMES = ("hint", "initial_plan", "warm_start")
 
 
 @dataclass(frozen=True)
@@ -79,27 +76,13 @@ def budget_levels(problem: Problem, steps: int = 10) -> list[float]:
 
 
 def _default_solver(time_limit: float, workers: int, seed: int, method: str) -> Solver:
-    """The full pipeline when `solve` is available, else rank-and-fill."""
-    try:
-        from bearing.engine.solve import solve
-    except ImportError:
-        from bearing.engine.greedy import solve_greedy
+    """The engine's `solve`, each level started from the plan of the level below."""
+    from bearing.engine.solve import solve
 
-        return lambda problem, _limit, _hint: solve_greedy(problem)
-    accepted = inspect.signature(solve).parameters
-    hint_name = next((name for name in _HINT_NAMES if name in accepted), None)
-
-    def run(problem: Problem, limit: float, hint: Plan | None) -> Plan:
-        options: dict[str, Any] = {
-            "time_limit": limit,
-            "workers": workers,
-            "seed": seed,
-            "method": method,
-            "explain": False,
-        }
-        if hint_name is not None and hint is not None:
-            options[hint_name] = hint
-        return solve(problem, **options)
+    def run(problem: Problem, limit: float, previous: Plan | None) -> Plan:
+        return solve(
+            problem, time_limit=limit, workers=workers, seed=seed, method=method, explain=False, start=previous
+        )
 
     return run
 

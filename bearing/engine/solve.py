@@ -156,6 +156,33 @@ def _ledger_from_plan(comp: Compiled, plan: Plan) -> Ledger | None:
     return ledger
 
 
+def _ledger_from_start(comp: Compiled, plan: Plan) -> tuple[Ledger | None, int]:
+    """A plan to start from, booked on this problem, and how many of its demands were kept.
+
+    Its demands are booked earliest first, each where it keeps every rule: one this problem does not
+    have (or excludes), a start outside its window, a prerequisite not booked before it, hours or
+    money short — that demand is left out. A mandatory demand it leaves out is then placed at its
+    earliest start that fits, after its prerequisites; None when one finds no place (greedy and the
+    mandatory stage decide those). Demands that still fit are added last (`fill`)."""
+    ledger = Ledger(comp)
+    wanted: dict[int, int] = {}
+    for item in plan.scheduled:
+        d = comp.index.get(item.id)
+        if d is not None:
+            wanted[d] = item.start
+    for d in sorted(wanted, key=lambda k: (wanted[k], k)):
+        if wanted[d] in comp.window[d] and ledger.fits(d, wanted[d]):
+            ledger.book(d, wanted[d])
+    kept = sum(1 for d in wanted if ledger.start[d] >= 0)
+    missing = [d for d in _forced(comp) if ledger.start[d] < 0]
+    while missing:
+        ready = [d for d in missing if all(ledger.start[e] >= 0 for e in comp.preds[d])]
+        if not ready or not all(ledger.place(d) for d in ready):
+            return None, kept
+        missing = [d for d in missing if ledger.start[d] < 0]
+    return fill(comp, ledger), kept
+
+
 def _forced(comp: Compiled) -> list[int]:
     """The mandatory demands and, transitively, their prerequisites (forced in as well)."""
     demands = [d for d in range(comp.n) if comp.mandatory[d]]
@@ -184,9 +211,15 @@ def solve(
     progress: Callable[[ProgressEvent], None] | None = None,
     explain: bool = True,
     should_stop: Callable[[], bool] | None = None,
+    start: Plan | None = None,
 ) -> Plan:
     """Best plan found within `time_limit` seconds, with its proven bound and, when `explain`, the
-    verified reasons for every demand left out. Never worse than greedy; never prints."""
+    verified reasons for every demand left out. Never worse than greedy; never prints.
+
+    `start` is a plan to search on from (the previous level's on an efficient frontier, a plan made
+    for an earlier version of the problem): what of it keeps this problem's rules is booked
+    (`_ledger_from_start`) and competes with greedy as the first plan, so the result is never worse
+    than a start that keeps every rule. The greedy method ignores it: it is the yardstick."""
     if not math.isfinite(time_limit) or time_limit <= 0:
         raise ValueError(f"time_limit must be a finite number of seconds above 0, got {time_limit!r}")
     if workers < 1:
@@ -219,10 +252,20 @@ def solve(
     greedy_ledger = _ledger_from_plan(comp, greedy_plan)
     if greedy_ledger is not None:
         tracker.offer(greedy_ledger, "greedy")
+    if start is not None:
+        started, kept = _ledger_from_start(comp, start)
+        pace.charge(rounding_seconds(comp.n))
+        stats["start"] = {
+            "scheduled": len(start.scheduled),
+            "kept": kept,
+            "value": None if started is None else comp.objective(started.starts()),
+        }
+        if started is not None:
+            tracker.offer(started, "start")
 
     # 2. mandatory demands: proven to fit (and scheduled) or proven not to
     has_mandatory = any(comp.mandatory)
-    if has_mandatory and greedy_ledger is None:
+    if has_mandatory and tracker.ledger is None:
         # all-mandatory problems are pure scheduling: give the decision most of the time (the
         # explanation of an "infeasible" gets the rest)
         share = 0.9 if all(comp.mandatory) else 0.5

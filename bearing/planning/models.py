@@ -83,6 +83,7 @@ class Scenario(models.Model):
 # What each stage of the engine does for the plan, for the run page.
 STAGE_LABELS = {
     "greedy": "first plan (greedy)",
+    "start": "the plan it started from",
     "bound": "first bound",
     "lp": "bound from the relaxation (LP)",
     "lagrangian": "bound by pricing (Lagrangian)",

@@ -128,6 +128,27 @@ def test_check_exits_2_on_a_missing_file_and_bad_json(
     assert "nope.json: no such file" in err
 
 
+def test_solve_searches_on_from_a_start_plan_and_says_what_of_it_was_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # of a start plan with C in period 0 and D (not in the problem), C is kept; the search goes on
+    problem = write(tmp_path, "p.json", PROBLEM)
+    start = write(tmp_path, "start.json", {
+        "format": "bearing-plan/1", "status": "feasible",
+        "scheduled": [{"id": "C", "start": 0, "finish": 1}, {"id": "D", "start": 1, "finish": 2}],
+    })  # fmt: skip
+    out = str(tmp_path / "plan.json")
+    assert run("solve", [problem, "--start", start, "--time-limit", "2", "--out", out]) == 0
+    assert f"note: 1 of the 2 demands of {start} kept their starts" in capsys.readouterr().err
+    assert run("check", [problem, out]) == 0
+    capsys.readouterr()
+    # a start file that is not a plan: exit 2, nothing solved
+    assert run("solve", [problem, "--start", problem]) == 2
+    captured = capsys.readouterr()
+    assert "bad start plan" in captured.err and 'must be "bearing-plan/1"' in captured.err
+    assert captured.out == ""
+
+
 def test_solve_exits_2_on_an_invalid_problem(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -108,3 +108,20 @@ def test_cli_prints_points_with_the_default_solver(
     missing = tmp_path / "none.json"
     assert run_cli("frontier", [str(missing)]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_the_default_solver_searches_each_level_on_from_the_plan_below(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bearing.engine.solve as solve_module
+
+    starts: list[Plan | None] = []
+    real = solve_module.solve
+
+    def recording(problem: Problem, **options: object) -> Plan:
+        starts.append(options.get("start"))  # type: ignore[arg-type]
+        return real(problem, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(solve_module, "solve", recording)
+    points = efficient_frontier(PROBLEM, [50.0, 150.0, 200.0], time_limit_per_level=1.0)
+    assert [p.value for p in points] == pytest.approx([6.0, 16.0, 21.0])
+    assert starts[0] is None
+    assert starts[1] is points[0].plan and starts[2] is points[1].plan
