@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from bearing.engine.cli import count, seconds
 from bearing.engine.codec import ProblemError, load_problem
-from bearing.engine.frontier import budget_levels, efficient_frontier
+from bearing.engine.frontier import FrontierPoint, budget_levels, efficient_frontier
 
 __all__ = ["add_arguments", "run", "stdout_to_stderr"]
 
@@ -48,10 +48,20 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers,
             seed=args.seed,
             method=args.method,
+            on_level=_report_level,
         )
     out = {"levels": [p.budget for p in points], "points": [p.to_dict() for p in points]}
     sys.stdout.write(json.dumps(out, indent=2) + "\n")
     return 0
+
+
+def _report_level(number: int, count: int, point: FrontierPoint) -> None:
+    """One line on stderr as each level is solved (a frontier takes levels x the limit per level)."""
+    sys.stderr.write(
+        f"level {number}/{count}: budget {point.budget:,.0f}: value {point.value:,.2f} ({point.status}),"
+        f" {len(point.entering)} in, {len(point.leaving)} out, {point.seconds:.1f} s\n"
+    )
+    sys.stderr.flush()
 
 
 def _explicit(text: str) -> list[float]:

@@ -102,12 +102,15 @@ def efficient_frontier(
     seed: int = 0,
     method: str = "default",
     solver: Solver | None = None,
+    on_level: Callable[[int, int, FrontierPoint], None] | None = None,
 ) -> list[FrontierPoint]:
     """Best value at each total-budget level, lowest first.
 
     Args:
         budget_levels_: the totals to try; default `budget_levels(problem, steps)`.
         solver: (problem, time limit, previous plan) -> Plan; default the engine's `solve`.
+        on_level: told (level number from 1, number of levels, point) as each level is solved;
+            its bound may still be tightened by a higher level's.
     """
     levels = sorted(budget_levels_ if budget_levels_ is not None else budget_levels(problem, steps))
     run = solver or _default_solver(time_limit_per_level, workers, seed, method)
@@ -136,6 +139,8 @@ def efficient_frontier(
                 plan=plan,
             )
         )
+        if on_level is not None:
+            on_level(len(points), len(levels), points[-1])
         if _usable(plan):
             previous, previous_ids = plan, ids
     return _tighten_bounds(points)

@@ -413,7 +413,13 @@ def compute_frontier(run_id: int, *, steps: int = 8, time_limit_per_level: float
         problem = problem_from_dict(PlanRun.objects.values_list("problem", flat=True).get(pk=run_id))
         from bearing.engine.frontier import efficient_frontier
 
-        points = efficient_frontier(problem, steps=steps, time_limit_per_level=time_limit_per_level)
+        def solved(number: int, count: int, _point: object) -> None:
+            # the page polls while it runs: it says how many levels are solved
+            _set_summary(run_id, "frontier", {"status": "running", "solved": number, "levels": count})
+
+        points = efficient_frontier(
+            problem, steps=steps, time_limit_per_level=time_limit_per_level, on_level=solved
+        )
         _set_summary(run_id, "frontier", {"status": "done", "points": [
             {"budget": p.budget, "value": p.value, "spend": p.spend, "status": p.status, "bound": p.bound,
              "selected": len(p.selected), "entering": list(p.entering)[:20], "leaving": list(p.leaving)[:20]}

@@ -102,7 +102,11 @@ def test_cli_prints_points_with_the_default_solver(
     path.write_text(json.dumps(problem_to_dict(PROBLEM)))
     code = run_cli("frontier", [str(path), "--budgets", "50,150", "--time-limit-per-level", "1"])
     assert code == 0
-    out = json.loads(capsys.readouterr().out)
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    # a line per level as it is solved, on stderr
+    assert "level 1/2: budget 50: value 6.00 (optimal), 1 in, 0 out" in captured.err
+    assert "level 2/2: budget 150: value 16.00 (optimal), 1 in, 0 out" in captured.err
     assert [p["value"] for p in out["points"]] == pytest.approx([6.0, 16.0])
     assert out["points"][1]["entering"] == ["A"]
     missing = tmp_path / "none.json"

@@ -318,3 +318,15 @@ def test_a_start_plan_without_room_for_a_mandatory_demand_is_not_used() -> None:
     plan = run(p, start=Plan(status="feasible", scheduled=[Scheduled("A", 0, 1)]))
     assert plan.stats["start"] == {"scheduled": 1, "kept": 1, "value": None}
     assert plan.starts() == {"M": 0}
+
+
+def test_a_start_plan_with_every_mandatory_demand_in_place_needs_no_mandatory_stage() -> None:
+    # six mandatory demands greedy cannot place in 8 periods; the mandatory stage schedules them
+    problem = tight_schedule(1, 6, 8)
+    assert solve_greedy(problem).status == "unknown"
+    first = solve(problem, time_limit=2.0, explain=False)
+    assert first.status == "optimal" and "mandatory_stage" in first.stats
+    again = solve(problem, time_limit=2.0, explain=False, start=first)
+    assert check_plan(problem, again).ok and again.status == "optimal"
+    assert "mandatory_stage" not in again.stats
+    assert again.stats["start"]["kept"] == len(first.scheduled) == 6

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bearing.core.models import AuditEntry
+from bearing.planning import runs
 from bearing.planning.models import PlanRun, Scenario
 
 pytestmark = pytest.mark.django_db
@@ -261,6 +262,26 @@ def test_frontier_partial_polls_while_queued(client, cast, finished_run):
     client.force_login(cast.viewer)
     text = client.get(reverse("planning:run_frontier", args=[finished_run.pk]), **HX).content.decode()
     assert 'hx-trigger="every 2s"' in text and "Compute" not in text
+
+
+def test_frontier_says_how_many_levels_are_solved_while_it_runs(client, cast, finished_run, monkeypatch):
+    written = []
+    real = runs._set_summary
+
+    def recording(run_id, key, value):
+        written.append((key, dict(value)))
+        real(run_id, key, value)
+
+    monkeypatch.setattr(runs, "_set_summary", recording)
+    runs.compute_frontier(finished_run.pk, steps=3, time_limit_per_level=0.5)
+    frontier = [value for key, value in written if key == "frontier"]
+    assert frontier[0] == {"status": "running"}
+    assert [(v.get("solved"), v.get("levels")) for v in frontier[1:-1]] == [(1, 3), (2, 3), (3, 3)]
+    assert frontier[-1]["status"] == "done"
+    PlanRun.objects.filter(pk=finished_run.pk).update(summary={**finished_run.summary, "frontier": frontier[2]})
+    client.force_login(cast.viewer)
+    text = client.get(reverse("planning:run_frontier", args=[finished_run.pk]), **HX).content.decode()
+    assert "2 of 3 budget levels solved" in text and 'hx-trigger="every 2s"' in text
 
 
 def test_result_pages_do_a_fixed_number_of_queries(client, cast, finished_run, django_assert_max_num_queries):
