@@ -509,7 +509,31 @@ def _draft(problem: Problem, comp: Compiled, ledger: Ledger, d: int) -> _Draft:
     if missing:
         reasons.insert(0, f"it requires {', '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} not in the plan")
     details["requires_missing"] = missing
+    later = _later_deadline(problem, comp, ledger, d)
+    if later is not None:
+        start, deadline = later
+        details["later_deadline"] = deadline
+        old = problem.demands[d].deadline
+        assert old is not None
+        reasons.append(
+            f"its deadline (finished by the end of {problem.label(old - 1)}) rules out later starts: allowed to "
+            f"finish by the end of {problem.label(deadline - 1)}, it would fit from {problem.label(start)} as the "
+            "plan stands"
+        )
     return _Draft(d, s, hours, money, reasons, details)
+
+
+def _later_deadline(problem: Problem, comp: Compiled, ledger: Ledger, d: int) -> tuple[int, int] | None:
+    """The earliest start after its deadline's last one where the plan as it stands leaves room for
+    the demand (hours, money, prerequisites finished), and the deadline that start needs; None when
+    it has no deadline, a fixed start, or no such start before the horizon ends."""
+    dem = problem.demands[d]
+    if dem.deadline is None or dem.fixed_start is not None or not comp.window[d]:
+        return None
+    for start in range(comp.window[d][-1] + 1, problem.periods - dem.duration + 1):
+        if ledger.fits(d, start):
+            return start, start + dem.duration
+    return None
 
 
 def _forced_in_reason(details: dict[str, object], forced: float, objective: float, gain: float, by: str) -> str:

@@ -324,3 +324,44 @@ def test_holders_taken_out_together_leave_the_ledger_one_by_one_would() -> None:
         assert together.start == one_by_one.start
         assert np.array_equal(together.res, one_by_one.res)
         assert np.array_equal(together.bres, one_by_one.bres)
+
+
+def _deadline_problem() -> Problem:
+    # 10 dev-hours a quarter. X1 and X2 (deadline 2: done by the end of 2027-Q2) fill Q1 and Q2;
+    # D, with the same deadline, is out. E (no deadline) takes 2027-Q3; 2027-Q4 stays free.
+    return Problem(
+        periods=4,
+        resources={"dev": Resource("dev", (10.0,) * 4)},
+        demands=(
+            Demand("X1", 10, effort={"dev": 10}, deadline=2),
+            Demand("X2", 10, effort={"dev": 10}, deadline=2),
+            Demand("D", 5, effort={"dev": 10}, deadline=2),
+            Demand("E", 1.0, effort={"dev": 10}),
+        ),
+        period_labels=("2027-Q1", "2027-Q2", "2027-Q3", "2027-Q4"),
+    )
+
+
+def test_a_demand_its_deadline_keeps_out_is_told_which_deadline_would_let_it_in() -> None:
+    p = _deadline_problem()
+    plan = solve(p, time_limit=5.0)
+    (out,) = plan.unscheduled
+    assert out.id == "D" and out.details["later_deadline"] == 4
+    assert any("allowed to finish by the end of 2027-Q4, it would fit from 2027-Q4" in r for r in out.reasons)
+    # true by the independent checker: with that deadline, the plan plus D at 2027-Q4 keeps every rule
+    later = dataclasses.replace(p, demands=tuple(
+        dataclasses.replace(d, deadline=out.details["later_deadline"]) if d.id == "D" else d for d in p.demands
+    ))  # fmt: skip
+    starts = {**plan.starts(), "D": 3}
+    comp = compile_problem(later)
+    widened = plan_from_starts(comp, {comp.index[k]: v for k, v in starts.items()}, status="feasible", bound=None, seconds=0)
+    assert check_plan(later, widened).ok
+
+
+def test_no_later_deadline_is_named_where_the_plan_leaves_no_room_after_it() -> None:
+    p = dataclasses.replace(_deadline_problem(), periods=3, period_labels=("2027-Q1", "2027-Q2", "2027-Q3"),
+                            resources={"dev": Resource("dev", (10.0,) * 3)})  # fmt: skip
+    plan = solve(p, time_limit=5.0)
+    (out,) = plan.unscheduled
+    assert out.id == "D" and "later_deadline" not in out.details
+    assert not any("deadline" in r for r in out.reasons)
