@@ -103,6 +103,7 @@ def efficient_frontier(
     method: str = "default",
     solver: Solver | None = None,
     on_level: Callable[[int, int, FrontierPoint], None] | None = None,
+    bound: float | None = None,
 ) -> list[FrontierPoint]:
     """Best value at each total-budget level, lowest first.
 
@@ -111,6 +112,8 @@ def efficient_frontier(
         solver: (problem, time limit, previous plan) -> Plan; default the engine's `solve`.
         on_level: told (level number from 1, number of levels, point) as each level is solved;
             its bound may still be tightened by a higher level's.
+        bound: a proven upper bound on the problem's own best value (a solve of it without the total
+            budget): a total budget only takes plans away, so it bounds every level too.
     """
     levels = sorted(budget_levels_ if budget_levels_ is not None else budget_levels(problem, steps))
     run = solver or _default_solver(time_limit_per_level, workers, seed, method)
@@ -120,7 +123,7 @@ def efficient_frontier(
     for level in levels:
         capped = with_total_budget(problem, level)
         plan = run(capped, time_limit_per_level, previous)
-        bound, reused = plan.bound, False
+        level_bound, reused = plan.bound, False
         if previous is not None and previous.objective > plan.objective:
             plan, reused = previous, True  # the lower level's plan still fits: a floor
         ids = {s.id for s in plan.scheduled} if _usable(plan) else set()
@@ -129,7 +132,7 @@ def efficient_frontier(
                 budget=float(level),
                 value=plan.objective if _usable(plan) else 0.0,
                 status=("feasible" if reused else plan.status),
-                bound=bound,
+                bound=level_bound,
                 spend=_spend(problem, plan) if _usable(plan) else 0.0,
                 selected=tuple(sorted(ids)),
                 entering=tuple(sorted(ids - previous_ids)),
@@ -143,17 +146,17 @@ def efficient_frontier(
             on_level(len(points), len(levels), points[-1])
         if _usable(plan):
             previous, previous_ids = plan, ids
-    return _tighten_bounds(points)
+    return _tighten_bounds(points, bound)
 
 
 def _usable(plan: Plan) -> bool:
     return plan.status in ("optimal", "feasible")
 
 
-def _tighten_bounds(points: list[FrontierPoint]) -> list[FrontierPoint]:
-    """A bound proven at a higher budget also holds at every lower one."""
+def _tighten_bounds(points: list[FrontierPoint], above: float | None = None) -> list[FrontierPoint]:
+    """A bound proven at a higher budget (or `above` all of them) also holds at every lower one."""
     tightened: list[FrontierPoint] = []
-    best: float | None = None
+    best: float | None = above
     for point in reversed(points):
         if point.bound is not None:
             best = point.bound if best is None else min(best, point.bound)

@@ -410,7 +410,8 @@ def compute_frontier(run_id: int, *, steps: int = 8, time_limit_per_level: float
     """Worker side: the efficient frontier of the run's problem snapshot, stored in its summary."""
     _set_summary(run_id, "frontier", {"status": "running"})
     try:
-        problem = problem_from_dict(PlanRun.objects.values_list("problem", flat=True).get(pk=run_id))
+        problem_data, run_bound = PlanRun.objects.values_list("problem", "bound").get(pk=run_id)
+        problem = problem_from_dict(problem_data)
         from bearing.engine.frontier import efficient_frontier
 
         def solved(number: int, count: int, _point: object) -> None:
@@ -418,7 +419,8 @@ def compute_frontier(run_id: int, *, steps: int = 8, time_limit_per_level: float
             _set_summary(run_id, "frontier", {"status": "running", "solved": number, "levels": count})
 
         points = efficient_frontier(
-            problem, steps=steps, time_limit_per_level=time_limit_per_level, on_level=solved
+            problem, steps=steps, time_limit_per_level=time_limit_per_level, on_level=solved,
+            bound=run_bound,  # the run's proven bound holds at every budget level too
         )
         _set_summary(run_id, "frontier", {"status": "done", "points": [
             {"budget": p.budget, "value": p.value, "spend": p.spend, "status": p.status, "bound": p.bound,

@@ -85,6 +85,19 @@ def test_bound_at_a_higher_budget_bounds_the_lower_levels() -> None:
     assert [p.status for p in points] == ["feasible", "optimal", "feasible"]
 
 
+def test_a_bound_of_the_problem_itself_bounds_every_level() -> None:
+    # every level's own bound is loose (99); the problem's best value is 21 (all three demands), so a
+    # bound of 21 proven for it holds at every budget: the 200 level (21) is then proven optimal
+    def loose(problem: Problem, limit: float, hint: Plan | None) -> Plan:
+        plan = _exact(problem, limit, hint)
+        plan.status, plan.bound = "feasible", 99.0
+        return plan
+
+    points = efficient_frontier(PROBLEM, [100.0, 150.0, 200.0], solver=loose, bound=21.0)
+    assert [p.bound for p in points] == [21.0, 21.0, 21.0]
+    assert [p.status for p in points] == ["feasible", "feasible", "optimal"]
+
+
 def test_default_levels_run_from_mandatory_cost_to_total_cost() -> None:
     mandatory = Problem(
         periods=1,

@@ -278,6 +278,9 @@ def test_frontier_says_how_many_levels_are_solved_while_it_runs(client, cast, fi
     assert frontier[0] == {"status": "running"}
     assert [(v.get("solved"), v.get("levels")) for v in frontier[1:-1]] == [(1, 3), (2, 3), (3, 3)]
     assert frontier[-1]["status"] == "done"
+    # the run's own proven bound bounds every level (a total budget only takes plans away)
+    finished_run.refresh_from_db()
+    assert all(p["bound"] <= finished_run.bound + 1e-9 for p in frontier[-1]["points"])
     PlanRun.objects.filter(pk=finished_run.pk).update(summary={**finished_run.summary, "frontier": frontier[2]})
     client.force_login(cast.viewer)
     text = client.get(reverse("planning:run_frontier", args=[finished_run.pk]), **HX).content.decode()
