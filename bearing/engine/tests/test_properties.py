@@ -1,4 +1,5 @@
-"""Property: every plan the solver returns passes the independent checker and beats greedy."""
+"""Property: every plan the solver returns passes the independent checker and beats greedy (and a
+start plan that keeps every rule)."""
 
 from __future__ import annotations
 
@@ -187,3 +188,48 @@ def test_selection_plans_pass_the_checker_never_fall_below_greedy_and_bound_them
     assert abs(result.objective - plan.objective) < 1e-6
     assert plan.objective >= solve_greedy(problem).objective - 1e-9
     assert plan.bound is not None and plan.bound >= plan.objective - 1e-6
+
+
+@st.composite
+def problems_with_a_start(draw: st.DrawFn) -> tuple[Problem, Plan]:
+    """A problem (some demands mandatory) and a start plan of any shape: demands at any period,
+    some breaking rules, now and then one the problem does not have."""
+    problem = draw(problems())
+    demands = tuple(
+        dataclasses.replace(d, mandatory=True) if not d.excluded and draw(st.integers(0, 6)) == 0 else d
+        for d in problem.demands
+    )
+    problem = dataclasses.replace(problem, demands=demands)
+    scheduled = []
+    for d in problem.demands:
+        if draw(st.booleans()):
+            s = draw(st.integers(0, problem.periods - 1))
+            scheduled.append(Scheduled(d.id, s, s + d.duration))
+    if draw(st.integers(0, 4)) == 0:
+        scheduled.append(Scheduled("ghost", 0, 1))
+    return problem, Plan(status="feasible", scheduled=scheduled)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems_with_a_start())
+def test_a_start_plan_of_any_shape_gives_a_checked_plan_worth_at_least_it_when_it_keeps_the_rules(
+    pair: tuple[Problem, Plan],
+) -> None:
+    problem, start = pair
+    # is the start itself a plan that keeps every rule? (judged by the independent checker)
+    comp = compile_problem(problem)
+    known = {comp.index[s.id]: s.start for s in start.scheduled if s.id in comp.index}
+    allowed = {d: s for d, s in known.items() if s in comp.window[d]}  # others break a rule anyway
+    as_plan = plan_from_starts(comp, allowed, status="feasible", bound=None, seconds=0)
+    valid = len(allowed) == len(start.scheduled) and check_plan(problem, as_plan).ok
+    plan = solve(problem, time_limit=1.0, explain=False, start=start)
+    if valid:
+        assert plan.status in ("optimal", "feasible")
+        assert plan.objective >= as_plan.objective - 1e-9
+    if plan.status in ("optimal", "feasible"):
+        result = check_plan(problem, plan)
+        assert result.ok, result.violations
+        greedy = solve_greedy(problem)
+        if greedy.status in ("optimal", "feasible"):
+            assert plan.objective >= greedy.objective - 1e-9
+        assert plan.bound is None or plan.bound >= plan.objective - 1e-9
