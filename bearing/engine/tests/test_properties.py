@@ -233,3 +233,50 @@ def test_a_start_plan_of_any_shape_gives_a_checked_plan_worth_at_least_it_when_i
         if greedy.status in ("optimal", "feasible"):
             assert plan.objective >= greedy.objective - 1e-9
         assert plan.bound is None or plan.bound >= plan.objective - 1e-9
+
+
+@st.composite
+def early_deadline_problems(draw: st.DrawFn) -> Problem:
+    """3-6 demands on one resource over 2-4 periods, half of them due as soon as they can finish,
+    capacity for about half of what they ask: they compete for the early periods while later ones
+    have room, the case where a later deadline would let a demand in."""
+    periods = draw(st.integers(2, 4))
+    demands = []
+    for i in range(draw(st.integers(3, 6))):
+        duration = draw(st.integers(1, min(2, periods - 1)))
+        earliest = draw(st.integers(0, periods - duration - 1))
+        demands.append(
+            Demand(
+                id=f"D{i}",
+                value=float(draw(st.integers(1, 9))),
+                duration=duration,
+                effort={"dev": float(draw(st.integers(1, 10)) * duration)},
+                earliest_start=earliest,
+                deadline=earliest + duration if draw(st.booleans()) else None,
+                requires=(f"D{i - 1}",) if i and draw(st.integers(0, 5)) == 0 else (),
+            )
+        )
+    capacity = float(max(1, round(sum(d.effort["dev"] / d.duration for d in demands) / 2)))
+    return Problem(periods=periods, resources={"dev": Resource("dev", (capacity,) * periods)}, demands=tuple(demands))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(early_deadline_problems())
+def test_every_later_deadline_named_would_let_its_demand_in_as_the_plan_stands(problem: Problem) -> None:
+    """An explanation that names a later deadline claims the plan, unchanged, has room for the demand
+    at the start that deadline allows: the independent checker must accept the plan with it there."""
+    plan = solve(problem, time_limit=1.0)
+    for out in plan.unscheduled:
+        later = out.details.get("later_deadline")
+        if later is None:
+            continue
+        demand = next(d for d in problem.demands if d.id == out.id)
+        assert demand.deadline is not None and later > demand.deadline
+        widened = dataclasses.replace(problem, demands=tuple(
+            dataclasses.replace(d, deadline=later) if d.id == out.id else d for d in problem.demands
+        ))  # fmt: skip
+        comp = compile_problem(widened)
+        starts = {comp.index[s.id]: s.start for s in plan.scheduled}
+        starts[comp.index[out.id]] = later - demand.duration
+        result = check_plan(widened, plan_from_starts(comp, starts, status="feasible", bound=None, seconds=0))
+        assert result.ok, result.violations
