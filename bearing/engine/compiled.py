@@ -197,15 +197,20 @@ class Ledger:
     def starts(self) -> dict[int, int]:
         return {d: s for d, s in enumerate(self.start) if s >= 0}
 
-    def book_in_order(self, starts: dict[int, int]) -> bool:
+    def book_in_order(self, starts: dict[int, int], *, skip: bool = False) -> bool:
         """Book `starts` earliest first, each only inside its window and where it fits; False (with
-        part of them booked) at the first that does not: never trust a solver, always verify."""
+        part of them booked) at the first that does not: never trust a solver, always verify. With
+        `skip`, one that does not is left out and the rest are still booked (False if any was)."""
         comp = self.comp
+        booked_all = True
         for d in sorted(starts, key=lambda k: (starts[k], k)):
             if starts[d] not in comp.window[d] or not self.fits(d, starts[d]):
-                return False
+                if not skip:
+                    return False
+                booked_all = False
+                continue
             self.book(d, starts[d])
-        return True
+        return booked_all
 
     def mandatory_part(self) -> Ledger:
         """A new ledger with only the mandatory demands booked here, at the same starts, together

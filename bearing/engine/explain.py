@@ -526,9 +526,10 @@ def _draft(problem: Problem, comp: Compiled, ledger: Ledger, d: int) -> _Draft:
 def _later_deadline(problem: Problem, comp: Compiled, ledger: Ledger, d: int) -> tuple[int, int] | None:
     """The earliest start after its deadline's last one where the plan as it stands leaves room for
     the demand (hours, money, prerequisites finished), and the deadline that start needs; None when
-    it has no deadline, a fixed start, or no such start before the horizon ends."""
+    it has no deadline, a fixed start, or no such start before the horizon ends (its window is not
+    empty: `_structural` explains those)."""
     dem = problem.demands[d]
-    if dem.deadline is None or dem.fixed_start is not None or not comp.window[d]:
+    if dem.deadline is None or dem.fixed_start is not None:
         return None
     for start in range(comp.window[d][-1] + 1, problem.periods - dem.duration + 1):
         if ledger.fits(d, start):

@@ -164,15 +164,9 @@ def _ledger_from_start(comp: Compiled, plan: Plan) -> tuple[Ledger | None, int]:
     money short — that demand is left out. A mandatory demand it leaves out is then placed at its
     earliest start that fits, after its prerequisites; None when one finds no place (greedy and the
     mandatory stage decide those). Demands that still fit are added last (`fill`)."""
+    wanted = {comp.index[item.id]: item.start for item in plan.scheduled if item.id in comp.index}
     ledger = Ledger(comp)
-    wanted: dict[int, int] = {}
-    for item in plan.scheduled:
-        d = comp.index.get(item.id)
-        if d is not None:
-            wanted[d] = item.start
-    for d in sorted(wanted, key=lambda k: (wanted[k], k)):
-        if wanted[d] in comp.window[d] and ledger.fits(d, wanted[d]):
-            ledger.book(d, wanted[d])
+    ledger.book_in_order(wanted, skip=True)
     kept = sum(1 for d in wanted if ledger.start[d] >= 0)
     missing = [d for d in _forced(comp) if ledger.start[d] < 0]
     while missing:

@@ -272,14 +272,25 @@ def test_frontier_says_how_many_levels_are_solved_while_it_runs(client, cast, fi
         written.append((key, dict(value)))
         real(run_id, key, value)
 
+    import bearing.engine.frontier as frontier_module
+
+    bounds_passed = []
+    real_frontier = frontier_module.efficient_frontier
+
+    def passing(problem, **options):
+        bounds_passed.append(options.get("bound"))
+        return real_frontier(problem, **options)
+
     monkeypatch.setattr(runs, "_set_summary", recording)
+    monkeypatch.setattr(frontier_module, "efficient_frontier", passing)
     runs.compute_frontier(finished_run.pk, steps=3, time_limit_per_level=0.5)
     frontier = [value for key, value in written if key == "frontier"]
     assert frontier[0] == {"status": "running"}
     assert [(v.get("solved"), v.get("levels")) for v in frontier[1:-1]] == [(1, 3), (2, 3), (3, 3)]
     assert frontier[-1]["status"] == "done"
-    # the run's own proven bound bounds every level (a total budget only takes plans away)
+    # the run's own proven bound is handed on: it bounds every level (a total budget only takes plans away)
     finished_run.refresh_from_db()
+    assert finished_run.bound is not None and bounds_passed == [finished_run.bound]
     assert all(p["bound"] <= finished_run.bound + 1e-9 for p in frontier[-1]["points"])
     PlanRun.objects.filter(pk=finished_run.pk).update(summary={**finished_run.summary, "frontier": frontier[2]})
     client.force_login(cast.viewer)
