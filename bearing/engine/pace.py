@@ -33,6 +33,7 @@ __all__ = [
     "lagrangian_seconds_per_iteration",
     "lns_step_seconds",
     "lp_build_seconds",
+    "lp_iterations",
     "lp_seconds",
     "mip_root_seconds",
     "mip_seconds_per_check",
@@ -70,19 +71,27 @@ def ipm_seconds_per_iteration(nonzeros: int) -> float:
 
 
 # Interior-point iterations a relaxation is expected to need: the most measured on generated
-# problems (86).
+# problems of up to 10,000 demands (86, at up to 850k nonzeros); more beyond (105 at 2.48M
+# nonzeros: 30,000 demands x 60 resources x 16 quarters).
 _LP_ITERATIONS = 90
+_LP_ITERATIONS_UP_TO = 850_000
+
+
+def lp_iterations(nonzeros: int) -> float:
+    """Interior-point iterations a relaxation of this size is expected to need."""
+    return _LP_ITERATIONS * max(1.0, nonzeros / _LP_ITERATIONS_UP_TO) ** 0.15
 
 
 def lp_seconds(nonzeros: int) -> float:
     """Seconds a relaxation's interior-point solve is expected to take, by its size."""
-    return _LP_ITERATIONS * ipm_seconds_per_iteration(nonzeros)
+    return lp_iterations(nonzeros) * ipm_seconds_per_iteration(nonzeros)
 
 
 def crossover_seconds_per_iteration(nonzeros: int) -> float:
     """Seconds per simplex iteration of the crossover after an interior-point solve: 5-10 s for
-    30k-36k iterations at 846k nonzeros (generated 10,000-demand problems, one idle core)."""
-    return 3e-10 * max(1, nonzeros)
+    30k-36k iterations at 846k nonzeros (generated 10,000-demand problems, one idle core), and
+    about the same per iteration beyond (39 s for 145k at 2.48M nonzeros, 30,000 demands)."""
+    return 3e-10 * min(max(1, nonzeros), 1_000_000)
 
 
 def mip_seconds_per_check(nonzeros: int, *, root: bool = False) -> float:

@@ -215,7 +215,7 @@ def test_a_week_is_the_longest_time_limit_and_it_is_accepted(tmp_path: Path) -> 
 def test_solve_says_which_limit_would_let_the_relaxation_in(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # 500 demands over 12 quarters: the relaxation is predicted to take longer than half of a
+    # 500 demands over 12 quarters: the relaxation is predicted to take longer than most of a
     # 1 s search; the limit the note names takes it in
     from bearing.engine.codec import problem_to_dict
     from bearing.engine.generate import generate_problem

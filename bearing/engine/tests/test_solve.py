@@ -181,6 +181,22 @@ def test_generated_problem_beats_greedy_and_reports_a_valid_bound() -> None:
     assert plan.bound is not None and plan.bound >= plan.objective - 1e-9
 
 
+def test_a_relaxation_predicted_to_take_most_of_the_search_is_solved_and_bounds_the_plan() -> None:
+    # 500 demands over 12 quarters: half a second is too short for the relaxation, and the plan says
+    # what it is predicted to take; with a limit at which that is 70 % of the search, the
+    # relaxation is solved (the plan rounded from it is worth more than a search without it)
+    p = generate_problem(500, 20, 12, seed=1)
+    short = solve(p, time_limit=0.5, explain=False)
+    assert "lp_bound" not in short.stats
+    predicted = float(short.stats["lp_predicted_seconds"])  # type: ignore[arg-type]
+    plan = solve(p, time_limit=predicted / 0.7 + 0.1, explain=False)
+    result = check_plan(p, plan)
+    assert result.ok, result.violations
+    assert "lp_bound" in plan.stats and "limit_for_full_lp" not in plan.stats
+    assert plan.bound is not None and plan.objective - 1e-6 <= plan.bound <= plan.stats["lp_bound"] + 1e-6  # type: ignore[operator]
+    assert plan.objective >= solve_greedy(p).objective - 1e-9
+
+
 @pytest.mark.parametrize("limit", [float("inf"), float("nan"), 0.0, -1.0])
 def test_solve_refuses_a_time_limit_that_is_not_a_usable_number_of_seconds(limit: float) -> None:
     # an infinite limit once ended in an OverflowError deep in the LP's work budget
