@@ -25,6 +25,8 @@ SIZES: dict[str, tuple[int, int, int]] = {
     "M": (500, 20, 12),
     "L": (2000, 30, 12),
     "XL": (10000, 40, 16),
+    # beyond the issue's sizes: the tens of thousands the product is for
+    "XXL": (30000, 60, 16),
 }
 
 # Duration in quarters grows with size; these are the size thresholds (hours) for 2, 3, 4 quarters.
@@ -105,7 +107,7 @@ def generate_problem(
 
 
 def generate_size(size: str, seed: int = 0, **knobs: float) -> Problem:
-    """A problem of one of the preset sizes "S", "M", "L", "XL"."""
+    """A problem of one of the preset sizes "S", "M", "L", "XL", "XXL"."""
     n, m, t = SIZES[size]
     return generate_problem(n, m, t, seed, **knobs)
 
