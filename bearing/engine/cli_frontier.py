@@ -26,10 +26,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="explicit total budgets, comma-separated (overrides --levels)",
     )
-    parser.add_argument("--time-limit-per-level", type=seconds, default=5.0, help="seconds per level")
-    parser.add_argument("--workers", type=count, default=1)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--method", choices=["default", "greedy"], default="default")
+    parser.add_argument(
+        "--time-limit-per-level",
+        type=seconds,
+        default=5.0,
+        help="seconds per level (default 5); each level searches on from the plan of the level below",
+    )
+    parser.add_argument(
+        "--workers", type=count, default=1, help="solver threads per level (default 1: reproducible)"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument(
+        "--method",
+        choices=["default", "greedy"],
+        default="default",
+        help="default: the optimising pipeline at each level; greedy: the spreadsheet yardstick",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
