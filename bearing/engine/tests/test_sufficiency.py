@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from unittest import mock
 
+import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bearing.engine.cli import run as run_cli
 from bearing.engine.codec import problem_to_dict
+from bearing.engine.generate import generate_problem
 from bearing.engine.problem import Budget, Demand, Problem, Resource
-from bearing.engine.sufficiency import analyse_sufficiency
+from bearing.engine.sufficiency import SufficiencyReport, analyse_sufficiency
 
 DEV = {"dev": Resource("dev", (100.0, 100.0, 100.0, 100.0))}
 # M1 must run in periods 0-1 (150 h each); M2 80 h anywhere; M3 250 h in period 2 or 3.
@@ -107,3 +112,49 @@ def test_cli_prints_report_and_exits_2_on_bad_input(
     assert run_cli("sufficiency", [str(path), "--hours-per-fte", "x"]) == 2
     assert run_cli("sufficiency", [str(path), "--hours-per-fte", "100", "--must-fit", "Q"]) == 2
     assert "unknown demand 'Q'" in capsys.readouterr().err
+
+
+def _keeps_the_rules_with_its_additions(problem: Problem, report: SufficiencyReport) -> bool:
+    """Checked from the report alone: every must-fit demand scheduled in its window after what it
+    requires, and every resource's use within its capacity plus the additions made up to then."""
+    by_id = problem.demand_by_id()
+    use = {r: np.zeros(problem.periods) for r in problem.resources}
+    for d_id in report.must_fit_ids:
+        d, s = by_id[d_id], report.schedule[d_id]
+        if s not in d.start_window(problem.periods):
+            return False
+        if any(e in report.schedule and report.schedule[e] + by_id[e].duration > s for e in d.requires):
+            return False
+        for r in d.effort:
+            use[r][s : s + d.duration] += d.per_period_effort(r)
+    for r, resource in problem.resources.items():
+        added = np.zeros(problem.periods)
+        for a in report.additions:
+            if a.resource == r:
+                added[a.from_period :] += a.hours_per_period
+        if np.any(use[r] > np.asarray(resource.capacity) + added + 1e-6):
+            return False
+    return True
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 100_000),
+    demands=st.integers(2, 40),
+    periods=st.integers(1, 6),
+    share=st.floats(0.2, 1.0),
+)
+def test_additions_rounded_from_the_relaxation_cost_what_the_mip_alone_finds(
+    seed: int, demands: int, periods: int, share: float
+) -> None:
+    # the rounding is taken as optimal only when it costs no more than the relaxation's bound: the
+    # MIP on its own (the rounding switched off) never finds smaller additions
+    problem = generate_problem(demands, 3, periods, seed=seed, budget_tightness=10.0, dependency_fraction=0.3)
+    must = [d.id for d in problem.demands if not d.excluded][: max(1, int(share * demands))]
+    fast = analyse_sufficiency(problem, hours_per_fte=100.0, must_fit_ids=must)
+    with mock.patch("bearing.engine.sufficiency._rounded_relaxation", return_value=(None, False)):
+        alone = analyse_sufficiency(problem, hours_per_fte=100.0, must_fit_ids=must)
+    assert fast.additions_status == alone.additions_status
+    if alone.additions_status == "optimal":
+        assert fast.added_hours_total == pytest.approx(alone.added_hours_total, rel=1e-6, abs=1e-6)
+        assert _keeps_the_rules_with_its_additions(problem, fast)
