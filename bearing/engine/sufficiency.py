@@ -16,6 +16,7 @@ its additions cost no more than the relaxation's bound, it is optimal and the MI
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -440,9 +441,11 @@ def _rounded_relaxation(
     h: highspy.Highs,
     x: Mapping[tuple[str, int], int],
     y: Mapping[tuple[str, int], int],
-) -> tuple[np.ndarray | None, bool]:
-    """A solution of the additions MIP rounded from its relaxation, and whether it is proven optimal
-    (it costs no more than the relaxation's bound); (None, False) when the rounding breaks a row.
+    time_limit: float,
+) -> tuple[np.ndarray | None, str]:
+    """A solution of the additions MIP rounded from its relaxation and a verdict: "optimal" when it
+    costs no more than the relaxation's bound, "infeasible" when the relaxation is (so is the MIP),
+    else "" (the solution, or None when the rounding breaks a row, goes to the MIP as its start).
 
     Each must-fit demand the relaxation starts whole keeps that start while it stays between what it
     requires and what requires it; the others, prerequisites first, take the start among those the
@@ -454,6 +457,7 @@ def _rounded_relaxation(
     integrality = np.array(h.getLp().integrality_)
     h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kContinuous))
     h.setOptionValue("solver", "simplex")
+    h.setOptionValue("time_limit", float(time_limit))
     try:
         run_status = h.run()
         status = h.getModelStatus()
@@ -463,8 +467,10 @@ def _rounded_relaxation(
         h.clearSolver()
         h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), integrality)
         h.setOptionValue("solver", "choose")
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return None, "infeasible"
     if relaxed is None or status != highspy.HighsModelStatus.kOptimal:
-        return None, False
+        return None, ""
     periods = problem.periods
     used = sorted({r for r, _ in y})
     usage = {r: np.zeros(periods) for r in used}
@@ -505,7 +511,7 @@ def _rounded_relaxation(
         allowed = [s for s in window[k] if earliest <= s <= latest[k]]
         candidates = [s for s in sorted(allowed, key=lambda s: -share[k][s]) if share[k][s] > _TOL] or allowed
         if not candidates:
-            return None, False
+            return None, ""
         best: tuple[float, int] | None = None
         for s in candidates:
             book(k, s)
@@ -555,8 +561,8 @@ def _rounded_relaxation(
             values[y[(r, q)]] = step
     lp = h.getLp()
     if not _keeps_rows(lp, values):
-        return None, False
-    return values, float(np.asarray(lp.col_cost_) @ values) <= bound + 1e-9 * max(1.0, abs(bound))
+        return None, ""
+    return values, "optimal" if float(np.asarray(lp.col_cost_) @ values) <= bound + 1e-9 * max(1.0, abs(bound)) else ""
 
 
 def _prerequisites_first(fit: list[Demand], pos: Mapping[str, int]) -> list[int]:
@@ -592,6 +598,26 @@ def _keeps_rows(lp: Any, values: np.ndarray) -> bool:
     return bool(np.all(activity >= lower - slack) and np.all(activity <= upper + slack))
 
 
+def _solve_additions(
+    problem: Problem, fit: list[Demand], weights: Mapping[str, float], with_budgets: bool, time_limit: float
+) -> tuple[str, np.ndarray | None, dict[tuple[str, int], int], dict[tuple[str, int], int]]:
+    """Status, column values, start columns and addition columns of the additions MIP: from its rounded relaxation
+    when that settles it, else from HiGHS's search (started from the rounding when it kept the rules)
+    in what is left of `time_limit`."""
+    started = time.perf_counter()
+    h, x, y = _build(problem, fit, weights, with_budgets=with_budgets)
+    values, verdict = _rounded_relaxation(problem, fit, weights, h, x, y, time_limit)
+    if verdict:
+        return verdict, values, x, y
+    if values is not None:
+        start = highspy.HighsSolution()
+        start.col_value = list(values)
+        start.value_valid = True
+        h.setSolution(start)
+    status, values = _solve(h, max(0.1, time_limit - (time.perf_counter() - started)))
+    return status, values, x, y
+
+
 def _plan_additions(
     problem: Problem, report: SufficiencyReport, weights: Mapping[str, float], time_limit: float
 ) -> None:
@@ -601,19 +627,9 @@ def _plan_additions(
     if not fit:
         report.additions_status = "infeasible" if report.cannot_fit else "not_needed"
         return
-    h, x, y = _build(problem, fit, weights, with_budgets=True)
-    values, proven = _rounded_relaxation(problem, fit, weights, h, x, y)
-    status = "optimal"
-    if not proven:
-        if values is not None:
-            start = highspy.HighsSolution()
-            start.col_value = list(values)
-            start.value_valid = True
-            h.setSolution(start)
-        status, values = _solve(h, time_limit)
+    status, values, x, y = _solve_additions(problem, fit, weights, True, time_limit)
     if status == "infeasible" and problem.budgets:
-        h, x, y = _build(problem, fit, weights, with_budgets=False)
-        status, values = _solve(h, time_limit)
+        status, values, x, y = _solve_additions(problem, fit, weights, False, time_limit)
         if values is not None:
             # the additions then ignore the budget windows; cannot_fit says which ones overflow
             starts = {d: s for (d, s), k in x.items() if values[k] > 0.5}

@@ -152,7 +152,7 @@ def test_additions_rounded_from_the_relaxation_cost_what_the_mip_alone_finds(
     problem = generate_problem(demands, 3, periods, seed=seed, budget_tightness=10.0, dependency_fraction=0.3)
     must = [d.id for d in problem.demands if not d.excluded][: max(1, int(share * demands))]
     fast = analyse_sufficiency(problem, hours_per_fte=100.0, must_fit_ids=must)
-    with mock.patch("bearing.engine.sufficiency._rounded_relaxation", return_value=(None, False)):
+    with mock.patch("bearing.engine.sufficiency._rounded_relaxation", return_value=(None, "")):
         alone = analyse_sufficiency(problem, hours_per_fte=100.0, must_fit_ids=must)
     assert fast.additions_status == alone.additions_status
     if alone.additions_status == "optimal":
