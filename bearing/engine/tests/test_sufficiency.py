@@ -143,18 +143,23 @@ def _keeps_the_rules_with_its_additions(problem: Problem, report: SufficiencyRep
     demands=st.integers(2, 40),
     periods=st.integers(1, 6),
     share=st.floats(0.2, 1.0),
+    budget_tightness=st.sampled_from([10.0, 0.3]),
 )
 def test_additions_rounded_from_the_relaxation_cost_what_the_mip_alone_finds(
-    seed: int, demands: int, periods: int, share: float
+    seed: int, demands: int, periods: int, share: float, budget_tightness: float
 ) -> None:
-    # the rounding is taken as optimal only when it costs no more than the relaxation's bound: the
-    # MIP on its own (the rounding switched off) never finds smaller additions
-    problem = generate_problem(demands, 3, periods, seed=seed, budget_tightness=10.0, dependency_fraction=0.3)
+    # the rounding is taken as optimal only when it costs no more than the relaxation's bound, and
+    # the must-fit demands as over budget only when the relaxation is: the MIP on its own (the
+    # rounding switched off) reaches the same verdict and never finds smaller additions
+    problem = generate_problem(
+        demands, 3, periods, seed=seed, budget_tightness=budget_tightness, dependency_fraction=0.3
+    )
     must = [d.id for d in problem.demands if not d.excluded][: max(1, int(share * demands))]
     fast = analyse_sufficiency(problem, hours_per_fte=100.0, must_fit_ids=must)
     with mock.patch("bearing.engine.sufficiency._rounded_relaxation", return_value=(None, "")):
         alone = analyse_sufficiency(problem, hours_per_fte=100.0, must_fit_ids=must)
     assert fast.additions_status == alone.additions_status
+    assert bool(fast.cannot_fit) == bool(alone.cannot_fit)
     if alone.additions_status == "optimal":
         assert fast.added_hours_total == pytest.approx(alone.added_hours_total, rel=1e-6, abs=1e-6)
         assert _keeps_the_rules_with_its_additions(problem, fast)
