@@ -257,8 +257,13 @@ class _Repairs:
         self.last = np.array([w[-1] if w else -1 for w in comp.window], dtype=np.int64)
         # (density, index) ascending: the cheapest holders go first, ties by index
         self.cheap_first = np.lexsort((self.index, density))
-        # and the most valuable per share first when refilling, ties by index
-        self.dense_first = np.lexsort((self.index, -density))
+        # and the most valuable per share first when refilling, ties by index: the demands out of
+        # the plan in that order (the refill's candidates besides those a repair takes out), and
+        # each demand's place in it
+        dense_first = np.lexsort((self.index, -density))
+        self.dense_rank = np.empty(n, dtype=np.int64)
+        self.dense_rank[dense_first] = np.arange(n)
+        self.out_dense = dense_first[(self.start[dense_first] < 0) & self.has_window[dense_first]]
         self.has_successor = np.array([bool(x) for x in comp.succs])
 
     def neighbourhood(self, d: int, hours: dict, money: dict) -> list[int]:
@@ -450,13 +455,19 @@ class _Repairs:
         lo = int(was.min())
         hi = int((was + self.duration[taken]).max())
         freed = self.uses[taken].any(axis=0)
-        could_use = self.has_window & (start < 0) & (self.first < hi) & (self.last + self.duration > lo)
-        wanted = self.uses[:, freed].any(axis=1)
-        if self.spends[taken].any():
-            wanted |= self.spends
-        could_use &= wanted
+        money = bool(self.spends[taken].any())
+        # the demands out of the plan and those the repair took out, most valuable per share first:
+        # a pass over the demands out, not over all (at 30,000 demands the masks over all of them
+        # took most of a repair's time)
+        pool = np.concatenate([self.out_dense, np.asarray(taken, dtype=np.int64)])
+        could_use = self.has_window[pool] & (start[pool] < 0) & (self.first[pool] < hi)
+        could_use &= self.last[pool] + self.duration[pool] > lo
+        wanted = self.uses[pool][:, freed].any(axis=1)
+        if money:
+            wanted |= self.spends[pool]
+        pool = pool[could_use & wanted]
         added = []
-        for e in self.dense_first[could_use[self.dense_first]][:_REFILL_CANDIDATES]:
+        for e in pool[np.argsort(self.dense_rank[pool], kind="stable")][:_REFILL_CANDIDATES]:
             e = int(e)
             # only starts that overlap the room: elsewhere nothing was freed
             if all(after.start[x] >= 0 for x in comp.preds[e]) and after.place(

@@ -33,7 +33,13 @@ from ortools.sat.python import cp_model
 
 from bearing.engine.compiled import Compiled
 from bearing.engine.lp import bound_worth_showing, hand_over, new_highs, ran, watch_mip_bound
-from bearing.engine.pace import SELECTION_WORK_PER_SECOND, MipWork, Pace, selection_mip_rates
+from bearing.engine.pace import (
+    SELECTION_WORK_PER_SECOND,
+    MipWork,
+    Pace,
+    selection_core_seconds,
+    selection_mip_rates,
+)
 from bearing.engine.stopping import Stopper, cp_solver, run_cp, watch_highs
 from bearing.engine.tabu import tabu_search
 
@@ -331,6 +337,8 @@ def _solve_core(
 
     status = run_cp(solver, model, stop=stop, read=read, on_solution=on_solution)
     pace.charge_cp(solver, SELECTION_WORK_PER_SECOND)
+    # what presolve did beyond the deterministic time (nothing more on OR-Library's cores)
+    pace.charge(selection_core_seconds(len(free)) - solver.deterministic_time / SELECTION_WORK_PER_SECOND)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, status == cp_model.INFEASIBLE
     return read(solver), status == cp_model.OPTIMAL
