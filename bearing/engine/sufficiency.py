@@ -605,19 +605,20 @@ def _solve_additions(
     problem: Problem, fit: list[Demand], weights: Mapping[str, float], with_budgets: bool, time_limit: float
 ) -> tuple[str, np.ndarray | None, dict[tuple[str, int], int], dict[tuple[str, int], int]]:
     """Status, column values, start columns and addition columns of the additions MIP: from its rounded relaxation
-    when that settles it, else from HiGHS's search (started from the rounding when it kept the rules)
-    in what is left of `time_limit`."""
+    when that settles it, else from HiGHS's search in what is left of `time_limit`, or the rounding
+    when that is better than what the search found in time (then "feasible"). HiGHS is not handed the
+    rounding as a start: on generated M with 200 must-fit demands, unproven after 10 s, it ended at
+    4,591 added hours from it against 3,873 on its own."""
     started = time.perf_counter()
     h, x, y = _build(problem, fit, weights, with_budgets=with_budgets)
-    values, verdict = _rounded_relaxation(problem, fit, weights, h, x, y, time_limit)
+    rounded, verdict = _rounded_relaxation(problem, fit, weights, h, x, y, time_limit)
     if verdict:
-        return verdict, values, x, y
-    if values is not None:
-        start = highspy.HighsSolution()
-        start.col_value = list(values)
-        start.value_valid = True
-        h.setSolution(start)
+        return verdict, rounded, x, y
     status, values = _solve(h, max(0.1, time_limit - (time.perf_counter() - started)))
+    if rounded is not None and status != "optimal":
+        cost = np.asarray(h.getLp().col_cost_)
+        if values is None or float(cost @ rounded) < float(cost @ values) - 1e-9:
+            return "feasible", rounded, x, y
     return status, values, x, y
 
 

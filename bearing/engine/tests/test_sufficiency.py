@@ -163,3 +163,21 @@ def test_additions_rounded_from_the_relaxation_cost_what_the_mip_alone_finds(
     if alone.additions_status == "optimal":
         assert fast.added_hours_total == pytest.approx(alone.added_hours_total, rel=1e-6, abs=1e-6)
         assert _keeps_the_rules_with_its_additions(problem, fast)
+
+
+def test_when_the_search_finds_nothing_in_time_the_rounded_relaxation_is_the_answer() -> None:
+    # three must-fit demands of 60 h in two periods of 100 h: the relaxation splits them (90 h a
+    # period, no addition) but any schedule puts two in one period; the rounding is not proven
+    # optimal, and when HiGHS's search ends without a schedule it is reported, as "feasible"
+    problem = Problem(
+        periods=2,
+        resources={"dev": Resource("dev", (100.0, 100.0))},
+        demands=tuple(Demand(f"M{k}", 1.0, effort={"dev": 60.0}, mandatory=True) for k in range(3)),
+    )
+    with mock.patch("bearing.engine.sufficiency._solve", return_value=("unknown", None)):
+        report = analyse_sufficiency(problem, hours_per_fte=100.0)
+    assert report.additions_status == "feasible"
+    # two of them in period 1 and +20 h from there: the cheaper step (from period 0 it would last two)
+    assert sorted(report.schedule.values()) == [0, 1, 1]
+    assert report.added_hours_total == pytest.approx(20.0)
+    assert _keeps_the_rules_with_its_additions(problem, report)
