@@ -17,34 +17,12 @@ import statistics
 import time
 from unittest import mock
 
-import numpy as np
 from common import markdown_table, write_jsonl
 
+from bearing.engine.check import check_additions
 from bearing.engine.generate import generate_size
 from bearing.engine.problem import Problem
 from bearing.engine.sufficiency import SufficiencyReport, analyse_sufficiency
-
-
-def _rules_broken(problem: Problem, report: SufficiencyReport) -> int:
-    """Must-fit demands scheduled outside their window or before what they require, plus
-    resource-periods over capacity with the additions made up to then."""
-    by_id = problem.demand_by_id()
-    broken = 0
-    use = {r: np.zeros(problem.periods) for r in problem.resources}
-    for d_id, s in report.schedule.items():
-        d = by_id[d_id]
-        if s not in d.start_window(problem.periods):
-            broken += 1
-        broken += sum(1 for e in d.requires if e in report.schedule and report.schedule[e] + by_id[e].duration > s)
-        for r in d.effort:
-            use[r][s : s + d.duration] += d.per_period_effort(r)
-    for r, resource in problem.resources.items():
-        added = np.zeros(problem.periods)
-        for a in report.additions:
-            if a.resource == r:
-                added[a.from_period :] += a.hours_per_period
-        broken += int(np.sum(use[r] > np.asarray(resource.capacity) + added + 1e-6))
-    return broken
 
 
 def _timed(problem: Problem, must: list[str] | None, limit: float, repeat: int) -> tuple[float, SufficiencyReport]:
@@ -79,9 +57,9 @@ def main() -> int:
                 record = {
                     "size": size, "seed": seed, "must_fit": len(fast.must_fit_ids), "time_limit": args.time_limit,
                     "seconds": fast_s, "status": fast.additions_status, "added_hours": fast.added_hours_total,
-                    "broken": _rules_broken(problem, fast), "mip_seconds": alone_s,
+                    "broken": len(check_additions(problem, fast)), "mip_seconds": alone_s,
                     "mip_status": alone.additions_status, "mip_added_hours": alone.added_hours_total,
-                    "mip_broken": _rules_broken(problem, alone),
+                    "mip_broken": len(check_additions(problem, alone)),
                 }  # fmt: skip
                 records.append(record)
                 rows.append([

@@ -6,15 +6,16 @@ objective from the two inputs alone, so a bug in a planner cannot hide itself he
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from bearing.engine.codec import plan_from_dict
 from bearing.engine.plan import Plan, Scheduled
-from bearing.engine.problem import Demand, Problem
+from bearing.engine.problem import Demand, Problem, Resource
 
-__all__ = ["CheckResult", "check_plan"]
+__all__ = ["CheckResult", "check_additions", "check_plan"]
 
 # Relative slack on capacity, budget and objective comparisons: sums of fractions of hours
 # differ in the last bits depending on the order they are added in.
@@ -59,6 +60,32 @@ def check_plan(problem: Problem, plan: Plan | dict[str, Any]) -> CheckResult:
     if not _close(plan.objective, result.objective):
         out.append(f"objective: plan claims {plan.objective:g}, recomputed {result.objective:g}")
     return result
+
+
+def check_additions(problem: Problem, report: Any) -> list[str]:
+    """Violations in words of a sufficiency report's schedule and capacity additions (its
+    `schedule`, `additions` and `must_fit_ids`): every must-fit demand scheduled, in its window and
+    after what it requires, and every resource within its capacity plus the additions made up to
+    each period. Empty when the additions do let the must-fit demands in."""
+    out: list[str] = []
+    demands = {d.id: d for d in problem.demands}
+    starts = dict(report.schedule)
+    for d_id in report.must_fit_ids:
+        if d_id not in starts:
+            out.append(f"{d_id}: must fit but not scheduled")
+    for d_id, start in starts.items():
+        _check_timing(problem, demands[d_id], start, out)
+    _check_requires(demands, starts, out)
+    added = {name: [0.0] * problem.periods for name in problem.resources}
+    for a in report.additions:
+        for p in range(a.from_period, problem.periods):
+            added[a.resource][p] += a.hours_per_period
+    with_additions = dataclasses.replace(problem, resources={
+        name: Resource(name, tuple(c + extra for c, extra in zip(r.capacity, added[name], strict=True)))
+        for name, r in problem.resources.items()
+    })  # fmt: skip
+    _check_capacity(with_additions, _resource_usage(problem, demands, starts), out)
+    return out
 
 
 def _close(claimed: float, actual: float) -> bool:

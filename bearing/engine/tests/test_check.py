@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bearing.engine.check import check_plan
+from bearing.engine.check import check_additions, check_plan
 from bearing.engine.codec import PlanError, plan_to_dict
 from bearing.engine.plan import Plan, Scheduled, Unscheduled
 from bearing.engine.problem import Budget, Demand, Problem, Resource
@@ -197,3 +197,33 @@ def test_catches_usage_the_plan_misreports() -> None:
 def test_checks_only_the_format_of_an_infeasible_plan() -> None:
     plan = Plan("infeasible", conflicts=["mandatory M needs 20 dev-hours; capacity is 10"])
     assert check_plan(PROBLEM, plan).ok
+
+
+def test_check_additions_catches_each_broken_rule_of_a_sufficiency_report() -> None:
+    from types import SimpleNamespace
+
+    from bearing.engine.sufficiency import CapacityAddition
+
+    problem = Problem(
+        periods=3,
+        resources={"dev": Resource("dev", (100.0, 100.0, 100.0))},
+        demands=(
+            Demand("A", 1.0, effort={"dev": 150.0}, mandatory=True),
+            Demand("B", 1.0, effort={"dev": 50.0}, requires=("A",), earliest_start=1),
+        ),
+    )
+
+    def report(schedule: dict[str, int], *additions: tuple[float, int]) -> SimpleNamespace:
+        steps = [CapacityAddition("dev", h, q, h / 100.0, "") for h, q in additions]
+        return SimpleNamespace(schedule=schedule, additions=steps, must_fit_ids=["A", "B"])
+
+    assert check_additions(problem, report({"A": 0, "B": 1}, (50.0, 0))) == []
+    short = check_additions(problem, report({"A": 0, "B": 1}, (50.0, 1)))  # added after A's period
+    assert short == ["dev in period 0: 150.0 hours used, capacity 100.0"]
+    assert check_additions(problem, report({"A": 1, "B": 1}, (100.0, 0))) == [
+        "B: starts at 1, before A (which it requires) finishes at 2"
+    ]
+    assert check_additions(problem, report({"A": 0, "B": 0}, (100.0, 0))) == [
+        "B: starts in period 0, before its earliest start period 1"
+    ]
+    assert check_additions(problem, report({"A": 0}, (50.0, 0))) == ["B: must fit but not scheduled"]

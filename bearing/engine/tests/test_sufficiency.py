@@ -6,16 +6,16 @@ import json
 from pathlib import Path
 from unittest import mock
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bearing.engine.check import check_additions
 from bearing.engine.cli import run as run_cli
 from bearing.engine.codec import problem_to_dict
 from bearing.engine.generate import generate_problem
 from bearing.engine.problem import Budget, Demand, Problem, Resource
-from bearing.engine.sufficiency import SufficiencyReport, analyse_sufficiency
+from bearing.engine.sufficiency import analyse_sufficiency
 
 DEV = {"dev": Resource("dev", (100.0, 100.0, 100.0, 100.0))}
 # M1 must run in periods 0-1 (150 h each); M2 80 h anywhere; M3 250 h in period 2 or 3.
@@ -114,29 +114,6 @@ def test_cli_prints_report_and_exits_2_on_bad_input(
     assert "unknown demand 'Q'" in capsys.readouterr().err
 
 
-def _keeps_the_rules_with_its_additions(problem: Problem, report: SufficiencyReport) -> bool:
-    """Checked from the report alone: every must-fit demand scheduled in its window after what it
-    requires, and every resource's use within its capacity plus the additions made up to then."""
-    by_id = problem.demand_by_id()
-    use = {r: np.zeros(problem.periods) for r in problem.resources}
-    for d_id in report.must_fit_ids:
-        d, s = by_id[d_id], report.schedule[d_id]
-        if s not in d.start_window(problem.periods):
-            return False
-        if any(e in report.schedule and report.schedule[e] + by_id[e].duration > s for e in d.requires):
-            return False
-        for r in d.effort:
-            use[r][s : s + d.duration] += d.per_period_effort(r)
-    for r, resource in problem.resources.items():
-        added = np.zeros(problem.periods)
-        for a in report.additions:
-            if a.resource == r:
-                added[a.from_period :] += a.hours_per_period
-        if np.any(use[r] > np.asarray(resource.capacity) + added + 1e-6):
-            return False
-    return True
-
-
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     seed=st.integers(0, 100_000),
@@ -162,7 +139,7 @@ def test_additions_rounded_from_the_relaxation_cost_what_the_mip_alone_finds(
     assert bool(fast.cannot_fit) == bool(alone.cannot_fit)
     if alone.additions_status == "optimal":
         assert fast.added_hours_total == pytest.approx(alone.added_hours_total, rel=1e-6, abs=1e-6)
-        assert _keeps_the_rules_with_its_additions(problem, fast)
+        assert check_additions(problem, fast) == []
 
 
 def test_when_the_search_finds_nothing_in_time_the_rounded_relaxation_is_the_answer() -> None:
@@ -180,4 +157,4 @@ def test_when_the_search_finds_nothing_in_time_the_rounded_relaxation_is_the_ans
     # two of them in period 1 and +20 h from there: the cheaper step (from period 0 it would last two)
     assert sorted(report.schedule.values()) == [0, 1, 1]
     assert report.added_hours_total == pytest.approx(20.0)
-    assert _keeps_the_rules_with_its_additions(problem, report)
+    assert check_additions(problem, report) == []
