@@ -224,6 +224,7 @@ def test_check_additions_catches_each_broken_rule_of_a_sufficiency_report() -> N
         "B: starts at 1, before A (which it requires) finishes at 2"
     ]
     assert check_additions(problem, report({"A": 0, "B": 0}, (100.0, 0))) == [
-        "B: starts in period 0, before its earliest start period 1"
+        "B: starts in period 0, before its earliest start period 1",
+        "B: starts at 0, before A (which it requires) finishes at 1",
     ]
     assert check_additions(problem, report({"A": 0}, (50.0, 0))) == ["B: must fit but not scheduled"]
