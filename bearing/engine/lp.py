@@ -220,6 +220,16 @@ class LpModel:
         return LpResult(bound=bound, x=np.array(sol.col_value), duals=duals, infeasible=False)
 
 
+def matrix_entries(lp: highspy.HighsLp) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The column, row and value of every nonzero of `lp`'s matrix, stored either way round."""
+    m = lp.a_matrix_
+    start, index, value = np.asarray(m.start_), np.asarray(m.index_), np.asarray(m.value_)
+    outer = np.repeat(np.arange(len(start) - 1), np.diff(start))
+    if m.format_ == highspy.MatrixFormat.kColwise:
+        return outer, index, value
+    return index, outer, value
+
+
 def _dual_bound(h: highspy.Highs, y: np.ndarray) -> float:
     """Upper bound on the maximum of c.x subject to L <= Ax <= U and 0 <= x <= 1, valid for any row
     multipliers: sum over rows of y*U (y >= 0) or y*L (y < 0), plus sum over columns of
@@ -228,13 +238,7 @@ def _dual_bound(h: highspy.Highs, y: np.ndarray) -> float:
     lp = h.getLp()
     c = np.asarray(lp.col_cost_)
     lower, upper = np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)
-    m = lp.a_matrix_
-    start, index, value = np.asarray(m.start_), np.asarray(m.index_), np.asarray(m.value_)
-    outer = np.repeat(np.arange(len(start) - 1), np.diff(start))
-    if m.format_ == highspy.MatrixFormat.kColwise:
-        col_of, row_of = outer, index
-    else:
-        col_of, row_of = index, outer
+    col_of, row_of, value = matrix_entries(lp)
     best = float("inf")
     for sign in (1.0, -1.0):
         w = sign * y

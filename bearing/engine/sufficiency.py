@@ -24,7 +24,7 @@ from typing import Any
 import highspy
 import numpy as np
 
-from bearing.engine.lp import new_highs, ran
+from bearing.engine.lp import matrix_entries, new_highs, ran
 from bearing.engine.problem import Demand, Problem
 
 __all__ = [
@@ -445,7 +445,7 @@ def _rounded_relaxation(
 ) -> tuple[np.ndarray | None, str]:
     """A solution of the additions MIP rounded from its relaxation and a verdict: "optimal" when it
     costs no more than the relaxation's bound, "infeasible" when the relaxation is (so is the MIP),
-    else "" (the solution, or None when the rounding breaks a row, goes to the MIP as its start).
+    else "" (the solution, or None when the rounding breaks a row: HiGHS's search decides).
 
     Each must-fit demand the relaxation starts whole keeps that start while it stays between what it
     requires and what requires it; the others, prerequisites first, take the start among those the
@@ -474,9 +474,25 @@ def _rounded_relaxation(
     def cost(rs: Iterable[str]) -> float:
         return sum(float(weights.get(r, 1.0)) * float((periods - np.arange(periods)) @ np.diff(envelope(r), prepend=0.0)) for r in rs)
 
+    def earliest(k: int) -> int:
+        return max((starts[pos[e]] + fit[pos[e]].duration for e in fit[k].requires if e in pos), default=0)
+
+    def cheapest(k: int, candidates: Iterable[int], best: tuple[float, int] | None = None) -> int:
+        """Of `candidates` (and `best`, its additions and start), the start of unbooked k that adds
+        least; the first of equals."""
+        for s in candidates:
+            book(k, s)
+            added = cost(hours[k])
+            book(k, s, -1.0)
+            if best is None or added < best[0] - 1e-9:
+                best = (added, s)
+        assert best is not None
+        return best[1]
+
     window = [d.start_window(periods) for d in fit]
     share = [{s: float(relaxed[x[(d.id, s)]]) for s in w} for d, w in zip(fit, window, strict=True)]
-    whole = [max(w, key=lambda s, k=k: share[k][s]) if max(share[k].values()) > 1 - _TOL else -1 for k, w in enumerate(window)]
+    top = [max(w, key=shares.__getitem__) for w, shares in zip(window, share, strict=True)]
+    whole = [s if share[k][s] > 1 - _TOL else -1 for k, s in enumerate(top)]
     starts = {k: s for k, s in enumerate(whole) if s >= 0}
     for k, s in starts.items():
         book(k, s)
@@ -489,25 +505,16 @@ def _rounded_relaxation(
             if e in pos:
                 latest[pos[e]] = min(latest[pos[e]], latest[k] - fit[pos[e]].duration)
     for k in order:
-        d = fit[k]
-        earliest = max((starts[pos[e]] + fit[pos[e]].duration for e in d.requires if e in pos), default=0)
-        if earliest <= whole[k] <= latest[k]:
+        first = earliest(k)
+        if first <= whole[k] <= latest[k]:
             continue
         if whole[k] >= 0:
             book(k, whole[k], -1.0)  # its start no longer fits between what it requires and its followers
-        allowed = [s for s in window[k] if earliest <= s <= latest[k]]
+        allowed = [s for s in window[k] if first <= s <= latest[k]]
         candidates = [s for s in sorted(allowed, key=lambda s: -share[k][s]) if share[k][s] > _TOL] or allowed
         if not candidates:
             return None, ""
-        best: tuple[float, int] | None = None
-        for s in candidates:
-            book(k, s)
-            added = cost(hours[k])
-            book(k, s, -1.0)
-            if best is None or added < best[0] - 1e-12:
-                best = (added, s)
-        assert best is not None
-        starts[k] = best[1]
+        starts[k] = cheapest(k, candidates)
         book(k, starts[k])
     # then single moves that lower the additions, among the demands on resources that need some
     for _ in range(_ROUNDING_PASSES):
@@ -516,23 +523,14 @@ def _rounded_relaxation(
         for k in order:
             if not short.intersection(hours[k]):
                 continue
-            d = fit[k]
-            earliest = max((starts[pos[e]] + fit[pos[e]].duration for e in d.requires if e in pos), default=0)
-            last = min((starts[f] - d.duration for f in followers[k]), default=periods)
+            first = earliest(k)
+            last = min((starts[f] - fit[k].duration for f in followers[k]), default=periods)
             here = starts[k]
-            before = cost(hours[k])
+            kept = (cost(hours[k]), here)
             book(k, here, -1.0)
-            best = (before, here)
-            for s in window[k]:
-                if earliest <= s <= last and s != here:
-                    book(k, s)
-                    added = cost(hours[k])
-                    book(k, s, -1.0)
-                    if added < best[0] - 1e-9:
-                        best = (added, s)
-            starts[k] = best[1]
+            starts[k] = cheapest(k, (s for s in window[k] if first <= s <= last and s != here), kept)
             book(k, starts[k])
-            moved = moved or best[1] != here
+            moved = moved or starts[k] != here
         if not moved:
             break
     values = np.zeros(h.getNumCol())
@@ -590,10 +588,7 @@ def _prerequisites_first(fit: list[Demand], pos: Mapping[str, int]) -> tuple[lis
 
 def _keeps_rows(lp: Any, values: np.ndarray) -> bool:
     """Whether `values` keeps every row of `lp` (HiGHS's matrix, either orientation)."""
-    m = lp.a_matrix_
-    start, index, value = np.asarray(m.start_), np.asarray(m.index_), np.asarray(m.value_)
-    outer = np.repeat(np.arange(len(start) - 1), np.diff(start))
-    col_of, row_of = (outer, index) if m.format_ == highspy.MatrixFormat.kColwise else (index, outer)
+    col_of, row_of, value = matrix_entries(lp)
     activity = np.zeros(len(lp.row_lower_))
     np.add.at(activity, row_of, value * values[col_of])
     lower, upper = np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)
