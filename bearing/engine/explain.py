@@ -33,17 +33,17 @@ _WHOLE_PLAN = 150
 _NEIGHBOURS = 80
 # Demands a repair tries to add back into the room it made, most valuable per share first.
 _REFILL_CANDIDATES = 40
-# Re-plans are small CP-SAT models whose building in Python and presolve outweigh their search:
-# measured at 500 demands (187 re-plans) 37 ms to build one (~45 us per start variable) and 29 ms
-# to solve it for 7.9 ms of CP-SAT's deterministic time.
-_BUILD_SECONDS_PER_START = 4.5e-5
+# Re-plans are small CP-SAT models whose building in Python outweighs their search: measured on
+# one idle core 6.4 / 8.4 / 10.6 ms to build one at 2,000 / 500 / 10,000 demands (75-102 re-plans of
+# generated L, M, XL; 7.4-10.5 us per start variable), and about 2 s of wall per deterministic
+# second of CP-SAT to solve them (0.38 s for 0.18 at M; no presolve, below).
+_BUILD_SECONDS_PER_START = 1.1e-5
 _REPLAN_WORK_PER_SECOND = 0.27
-# Nominal seconds a repair takes: measured on one idle core over the 500 most valuable left-out
-# demands (those the explanation repairs first) of generated M, L, XL and the app's 10,000-demand
-# demo organisation, 0.9-1.8 / 1.5 / 2.5 / 1.5-2.4 ms a repair at 500 / 2,000 / 10,000 / 6,155
-# demands (the machine's speed varies by half from run to run).
-_REPAIR_SECONDS = 1.3e-3
-_REPAIR_SECONDS_PER_DEMAND = 1.6e-7
+# Nominal seconds a repair takes: measured on one idle core over the left-out demands of generated
+# M, L and XL (201 / 754 / 3,752 repairs), 0.50 / 0.69 / 1.07 ms a repair at 500 / 2,000 / 10,000
+# demands; charged a quarter more (the machine's speed varies from run to run).
+_REPAIR_SECONDS = 6e-4
+_REPAIR_SECONDS_PER_DEMAND = 7.5e-8
 # Nominal seconds per demand for compiling the problem, booking the plan and building the repairs'
 # arrays (0.25 s measured at 6,155 demands).
 _SETUP_SECONDS_PER_DEMAND = 4e-5

@@ -247,7 +247,7 @@ def priced_starts(comp: Compiled) -> tuple[list[list[int]], np.ndarray]:
 
 # A restricted relaxation's interior-point iterations against a full one's of the same size (lp.py,
 # `LpModel.ipm_work_factor`).
-_RESTRICTED_IPM_WORK = 1.5
+_RESTRICTED_IPM_WORK = 1.6
 
 
 def restricted_lp_plan(

@@ -3,10 +3,11 @@
 With one worker the search must give the same plan for the same problem, seed and time limit, however
 busy the machine is. So the stages do not look at the wall clock: each one charges the work it did —
 CP-SAT's deterministic time, HiGHS's iterations and branch-and-bound nodes, moves tried — converted to
-the seconds that work takes on an idle machine (rates calibrated on the 2-core reference machine), and
-`Pace.now()` is the start plus those nominal seconds. The stages share out the time limit by this
-clock exactly as they would by the wall clock, so on an idle machine a solve still takes about its
-time limit; on a busy one it takes longer and finds the same plan.
+the seconds that work takes on an idle machine (rates measured on the 2-core reference machine and
+charged 5-25 % above what was measured), and `Pace.now()` is the start plus those nominal seconds.
+The stages share out the time limit by this clock exactly as they would by the wall clock, so on an
+idle machine a solve ends a little before its time limit (generated problems of 500 to 10,000
+demands: 76-88 % of it); on a busy one it takes longer and finds the same plan.
 
 A wall-clock safety cap (`CAP_FACTOR` times the limit plus `CAP_EXTRA` seconds) still ends a stage
 that runs far over; the plan is then valid but no longer reproducible, and `Pace.cut` says so (the
@@ -51,24 +52,27 @@ CAP_EXTRA = 5.0
 # CP-SAT deterministic seconds per second on one idle core of the reference machine.
 CP_WORK_PER_SECOND = 0.5
 # The same for the start models of the large-neighbourhood search's steps (50-150 freed demands in
-# a fixed plan): 1.95-2.65 s of wall per deterministic second on generated M, L, XL (eight runs,
-# 280 steps), 2.3 over all of them; charged at the slower side, as a limit is a promise.
-LNS_WORK_PER_SECOND = 0.42
+# a fixed plan): a least-squares fit over 599 steps of generated S, M, L, XL (one idle core) gives
+# 1.37 s of wall per deterministic second plus `lns_step_seconds`; charged 1.54, as a limit is a
+# promise. (An earlier calibration, 2.38 s, was measured at 1.95-2.65 on a slower day: one-worker
+# solves of M and L then ended at about half their limit.)
+LNS_WORK_PER_SECOND = 0.65
 # The same for the interval (cumulative) model of forced demands, whose propagation CP-SAT counts
 # as less work: 0.12-0.6 per second on the hardest PSPLIB j30 decisions (1-35 s each), 0.32 over
 # all of them together.
 CUMULATIVE_WORK_PER_SECOND = 0.3
 # The same for the core models of one-period selections (CP-SAT's time plus the building of each
-# model in Python): 7.0 nominal seconds took 7.8-8.7 s at 0.5 on OR-Library mknapcb.
-SELECTION_WORK_PER_SECOND = 0.42
+# model in Python): 17 cores of OR-Library mknapcb (files 1, 4, 7, 9) took 15.1 s where 0.42 charged
+# 29.9 s (7.0 nominal seconds had taken 7.8-8.7 s at 0.5 in an earlier measurement).
+SELECTION_WORK_PER_SECOND = 0.7
 
 
 def ipm_seconds_per_iteration(nonzeros: int) -> float:
     """Seconds per interior-point iteration of the relaxation, by its size: measured on one idle
-    core 6.9 ms / 35 ms / 408 ms at 29k / 119k / 844k nonzeros (generated M, L, XL seed 1; 32-86
-    iterations, without crossover; an earlier calibration, 10 / 51 / 565 ms, charged M and L
-    ~1 s more than they took)."""
-    return 2e-4 + 0.0069 * (max(1, nonzeros) / 29600.0) ** 1.2
+    core 4.4 ms / 24 ms / 295 ms at 29k / 119k / 844k nonzeros (generated M, L, XL seed 1; 29-81
+    iterations, without crossover) and 1.08 s at 2.48M (30,000 demands); charged 4-25 % more.
+    (Earlier calibrations, 6.9 / 35 / 408 ms and 10 / 51 / 565 ms, were measured on slower days.)"""
+    return 2e-4 + 0.0055 * (max(1, nonzeros) / 29600.0) ** 1.22
 
 
 # Interior-point iterations a relaxation is expected to need: the most measured on generated
@@ -89,10 +93,10 @@ def lp_seconds(nonzeros: int) -> float:
 
 
 def crossover_seconds_per_iteration(nonzeros: int) -> float:
-    """Seconds per simplex iteration of the crossover after an interior-point solve: 5-10 s for
-    30k-36k iterations at 846k nonzeros (generated 10,000-demand problems, one idle core), and
-    about the same per iteration beyond (39 s for 145k at 2.48M nonzeros, 30,000 demands)."""
-    return 3e-10 * min(max(1, nonzeros), 1_000_000)
+    """Seconds per simplex iteration of the crossover after an interior-point solve, growing with
+    the square root of its size: 0.055 ms at 119k nonzeros (4,373 iterations), 0.144 ms at 844k
+    (46,713), 0.27 ms at 2.48M (145k; generated L, XL, XXL, one idle core); charged a fifth more."""
+    return 1.9e-7 * max(1, nonzeros) ** 0.5
 
 
 def mip_seconds_per_check(nonzeros: int, *, root: bool = False) -> float:
@@ -127,8 +131,9 @@ def selection_mip_rates(items: int) -> tuple[float, float, float]:
     selection (multidimensional knapsack), started from the core search's best selection. Measured
     on OR-Library mknapcb (seven instances of 100-500 items and 5-30 rows in the full pipeline, one
     core): 6.9-16.7 ms per call at the root (148-336 calls; no quick last stretch, so no root cost
-    cap), more with more items; 0.9-2.2 ms per call in the tree."""
-    return 6e-3 + 1.6e-5 * max(1, items), float("inf"), 1.5e-3
+    cap), more with more items; 0.9-2.2 ms per call in the tree. Charged about half that since: five
+    such MIPs (files 1, 4, 7, 9) took 6.1 s on one idle core where those rates charged 13.7 s."""
+    return 3.3e-3 + 9e-6 * max(1, items), float("inf"), 8e-4
 
 
 class MipWork:
@@ -156,36 +161,37 @@ class MipWork:
 
 def move_seconds_per_attempt(demands: int) -> float:
     """Seconds per insertion-move attempt (numpy over all demands): measured on one idle core
-    1.5 ms / 2.5 ms / 4.5 ms at 500 / 2,000 / 10,000 demands (generated M, L, XL)."""
-    return 1.5e-3 * (max(1, demands) / 500.0) ** 0.37
+    0.49 ms / 1.1 ms / 3.1 ms at 500 / 2,000 / 10,000 demands (generated M, L, XL, 254-1,085
+    attempts each); charged 17-25 % more."""
+    return 6e-4 * (max(1, demands) / 500.0) ** 0.6
 
 
 def setup_seconds(demands: int) -> float:
     """Seconds of the work before any stage charges its own: the greedy yardstick (three rankings
     placed), compiling the problem and checking greedy's plan on the ledger. Measured on one idle
-    core: 0.05 / 0.2 / 1.1 s at 500 / 2,000 / 10,000 demands (generated M, L, XL)."""
-    return 1e-4 * demands
+    core: 0.06 / 0.38 s at 2,000 / 10,000 demands (generated L, XL; 0.2 / 1.1 s on a slower day)."""
+    return 4.5e-5 * demands
 
 
 def lp_build_seconds(nonzeros: int) -> float:
     """Seconds to build a relaxation (or the priced bound's matrix) in Python, by its nonzeros:
-    0.05 / 0.19 / 1.1 s at 29k / 119k / 844k (generated M, L, XL, one idle core)."""
-    return 1.5e-6 * nonzeros
+    0.02 / 0.08 / 0.57 s at 29k / 119k / 844k (generated M, L, XL, one idle core; 6.8e-7 s each)."""
+    return 8e-7 * nonzeros
 
 
 def rounding_seconds(demands: int) -> float:
-    """Seconds to round a relaxation's solution to a plan and fill what is left: 0.04 / 0.11 s at
-    500 / 2,000 demands (generated M, L, one idle core)."""
-    return 7e-5 * demands
+    """Seconds to round a relaxation's solution to a plan and fill what is left: 0.045 / 0.26 s at
+    2,000 / 10,000 demands (generated L, XL, one idle core; four roundings 0.18 / 1.04 s)."""
+    return 3.5e-5 * demands
 
 
 def lns_step_seconds(demands: int, freed: int) -> float:
     """Seconds an LNS step takes besides CP-SAT's deterministic time: choosing the neighbourhood
     (a pass over every demand), building the model of the freed demands and CP-SAT's loading of
-    it, ~0.12 s in all at 10,000 demands (generated XL: 0.64-0.69 s a step of 0.25-0.26
-    deterministic seconds, one idle core); and ~12 ms a step whatever its size, which CP-SAT's
-    deterministic time does not count (steps of 40 demands solved in a few ms each took 21 ms)."""
-    return 0.012 + 2e-4 * freed + 1e-5 * demands
+    it; ~13 ms a step whatever its size, which CP-SAT's deterministic time does not count, 64 us per
+    freed demand and 1 us per demand of the problem (the least-squares fit of `LNS_WORK_PER_SECOND`:
+    a step at 10,000 demands freeing 72 took 134 ms of wall for 76 ms of deterministic time)."""
+    return 0.014 + 1e-4 * freed + 2e-6 * demands
 
 
 def schedule_seconds_per_attempt(demands: int, periods: int, *, justified: bool) -> float:
@@ -197,8 +203,8 @@ def schedule_seconds_per_attempt(demands: int, periods: int, *, justified: bool)
 
 def lagrangian_seconds_per_iteration(entries: int) -> float:
     """Seconds per subgradient iteration of the priced bound, by the nonzeros it prices
-    (5.8 s of wall time for what this charged as 12 s at 10,000 demands before recalibration)."""
-    return 1e-4 + 1.45e-8 * entries
+    (generated XL seed 1: 252 iterations took 1.38 s of wall where 1.45e-8 charged 2.08 s)."""
+    return 1e-4 + 1.1e-8 * entries
 
 
 class Pace:

@@ -43,9 +43,10 @@ _IN_TENURE = (3, 8)
 
 def _step_seconds(rows: int, chosen: int, left_out: int) -> float:
     """Nominal seconds of one step: every swap of a chosen for a left-out item is weighed on every
-    row. Measured on one core (numpy, single precision): 0.25-0.3 ms at 5-10 rows and 0.35-0.43 ms
-    at 30 rows, with 20-80 items in and 100 minus that out."""
-    return 2.5e-4 + 2.5e-9 * rows * chosen * left_out
+    row. Measured on one idle core (numpy, single precision): 2.76 s for 5 runs that this charged
+    6.2 s at 2.5e-4 + 2.5e-9 per swap and row (OR-Library mknapcb files 1, 4, 7, 9; 20-80 items in
+    and 100 minus that out; an earlier measurement had 0.25-0.43 ms a step)."""
+    return 1.4e-4 + 1.4e-9 * rows * chosen * left_out
 
 
 def _to_count(x: np.ndarray, movable: np.ndarray, count: int, efficiency: np.ndarray) -> np.ndarray:
