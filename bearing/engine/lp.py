@@ -76,8 +76,8 @@ class LpModel:
     row_scale: np.ndarray
     nonzeros: int = 0
     # Its interior-point iterations cost this many times those of a full relaxation of its size:
-    # a restricted relaxation's (few starts per demand) took 169 ms each at 300k nonzeros where
-    # `ipm_seconds_per_iteration` predicts 111 ms (generated XL seed 1, measured).
+    # a restricted relaxation's (few starts per demand) took 112-121 ms each at 295k-301k nonzeros
+    # where `ipm_seconds_per_iteration` predicts 91-93 ms (generated XL seeds 1-2 at 30 s, measured).
     ipm_work_factor: float = 1.0
 
     # Recompute the bound from the duals (`_dual_bound`) instead of trusting the solver's objective:

@@ -246,7 +246,7 @@ def priced_starts(comp: Compiled) -> tuple[list[list[int]], np.ndarray]:
 
 
 # A restricted relaxation's interior-point iterations against a full one's of the same size (lp.py,
-# `LpModel.ipm_work_factor`).
+# `LpModel.ipm_work_factor`): 1.2-1.33 measured, charged 1.6.
 _RESTRICTED_IPM_WORK = 1.6
 
 
