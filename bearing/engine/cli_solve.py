@@ -155,6 +155,8 @@ def _print_progress(event: ProgressEvent) -> None:
     line = (
         f"{event.seconds:7.2f}s  {event.stage:<9} value {event.objective:.1f}  bound {bound}{gap}"
     )
+    if event.expected_seconds is not None:
+        line += f"  (starting: about {event.expected_seconds:.0f} s)"
     print(line, file=sys.stderr, flush=True)
 
 

@@ -31,12 +31,15 @@ class Unscheduled:
 
 @dataclass(frozen=True)
 class ProgressEvent:
-    """One improvement during a solve: elapsed seconds, stage, best value and best bound."""
+    """One improvement during a solve: elapsed seconds, stage, best value and best bound; or the
+    start of a long stage (`lp-start`, `explain`), with the best value and bound so far and the
+    seconds it is expected to take (the relaxation's predicted time; the explanations' budget)."""
 
     seconds: float
     stage: str
     objective: float
     bound: float | None
+    expected_seconds: float | None = None
 
 
 @dataclass

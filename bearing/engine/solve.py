@@ -74,6 +74,9 @@ _LP_SHARE = 0.8
 # bound). With its budget at its share, 30,000 demands needed 105 iterations where 90 were allowed
 # (the prediction's rate is on the slow side), and 100 s of a 300 s limit were lost.
 _LP_BUDGET_SHARE = 0.9
+# A stage expected to take at least this many seconds is announced as it starts (progress events
+# otherwise come only with improvements, and none comes while the relaxation is solved).
+_ANNOUNCE_SECONDS = 2.0
 # Relaxations with more nonzeros than this take their bound from the duals (LpModel.rigorous_bound).
 # (They keep crossover: list scheduling from the vertex it gives reached +4.4 % and +4.8 % over
 # greedy on generated 10,000-demand problems, from the interior solution only +2.9 % and +3.4 %.
@@ -143,12 +146,20 @@ class _Tracker:
         self.bound = bound
         self._emit(stage)
 
-    def _emit(self, stage: str) -> None:
+    def announce(self, stage: str, expected_seconds: float) -> None:
+        """Report that a stage expected to take `expected_seconds` starts, when that is long enough
+        for a watcher to wonder whether anything is happening (the relaxation at 10,000 demands:
+        about 30 s without an improvement to report)."""
+        if expected_seconds >= _ANNOUNCE_SECONDS:
+            self._emit(stage, expected_seconds)
+
+    def _emit(self, stage: str, expected_seconds: float | None = None) -> None:
         elapsed = time.perf_counter() - self.t0
         self.stages.append((stage, round(elapsed, 3), self.value))
         if self.progress is not None and self.ledger is not None:
             bound = None if self.bound is None else max(self.bound, self.value)
-            self.progress(ProgressEvent(seconds=elapsed, stage=stage, objective=self.value, bound=bound))
+            self.progress(ProgressEvent(seconds=elapsed, stage=stage, objective=self.value, bound=bound,
+                                        expected_seconds=expected_seconds))
 
 
 def _ledger_from_plan(comp: Compiled, plan: Plan) -> Ledger | None:
@@ -327,6 +338,7 @@ def solve(
         pace.charge(lp_build_seconds(lp.nonzeros))
         lp.rigorous_bound = lp.nonzeros > _RIGOROUS_BOUND_NONZEROS
         watched = watch_highs(lp.highs, stop)
+        tracker.announce("lp-start", lp_predicted)
         lp_res = lp.solve(max(0.1, _LP_BUDGET_SHARE * (search_end - pace.now())), pace=pace)
         if lp_res.bound is None and not lp_res.infeasible and not stop.stopped:
             lp_res = _solve_without_presolve(lp, lp_res, lp_predicted, search_end - t0, search_end, pace, stats)
@@ -606,8 +618,12 @@ def _finish(
         stats=stats,
     )
     if explain:
-        from bearing.engine.explain import explain_plan
+        from bearing.engine.explain import explain_plan, repair_seconds
 
+        # announced when the reasons alone take long enough; the verifying re-plans then take
+        # what is left of the budget, so the budget is what it is expected to take
+        if repair_seconds(comp.n, len(plan.unscheduled)) >= _ANNOUNCE_SECONDS:
+            tracker.announce("explain", max(0.0, time_left))
         explain_plan(problem, plan, time_limit=max(0.0, time_left), should_stop=stop)
     plan.seconds = time.perf_counter() - t0
     return plan

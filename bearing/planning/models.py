@@ -85,6 +85,7 @@ STAGE_LABELS = {
     "greedy": "first plan (greedy)",
     "start": "the plan it started from",
     "bound": "first bound",
+    "lp-start": "solving the relaxation (LP)",
     "lp": "bound from the relaxation (LP)",
     "lagrangian": "bound by pricing (Lagrangian)",
     "lp-guided": "plan from the relaxation",
@@ -95,6 +96,7 @@ STAGE_LABELS = {
     "schedule": "schedule of the mandatory demands",
     "core": "choosing among the closest calls (core search)",
     "tabu": "trying exchanges (tabu search)",
+    "explain": "checking why each left-out demand is left out",
 }
 
 

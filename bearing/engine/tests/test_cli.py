@@ -88,6 +88,22 @@ def test_solve_default_method_reports_progress(
     assert run("check", [problem, str(tmp_path / "plan.json")]) == 0
 
 
+def test_solve_progress_says_when_a_long_stage_starts_and_how_long_it_may_take(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bearing.engine.solve as solve_module
+
+    # every stage counts as long here: the relaxation of this small problem is announced
+    monkeypatch.setattr(solve_module, "_ANNOUNCE_SECONDS", 0.0)
+    problem = write(tmp_path, "p.json", problem_to_dict(generate_size("S", 1)))
+    out = str(tmp_path / "plan.json")
+    assert run("solve", [problem, "--time-limit", "2", "--progress", "--out", out]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    started = [line for line in lines if "lp-start" in line]
+    assert len(started) == 1 and "(starting: about " in started[0] and started[0].endswith(" s)")
+    assert lines.index(started[0]) < next(i for i, line in enumerate(lines) if "  lp  " in line)
+
+
 def test_check_prints_violations_and_exits_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -163,6 +163,31 @@ def test_progress_reports_each_improvement_and_stop_is_honoured() -> None:
     assert plan.objective >= solve_greedy(p).objective - 1e-9
 
 
+def test_long_stages_are_announced_as_they_start_with_what_they_are_expected_to_take(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # the relaxation and the explanations of a problem this small take far less than the
+    # threshold, so neither is announced; with the threshold at zero both are, each before what
+    # it produces, repeating the best value and bound so far
+    solve_module = importlib.import_module("bearing.engine.solve")
+    p = generate_problem(150, 6, 6, seed=4)
+    quiet: list = []
+    solve(p, time_limit=3.0, progress=quiet.append)
+    assert all(e.expected_seconds is None and e.stage not in ("lp-start", "explain") for e in quiet)
+    monkeypatch.setattr(solve_module, "_ANNOUNCE_SECONDS", 0.0)
+    events: list = []
+    plan = solve(p, time_limit=3.0, progress=events.append)
+    stages = [e.stage for e in events]
+    assert stages.index("lp-start") < stages.index("lp")
+    announced = events[stages.index("lp-start")]
+    assert announced.expected_seconds == pytest.approx(plan.stats["lp_predicted_seconds"], abs=0.01)
+    assert announced.objective == events[stages.index("lp-start") - 1].objective
+    assert plan.unscheduled and stages[-1] == "explain"
+    assert 0.0 < events[-1].expected_seconds <= 3.0
+    assert events[-1].objective == plan.objective
+    assert [e.expected_seconds is not None for e in events].count(True) == 2
+    values = [e.objective for e in events]
+    assert values == sorted(values)
+
+
 def test_same_seed_gives_the_same_plan() -> None:
     p = generate_problem(200, 6, 6, seed=5)
     a = solve(p, time_limit=2.0, explain=False, seed=1)

@@ -317,7 +317,8 @@ def test_every_stage_the_engine_reports_has_words():
     source = "\n".join(p.read_text() for p in engine.glob("*.py"))
     reported = set(re.findall(r'offer(?:_bound)?\([^()]*(?:\([^()]*\)[^()]*)*, "([a-z-]+)"\)', source))
     reported |= set(re.findall(r'offer\(x, "([a-z-]+)"\)', source))
-    assert {"greedy", "lp", "cp-sat", "mip", "tabu"} <= reported
+    reported |= set(re.findall(r'announce\("([a-z-]+)"', source))
+    assert {"greedy", "lp", "cp-sat", "mip", "tabu", "lp-start", "explain"} <= reported
     assert reported <= set(STAGE_LABELS)
 
 
