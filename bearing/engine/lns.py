@@ -65,6 +65,8 @@ class LnsSettings:
     # Whether, with no full LP, a plan guided by the LP over what pays at the priced bound comes
     # first (not when polishing another solver's plans in short steps).
     priced_plan: bool = True
+    # Told (stage, expected seconds) when a long stage starts: that relaxation.
+    announce: Callable[[str, float], None] | None = None
 
     def now(self) -> float:
         return self.pace.now() if self.pace is not None else time.perf_counter()
@@ -105,7 +107,8 @@ def _restricted_lp_phase(
     wall0 = time.perf_counter()
     base = ledger.mandatory_part()
     cand = restricted_lp_plan(
-        comp, base, deadline=now + _RESTRICTED_LP_SHARE * (settings.deadline - now), pace=settings.pace
+        comp, base, deadline=now + _RESTRICTED_LP_SHARE * (settings.deadline - now), pace=settings.pace,
+        announce=settings.announce,
     )
     stats["restricted_lp_seconds"] = round(time.perf_counter() - wall0, 3)
     if cand is None or any(comp.mandatory[d] and cand.start[d] < 0 for d in range(comp.n)):

@@ -251,11 +251,18 @@ _RESTRICTED_IPM_WORK = 1.6
 
 
 def restricted_lp_plan(
-    comp: Compiled, base: Ledger, *, deadline: float, keep_starts: int = 8, pace: Pace | None = None
+    comp: Compiled,
+    base: Ledger,
+    *,
+    deadline: float,
+    keep_starts: int = 8,
+    pace: Pace | None = None,
+    announce: Callable[[str, float], None] | None = None,
 ) -> Ledger | None:
     """For problems too big for the full LP in time: the LP over the demands that (nearly) pay at
     the priced bound's prices, each with its few cheapest starts, rounded like the full LP's plan
-    and mapped back onto `base` (which holds the mandatory demands); None when it does not finish."""
+    and mapped back onto `base` (which holds the mandatory demands); None when it does not finish.
+    `announce` is told ("lp-start", predicted seconds) as the relaxation starts."""
     from bearing.engine.lp import build_lp, round_lp, sub_problem
 
     assert comp.prices is not None
@@ -280,11 +287,15 @@ def restricted_lp_plan(
     # more at 10,000 demands (generated XL seed 1: 20.4 s against 12.7 s) for +0.4 % on the plan
     lp.highs.setOptionValue("run_crossover", "off")
     lp.ipm_work_factor = _RESTRICTED_IPM_WORK
+    predicted = lp.ipm_work_factor * lp_seconds(lp.nonzeros)
     if pace is not None:
         pace.charge(lp_build_seconds(lp.nonzeros))
-        if lp.ipm_work_factor * lp_seconds(lp.nonzeros) > deadline - pace.now():
+        if predicted > deadline - pace.now():
             # it would not finish: its time goes to the moves and LNS (a cut relaxation gives nothing)
             return None
+    if announce is not None:
+        announce("lp-start", predicted)
+    if pace is not None:
         res = lp.solve(max(0.1, deadline - pace.now()), pace=pace)
         if res.x is None:
             return None

@@ -87,6 +87,7 @@ STAGE_LABELS = {
     "bound": "first bound",
     "lp-start": "solving the relaxation (LP)",
     "lp": "bound from the relaxation (LP)",
+    "lagrangian-start": "pricing capacity and budgets for a bound (Lagrangian)",
     "lagrangian": "bound by pricing (Lagrangian)",
     "lp-guided": "plan from the relaxation",
     "cp-sat": "improving the plan (CP-SAT)",

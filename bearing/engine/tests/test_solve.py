@@ -188,6 +188,21 @@ def test_long_stages_are_announced_as_they_start_with_what_they_are_expected_to_
     assert values == sorted(values)
 
 
+def test_without_room_for_the_relaxation_the_priced_bound_and_the_smaller_relaxation_are_announced(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    solve_module = importlib.import_module("bearing.engine.solve")
+    monkeypatch.setattr(solve_module, "_ANNOUNCE_SECONDS", 0.0)
+    p = generate_problem(500, 20, 12, seed=1)
+    events: list = []
+    plan = solve(p, time_limit=0.5, explain=False, progress=events.append)
+    assert "limit_for_full_lp" in plan.stats  # the full relaxation did not fit
+    stages = [e.stage for e in events]
+    assert stages.index("lagrangian-start") + 1 == stages.index("lagrangian")
+    # the relaxation over what pays at the priced bound's prices comes after that bound
+    assert stages.count("lp-start") == 1 and stages.index("lp-start") > stages.index("lagrangian")
+    assert "lp" not in stages
+    assert all(e.expected_seconds > 0 for e in events if e.stage.endswith("-start"))
+
+
 def test_same_seed_gives_the_same_plan() -> None:
     p = generate_problem(200, 6, 6, seed=5)
     a = solve(p, time_limit=2.0, explain=False, seed=1)

@@ -318,7 +318,7 @@ def test_every_stage_the_engine_reports_has_words():
     reported = set(re.findall(r'offer(?:_bound)?\([^()]*(?:\([^()]*\)[^()]*)*, "([a-z-]+)"\)', source))
     reported |= set(re.findall(r'offer\(x, "([a-z-]+)"\)', source))
     reported |= set(re.findall(r'announce\("([a-z-]+)"', source))
-    assert {"greedy", "lp", "cp-sat", "mip", "tabu", "lp-start", "explain"} <= reported
+    assert {"greedy", "lp", "cp-sat", "mip", "tabu", "lp-start", "lagrangian-start", "explain"} <= reported
     assert reported <= set(STAGE_LABELS)
 
 
