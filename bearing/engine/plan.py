@@ -32,8 +32,9 @@ class Unscheduled:
 @dataclass(frozen=True)
 class ProgressEvent:
     """One improvement during a solve: elapsed seconds, stage, best value and best bound; or the
-    start of a long stage (`lp-start`, `explain`), with the best value and bound so far and the
-    seconds it is expected to take (the relaxation's predicted time; the explanations' budget)."""
+    start of a long stage (`lp-start`, `lagrangian-start`, `explain`), with the best value and
+    bound so far and the seconds it is expected to take (a relaxation's predicted time, the priced
+    bound's share, the explanations' budget)."""
 
     seconds: float
     stage: str
