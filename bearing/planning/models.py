@@ -116,11 +116,14 @@ class PlanRun(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     cancel_requested = models.BooleanField(default=False)
     stage = models.CharField(max_length=40, blank=True)
+    # For a stage the engine announces as it starts (the relaxation, the reasons): the seconds it
+    # is expected to take; None once something else is reported.
+    stage_expected_seconds = models.FloatField(null=True, blank=True)
     objective = models.FloatField(null=True, blank=True)
     bound = models.FloatField(null=True, blank=True)
     gap = models.FloatField(null=True, blank=True)
     plan_status = models.CharField(max_length=12, blank=True)  # optimal / feasible / infeasible / unknown
-    progress = models.JSONField(default=list, blank=True)  # [{"seconds", "stage", "objective", "bound"}]
+    progress = models.JSONField(default=list, blank=True)  # [{"seconds", "stage", "objective", "bound"[, "expected_seconds"]}]
     error = models.TextField(blank=True)
     problem = models.JSONField(null=True, blank=True)  # bearing-problem/1 snapshot
     plan = models.JSONField(null=True, blank=True)  # bearing-plan/1 result

@@ -139,7 +139,10 @@ class _Reporter:
         self.cancelled = False
 
     def progress(self, event: ProgressEvent) -> None:
-        self.events.append({"seconds": round(event.seconds, 2), "stage": event.stage, "objective": event.objective, "bound": event.bound})
+        entry = {"seconds": round(event.seconds, 2), "stage": event.stage, "objective": event.objective, "bound": event.bound}
+        if event.expected_seconds is not None:
+            entry["expected_seconds"] = round(event.expected_seconds, 1)
+        self.events.append(entry)
         self.pending = True
         self._write(PROGRESS_SECONDS)
 
@@ -162,7 +165,8 @@ class _Reporter:
             last = self.events[-1]
             bound = last["bound"]
             gap = None if bound is None else (bound - last["objective"]) / max(abs(bound), 1e-9)
-            fields.update(progress=self.events, stage=last["stage"], objective=last["objective"], bound=bound, gap=gap)
+            fields.update(progress=self.events, stage=last["stage"], stage_expected_seconds=last.get("expected_seconds"),
+                          objective=last["objective"], bound=bound, gap=gap)
         PlanRun.objects.filter(pk=self.run_id).update(**fields)
         self.cancelled = PlanRun.objects.filter(pk=self.run_id, cancel_requested=True).exists()
 

@@ -312,6 +312,28 @@ def test_run_page_shows_the_engine_stage_in_words(client, cast, scenario):
     assert "building the problem" in text
 
 
+def test_run_page_says_how_long_an_announced_stage_is_expected_to_take(client, cast, scenario):
+    from bearing.engine.plan import ProgressEvent
+
+    run = runs.queue_run(None, scenario)
+    PlanRun.objects.filter(pk=run.pk).update(status="running", started_at=timezone.now(), heartbeat_at=timezone.now())
+    reporter = runs._Reporter(run.pk)
+    reporter.progress(ProgressEvent(seconds=0.4, stage="lp-start", objective=10.0, bound=20.0, expected_seconds=29.4))
+    reporter.flush()
+    client.force_login(cast.viewer)
+    url = reverse("planning:run_detail", args=[run.pk])
+    text = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "solving the relaxation (LP)" in text and "(about 29 s)" in text
+    # the next report is an improvement: the expectation was that stage's and goes with it
+    reporter.progress(ProgressEvent(seconds=31.0, stage="lp", objective=10.0, bound=15.0))
+    reporter.flush()
+    text = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "bound from the relaxation (LP)" in text and 'id="stage-expected"' not in text
+    stored = PlanRun.objects.get(pk=run.pk)
+    assert stored.stage_expected_seconds is None
+    assert [e.get("expected_seconds") for e in stored.progress] == [29.4, None]
+
+
 def test_every_stage_the_engine_reports_has_words():
     engine = Path(engine_solve.__file__).parent
     source = "\n".join(p.read_text() for p in engine.glob("*.py"))
