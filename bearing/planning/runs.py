@@ -140,11 +140,15 @@ class _Reporter:
 
     def progress(self, event: ProgressEvent) -> None:
         entry = {"seconds": round(event.seconds, 2), "stage": event.stage, "objective": event.objective, "bound": event.bound}
-        if event.expected_seconds is not None:
-            entry["expected_seconds"] = round(event.expected_seconds, 1)
         self.events.append(entry)
         self.pending = True
-        self._write(PROGRESS_SECONDS)
+        if event.expected_seconds is not None:
+            # a long stage starts (a few times a run at most): written at once, as the stage may
+            # not ask `should_stop` (which writes what waits) before it ends
+            entry["expected_seconds"] = round(event.expected_seconds, 1)
+            self._write(0.0)
+        else:
+            self._write(PROGRESS_SECONDS)
 
     def should_stop(self) -> bool:
         self._write(PROGRESS_SECONDS if self.pending else HEARTBEAT_SECONDS)

@@ -334,6 +334,19 @@ def test_run_page_says_how_long_an_announced_stage_is_expected_to_take(client, c
     assert [e.get("expected_seconds") for e in stored.progress] == [29.4, None]
 
 
+def test_an_announced_stage_is_written_at_once(cast, scenario, monkeypatch):
+    from bearing.engine.plan import ProgressEvent
+
+    clock = [1000.0]  # no time passes: an improvement now would wait PROGRESS_SECONDS
+    monkeypatch.setattr(runs.time, "monotonic", lambda: clock[0])
+    run = runs.queue_run(None, scenario)
+    reporter = runs._Reporter(run.pk)
+    reporter.progress(ProgressEvent(seconds=0.1, stage="greedy", objective=1.0, bound=None))
+    reporter.progress(ProgressEvent(seconds=0.2, stage="lagrangian-start", objective=1.0, bound=None, expected_seconds=5.0))
+    stored = PlanRun.objects.get(pk=run.pk)
+    assert (stored.stage, stored.stage_expected_seconds, len(stored.progress)) == ("lagrangian-start", 5.0, 2)
+
+
 def test_every_stage_the_engine_reports_has_words():
     engine = Path(engine_solve.__file__).parent
     source = "\n".join(p.read_text() for p in engine.glob("*.py"))
