@@ -153,7 +153,7 @@ def _print_progress(event: ProgressEvent) -> None:
     if event.bound is not None:
         gap = f"  gap {100 * (event.bound - event.objective) / max(abs(event.bound), 1e-9):.2f}%"
     line = (
-        f"{event.seconds:7.2f}s  {event.stage:<9} value {event.objective:.1f}  bound {bound}{gap}"
+        f"{event.seconds:7.2f}s  {event.stage:<16} value {event.objective:.1f}  bound {bound}{gap}"
     )
     if event.expected_seconds is not None:
         line += f"  (starting: about {event.expected_seconds:.0f} s)"
