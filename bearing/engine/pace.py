@@ -3,11 +3,11 @@
 With one worker the search must give the same plan for the same problem, seed and time limit, however
 busy the machine is. So the stages do not look at the wall clock: each one charges the work it did —
 CP-SAT's deterministic time, HiGHS's iterations and branch-and-bound nodes, moves tried — converted to
-the seconds that work takes on an idle machine (rates measured on the 2-core reference machine and
-charged 5-25 % above what was measured), and `Pace.now()` is the start plus those nominal seconds.
-The stages share out the time limit by this clock exactly as they would by the wall clock, so on an
-idle machine a solve ends a little before its time limit (generated problems of 500 to 10,000
-demands: 76-88 % of it); on a busy one it takes longer and finds the same plan.
+the seconds that work takes on an idle machine (rates measured on the 2-core reference machine,
+charged about a fifth — 5-35 % — above what was measured), and `Pace.now()` is the start plus those
+nominal seconds. The stages share out the time limit by this clock exactly as they would by the
+wall clock, so on an idle machine a solve ends a little before its time limit (generated problems
+of 500 to 10,000 demands: 76-88 % of it); on a busy one it takes longer and finds the same plan.
 
 A wall-clock safety cap (`CAP_FACTOR` times the limit plus `CAP_EXTRA` seconds) still ends a stage
 that runs far over; the plan is then valid but no longer reproducible, and `Pace.cut` says so (the
@@ -70,7 +70,7 @@ SELECTION_WORK_PER_SECOND = 0.7
 def ipm_seconds_per_iteration(nonzeros: int) -> float:
     """Seconds per interior-point iteration of the relaxation, by its size: measured on one idle
     core 4.4 ms / 24 ms / 295 ms at 29k / 119k / 844k nonzeros (generated M, L, XL seed 1; 29-81
-    iterations, without crossover) and 1.08 s at 2.48M (30,000 demands); charged 4-25 % more.
+    iterations, without crossover) and 1.08 s at 2.48M (30,000 demands); charged 11-25 % more.
     (Earlier calibrations, 6.9 / 35 / 408 ms and 10 / 51 / 565 ms, were measured on slower days.)"""
     return 2e-4 + 0.0055 * (max(1, nonzeros) / 29600.0) ** 1.22
 
