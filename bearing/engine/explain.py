@@ -456,11 +456,11 @@ class _Repairs:
         hi = int((was + self.duration[taken]).max())
         freed = self.uses[taken].any(axis=0)
         money = bool(self.spends[taken].any())
-        # the demands out of the plan and those the repair took out, most valuable per share first:
-        # a pass over the demands out, not over all (at 30,000 demands the masks over all of them
-        # took most of a repair's time)
+        # the demands out of the plan and those the repair took out (all with a window), most
+        # valuable per share first: a pass over the demands out, not over all (at 30,000 demands
+        # the masks over all of them took most of a repair's time)
         pool = np.concatenate([self.out_dense, np.asarray(taken, dtype=np.int64)])
-        could_use = self.has_window[pool] & (start[pool] < 0) & (self.first[pool] < hi)
+        could_use = (start[pool] < 0) & (self.first[pool] < hi)
         could_use &= self.last[pool] + self.duration[pool] > lo
         wanted = self.uses[pool][:, freed].any(axis=1)
         if money:

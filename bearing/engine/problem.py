@@ -7,9 +7,10 @@ validates user input with path-precise errors; code that builds problems itself 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-__all__ = ["Budget", "Demand", "Problem", "Resource"]
+__all__ = ["Budget", "Demand", "Problem", "Resource", "prerequisites_first"]
 
 
 @dataclass(frozen=True)
@@ -94,3 +95,25 @@ class Problem:
             return demand.value
         last = start + demand.duration - 1
         return demand.value * (1.0 - self.discount_rate) ** last
+
+
+def prerequisites_first(
+    nodes: Iterable[int], requires: Callable[[int], Iterable[int]], required_by: Callable[[int], Iterable[int]]
+) -> list[int]:
+    """`nodes` (demand numbers) ordered so that each comes after those of `nodes` it requires
+    (`requires`, and its inverse `required_by`); the same order for the same input (the lowest
+    numbers start, the last one ready goes next). Nodes on a cycle are left out (validated
+    problems have none)."""
+    inside = set(nodes)
+    waiting = {d: sum(1 for e in requires(d) if e in inside) for d in inside}
+    ready = sorted(d for d in inside if waiting[d] == 0)
+    order: list[int] = []
+    while ready:
+        d = ready.pop()
+        order.append(d)
+        for f in required_by(d):
+            if f in inside:
+                waiting[f] -= 1
+                if waiting[f] == 0:
+                    ready.append(f)
+    return order

@@ -26,6 +26,7 @@ from bearing.engine.compiled import Compiled, Ledger
 from bearing.engine.justify import applicable, shortest_schedule
 from bearing.engine.model import CumulativeModel, build_cumulative_model
 from bearing.engine.pace import CUMULATIVE_WORK_PER_SECOND, Pace, schedule_seconds_per_attempt
+from bearing.engine.problem import prerequisites_first
 from bearing.engine.stopping import Stopper, cp_solver, run_cp
 
 __all__ = ["MandatoryVerdict", "conflicting_subset", "decide_mandatory", "start_bounds"]
@@ -54,7 +55,7 @@ def start_bounds(comp: Compiled, demands: list[int]) -> tuple[dict[int, int], di
     inside = set(demands)
     es = {d: comp.window[d][0] if comp.window[d] else 0 for d in demands}
     ls = {d: comp.window[d][-1] if comp.window[d] else -1 for d in demands}
-    order = _topological(comp, demands)
+    order = prerequisites_first(demands, comp.preds.__getitem__, comp.succs.__getitem__)
     for d in order:
         for e in comp.preds[d]:
             if e in inside:
@@ -64,22 +65,6 @@ def start_bounds(comp: Compiled, demands: list[int]) -> tuple[dict[int, int], di
             if e in inside:
                 ls[e] = min(ls[e], ls[d] - comp.duration[e])
     return es, ls
-
-
-def _topological(comp: Compiled, demands: list[int]) -> list[int]:
-    inside = set(demands)
-    indeg = {d: sum(1 for e in comp.preds[d] if e in inside) for d in demands}
-    ready = sorted(d for d in demands if indeg[d] == 0)
-    out: list[int] = []
-    while ready:
-        d = ready.pop()
-        out.append(d)
-        for s in comp.succs[d]:
-            if s in inside:
-                indeg[s] -= 1
-                if indeg[s] == 0:
-                    ready.append(s)
-    return out
 
 
 def _chain(comp: Compiled, demands: list[int], es: dict[int, int], ls: dict[int, int], d: int) -> list[int]:

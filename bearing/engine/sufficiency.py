@@ -25,7 +25,7 @@ import highspy
 import numpy as np
 
 from bearing.engine.lp import matrix_entries, new_highs, ran
-from bearing.engine.problem import Demand, Problem
+from bearing.engine.problem import Demand, Problem, prerequisites_first
 
 __all__ = [
     "PLACEMENT_ASSUMPTION",
@@ -568,22 +568,13 @@ def _relaxation(h: highspy.Highs, time_limit: float) -> tuple[highspy.HighsModel
 def _prerequisites_first(fit: list[Demand], pos: Mapping[str, int]) -> tuple[list[int], list[list[int]]]:
     """Positions of `fit` ordered so that every demand comes after those it requires (in `fit`),
     and for each position those that require it."""
-    waiting = [sum(1 for e in d.requires if e in pos) for d in fit]
     followers: list[list[int]] = [[] for _ in fit]
     for k, d in enumerate(fit):
         for e in d.requires:
             if e in pos:
                 followers[pos[e]].append(k)
-    ready = [k for k, count in enumerate(waiting) if count == 0]
-    order: list[int] = []
-    while ready:
-        k = ready.pop()
-        order.append(k)
-        for f in followers[k]:
-            waiting[f] -= 1
-            if waiting[f] == 0:
-                ready.append(f)
-    return order, followers
+    requires = [[pos[e] for e in d.requires if e in pos] for d in fit]
+    return prerequisites_first(range(len(fit)), requires.__getitem__, followers.__getitem__), followers
 
 
 def _keeps_rows(lp: Any, values: np.ndarray) -> bool:
