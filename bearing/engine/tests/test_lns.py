@@ -8,9 +8,19 @@ import time
 import numpy as np
 import pytest
 
-from bearing.engine.compiled import Compiled, Ledger, compile_problem
+from bearing.engine.check import check_plan
+from bearing.engine.compiled import Compiled, Ledger, compile_problem, plan_from_starts
 from bearing.engine.generate import generate_problem
-from bearing.engine.lns import LnsSettings, _combine, _lay_over, _neighbourhood, _Shapes, improve
+from bearing.engine.lns import (
+    LnsSettings,
+    _around_wanted,
+    _combine,
+    _lay_over,
+    _neighbourhood,
+    _Shapes,
+    improve,
+    reoptimise,
+)
 from bearing.engine.model import scale_for
 from bearing.engine.moves import fill
 from bearing.engine.pace import Pace
@@ -157,3 +167,95 @@ def test_a_neighbourhood_frees_only_plannable_demands_and_brings_prerequisites_a
             if ledger.start[d] < 0 and d not in brought_along:
                 # an out demand drawn comes with its out prerequisites, so they can come in together
                 assert all(e in free for e in comp.preds[d] if ledger.start[e] < 0 and comp.window[e])
+
+
+# Around a wanted demand: T (worth 100, all of a quarter's 100 dev-hours) requires P, booked in
+# quarter 1 beside G, so T could only start in quarter 2, where F1 and F2 (worth 10 each) are. The
+# best plan drops A (worth 5) from quarter 0, moves P and G there (40 + 50 hours) and gives T quarter
+# 1: 95 more. That takes T, P, G in T's way and A in the quarter before, where P must end; T in
+# quarter 2 in place of F1 and F2 gains only 80.
+
+
+def _wanted_behind_its_prerequisite() -> tuple[Problem, Compiled, Ledger]:
+    problem = Problem(
+        periods=3,
+        resources={"dev": Resource("dev", (100.0,) * 3)},
+        demands=(
+            Demand("A", 5, effort={"dev": 70}),
+            Demand("P", 1, effort={"dev": 40}),
+            Demand("G", 5, effort={"dev": 50}),
+            Demand("F1", 10, effort={"dev": 50}),
+            Demand("F2", 10, effort={"dev": 50}),
+            Demand("T", 100, effort={"dev": 100}, requires=("P",)),
+            Demand("X", 50, effort={"dev": 10}, excluded=True),
+        ),
+    )
+    comp = compile_problem(problem)
+    ledger = Ledger(comp)
+    for name, start in {"A": 0, "P": 1, "G": 1, "F1": 2, "F2": 2}.items():
+        ledger.book(comp.ids.index(name), start)
+    comp.guide = np.array([1.0 if name == "T" else 0.0 for name in comp.ids])
+    return problem, comp, ledger
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_neighbourhood_around_a_wanted_demand_frees_it_its_prerequisite_and_what_is_in_their_way(seed: int) -> None:
+    problem, comp, ledger = _wanted_behind_its_prerequisite()
+    idx = {name: comp.ids.index(name) for name in comp.ids}
+    rng = random.Random(seed)
+    gained = 0
+    for _ in range(10):
+        free = _around_wanted(comp, ledger, rng, 10, _Shapes(comp))
+        names = {comp.ids[d] for d in free}
+        assert {"T", "P"} <= names and "X" not in names
+        # what else it frees is booked in T's periods or in the periods before them, where P must end
+        assert names - {"T", "P"} <= {"A", "G", "F1", "F2"}
+        new, _, _ = reoptimise(comp, ledger, free, value_scale=scale_for(comp), workers=1, seed=seed, wall=10.0, work=None)
+        if new is None:
+            # T drawn at quarter 0 frees only A beside it: nothing better is in reach
+            assert names <= {"T", "P", "A"}
+            continue
+        assert new.start[idx["T"]] >= 0
+        starts = {d: s for d, s in new.starts().items()}
+        plan = plan_from_starts(comp, starts, status="feasible", bound=None, seconds=0.0)
+        assert check_plan(problem, plan).ok
+        gained = max(gained, comp.objective(starts) - comp.objective(ledger.starts()))
+    assert gained == pytest.approx(95.0)
+
+
+def test_no_neighbourhood_is_drawn_around_a_wanted_demand_when_none_is_left_out() -> None:
+    _, comp, ledger = _wanted_behind_its_prerequisite()
+    comp.guide = np.array([1.0 if name in ("A", "P", "G") else 0.0 for name in comp.ids])
+    assert _around_wanted(comp, ledger, random.Random(0), 10, _Shapes(comp)) == []
+
+
+def test_plan_demands_the_relaxation_does_not_want_are_freed_first_more_often() -> None:
+    comp = compile_problem(generate_problem(120, 5, 6, seed=3))
+    rng = random.Random(3)
+    ledger = Ledger(comp)
+    for d in rng.sample(range(comp.n), comp.n // 2):
+        ledger.place(d)
+    planned = [d for d in range(comp.n) if ledger.start[d] >= 0]
+    unwanted = set(planned[::2])
+    comp.guide = np.array([0.0 if d in unwanted else 1.0 for d in range(comp.n)])
+    freed = {True: 0, False: 0}
+    for _ in range(300):
+        for d in _neighbourhood(comp, ledger, rng, 8, np.ones(comp.n), _Shapes(comp)):
+            if ledger.start[d] >= 0:
+                freed[d in unwanted] += 1
+    # as many of each are booked; a plain shuffle frees them about equally often
+    assert freed[True] > 1.5 * freed[False]
+
+
+def test_steps_around_wanted_demands_leave_the_neighbourhood_size_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    # every draw is around a wanted demand: T, then A once T has pushed it out. Such neighbourhoods
+    # are small and solved at once, which would grow the size of the others step after step
+    _, comp, ledger = _wanted_behind_its_prerequisite()
+    comp.guide = np.array([1.0 if name in ("T", "A") else 0.0 for name in comp.ids])
+    monkeypatch.setattr("bearing.engine.lns._AROUND_WANTED_SHARE", 1.0)
+    pace = Pace(10.0)
+    settings = LnsSettings(deadline=pace.now() + 0.3, seed=0, moves_share=0.0, pace=pace, start_size=4)
+    best, stats = improve(comp, ledger, settings, value_scale=scale_for(comp))
+    assert stats["lns_steps"] >= 5
+    assert stats["lns_size"] == 4
+    assert comp.objective(best.starts()) == pytest.approx(comp.objective(ledger.starts()) + 95.0)
