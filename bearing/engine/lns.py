@@ -68,6 +68,11 @@ class LnsSettings:
     priced_plan: bool = True
     # Told (stage, expected seconds) when a long stage starts: that relaxation.
     announce: Callable[[str, float], None] | None = None
+    # Whether neighbourhoods follow the relaxation's wishes (`comp.guide`): drawn around a demand it
+    # wants that is out, plan demands it does not want freed first. Not when polishing HiGHS's plans
+    # of a small problem: generated S seed 3 (60 demands, 30 s) then had its optimum at 8.6 s, not
+    # 3.8 s, the polishing's short steps spent on draws HiGHS's own search covers.
+    follow_relaxation: bool = True
 
     def now(self) -> float:
         return self.pace.now() if self.pace is not None else time.perf_counter()
@@ -286,7 +291,13 @@ class _Shapes:
 
 
 def _neighbourhood(
-    comp: Compiled, ledger: Ledger, rng: random.Random, size: int, density: np.ndarray, shapes: _Shapes
+    comp: Compiled,
+    ledger: Ledger,
+    rng: random.Random,
+    size: int,
+    density: np.ndarray,
+    shapes: _Shapes,
+    guide: np.ndarray | None = None,
 ) -> list[int]:
     """Pick the demands to free: a period window, a resource within a window, or a random set; half of
     the places go to demands in the plan, the rest to promising demands that are out."""
@@ -314,14 +325,13 @@ def _neighbourhood(
     inside = np.nonzero(shapes.selectable & on & planned & touches(start))[0].tolist()
     # an out demand touches when its earliest or latest start does
     outside = np.nonzero(shapes.selectable & on & ~planned & (touches(shapes.first) | touches(shapes.last)))[0].tolist()
-    if comp.guide is None:
+    if guide is None:
         rng.shuffle(inside)
     else:
         # in a random order, but the demands the relaxation does not want tend to come first: they
         # are what a better plan gives up (generated XL seeds 1 and 2 from the LP's plan, 82 s of
         # search, three LNS seeds each: +255 / +563 on average against a plain shuffle; L1-3 24 / 5
         # / 10 % more gain, M1-2 8 / 13 % less, one LNS seed each)
-        guide = comp.guide
         inside.sort(key=lambda d: rng.random() * (_UNWANTED_FIRST + guide[d]))
     # promising demands first, with noise so repeated steps look at different ones
     outside.sort(key=lambda d: -density[d] * rng.uniform(0.5, 1.5))
@@ -337,7 +347,9 @@ def _neighbourhood(
     return sorted(chosen)
 
 
-def _around_wanted(comp: Compiled, ledger: Ledger, rng: random.Random, size: int, shapes: _Shapes) -> list[int]:
+def _around_wanted(
+    comp: Compiled, ledger: Ledger, rng: random.Random, size: int, shapes: _Shapes, guide: np.ndarray
+) -> list[int]:
     """Free a left-out demand the relaxation wants (drawn by its value times how much it is wanted),
     its prerequisites, the plan demands in its way at a start drawn from its window, and those on
     its prerequisites' resources in the periods before, where they must move to end in time; empty
@@ -345,13 +357,12 @@ def _around_wanted(comp: Compiled, ledger: Ledger, rng: random.Random, size: int
     prerequisite earlier and several demands moved at once, which a window or resource rarely frees
     together (generated XL seed 2: the one step that brought in its most valuable left-out demand,
     worth 1,263, moved its prerequisite and pushed out two others)."""
-    assert comp.guide is not None
     start = np.array(ledger.start, dtype=np.int64)
     planned = start >= 0
-    wanted = np.nonzero(shapes.selectable & ~planned & (comp.guide >= _WANTED))[0]
+    wanted = np.nonzero(shapes.selectable & ~planned & (guide >= _WANTED))[0]
     if len(wanted) == 0:
         return []
-    weight = np.cumsum(shapes.value[wanted] * comp.guide[wanted])
+    weight = np.cumsum(shapes.value[wanted] * guide[wanted])
     if weight[-1] <= 0:
         return []
     target = int(wanted[min(len(wanted) - 1, int(np.searchsorted(weight, rng.random() * weight[-1])))])
@@ -378,16 +389,22 @@ def _around_wanted(comp: Compiled, ledger: Ledger, rng: random.Random, size: int
 
 
 def _draw(
-    comp: Compiled, ledger: Ledger, rng: random.Random, size: int, density: np.ndarray, shapes: _Shapes
+    comp: Compiled,
+    ledger: Ledger,
+    rng: random.Random,
+    size: int,
+    density: np.ndarray,
+    shapes: _Shapes,
+    guide: np.ndarray | None,
 ) -> tuple[list[int], bool]:
     """A neighbourhood to free, and whether its outcome should steer the neighbourhood size (not
     one around a wanted demand: its size is that demand's surroundings, small and quickly solved at
     2,000 demands, which grew the other neighbourhoods to 300 and more)."""
-    if comp.guide is not None and rng.random() < _AROUND_WANTED_SHARE:
-        free = _around_wanted(comp, ledger, rng, size, shapes)
+    if guide is not None and rng.random() < _AROUND_WANTED_SHARE:
+        free = _around_wanted(comp, ledger, rng, size, shapes, guide)
         if free:
             return free, False
-    return _neighbourhood(comp, ledger, rng, size, density, shapes), True
+    return _neighbourhood(comp, ledger, rng, size, density, shapes, guide), True
 
 
 def improve(
@@ -424,6 +441,7 @@ def improve(
     # one worker: one step at a time; more: as many steps side by side, each CP-SAT on one thread
     lanes = 1 if settings.budgeted else max(1, settings.workers)
     shapes = _Shapes(comp)
+    guide = comp.guide if settings.follow_relaxation else None
     pool = ThreadPoolExecutor(max_workers=lanes) if lanes > 1 else None
     try:
         while True:
@@ -434,7 +452,7 @@ def improve(
                 break
             if pace is None and settings.work_budget is not None and work >= settings.work_budget:
                 break
-            draws = [(f, adapts) for f, adapts in (_draw(comp, best, rng, size, pick, shapes) for _ in range(lanes)) if f]
+            draws = [(f, adapts) for f, adapts in (_draw(comp, best, rng, size, pick, shapes, guide) for _ in range(lanes)) if f]
             frees = [f for f, _ in draws]
             if not frees:
                 # a window or resource no demand touches (a system few demands use): draw again;

@@ -505,7 +505,7 @@ def _prove(
         began = pace.now()
         settings = LnsSettings(
             deadline=began + min(_POLISH_STEP, polish_left), workers=1, seed=seed, pace=pace, moves_share=0.0,
-            start_size=_POLISH_SIZE, step_work=_POLISH_STEP_WORK, priced_plan=False,
+            start_size=_POLISH_SIZE, step_work=_POLISH_STEP_WORK, priced_plan=False, follow_relaxation=False,
         )
         assert tracker.ledger is not None
         improve(comp, tracker.ledger, settings, value_scale=value_scale, should_stop=stop,

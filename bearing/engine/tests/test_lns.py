@@ -205,7 +205,7 @@ def test_a_neighbourhood_around_a_wanted_demand_frees_it_its_prerequisite_and_wh
     rng = random.Random(seed)
     gained = 0
     for _ in range(10):
-        free = _around_wanted(comp, ledger, rng, 10, _Shapes(comp))
+        free = _around_wanted(comp, ledger, rng, 10, _Shapes(comp), comp.guide)
         names = {comp.ids[d] for d in free}
         assert {"T", "P"} <= names and "X" not in names
         # what else it frees is booked in T's periods or in the periods before them, where P must end
@@ -226,7 +226,7 @@ def test_a_neighbourhood_around_a_wanted_demand_frees_it_its_prerequisite_and_wh
 def test_no_neighbourhood_is_drawn_around_a_wanted_demand_when_none_is_left_out() -> None:
     _, comp, ledger = _wanted_behind_its_prerequisite()
     comp.guide = np.array([1.0 if name in ("A", "P", "G") else 0.0 for name in comp.ids])
-    assert _around_wanted(comp, ledger, random.Random(0), 10, _Shapes(comp)) == []
+    assert _around_wanted(comp, ledger, random.Random(0), 10, _Shapes(comp), comp.guide) == []
 
 
 def test_plan_demands_the_relaxation_does_not_want_are_freed_first_more_often() -> None:
@@ -240,7 +240,7 @@ def test_plan_demands_the_relaxation_does_not_want_are_freed_first_more_often() 
     comp.guide = np.array([0.0 if d in unwanted else 1.0 for d in range(comp.n)])
     freed = {True: 0, False: 0}
     for _ in range(300):
-        for d in _neighbourhood(comp, ledger, rng, 8, np.ones(comp.n), _Shapes(comp)):
+        for d in _neighbourhood(comp, ledger, rng, 8, np.ones(comp.n), _Shapes(comp), comp.guide):
             if ledger.start[d] >= 0:
                 freed[d in unwanted] += 1
     # as many of each are booked; a plain shuffle frees them about equally often
@@ -259,3 +259,25 @@ def test_steps_around_wanted_demands_leave_the_neighbourhood_size_alone(monkeypa
     assert stats["lns_steps"] >= 5
     assert stats["lns_size"] == 4
     assert comp.objective(best.starts()) == pytest.approx(comp.objective(ledger.starts()) + 95.0)
+
+
+def test_a_search_told_not_to_follow_the_relaxation_draws_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    # polishing HiGHS's plans: windows, resources and handfuls only, in a plain random order
+    _, comp, ledger = _wanted_behind_its_prerequisite()
+    monkeypatch.setattr("bearing.engine.lns._AROUND_WANTED_SHARE", 1.0)
+    drawn_with: list[object] = []
+    real = _neighbourhood
+
+    def neighbourhood(*args: object) -> list[int]:
+        drawn_with.append(args[-1])
+        return real(*args)  # type: ignore[arg-type]
+
+    def around_wanted(*args: object) -> list[int]:
+        raise AssertionError("drew around a wanted demand")
+
+    monkeypatch.setattr("bearing.engine.lns._neighbourhood", neighbourhood)
+    monkeypatch.setattr("bearing.engine.lns._around_wanted", around_wanted)
+    pace = Pace(10.0)
+    settings = LnsSettings(deadline=pace.now() + 0.2, seed=0, moves_share=0.0, pace=pace, follow_relaxation=False)
+    _, stats = improve(comp, ledger, settings, value_scale=scale_for(comp))
+    assert stats["lns_steps"] >= 3 and drawn_with and all(guide is None for guide in drawn_with)
