@@ -100,9 +100,9 @@ _UNWANTED_FIRST = 0.3
 
 # Share of neighbourhoods drawn around a left-out demand the relaxation wants (a share of at least
 # _WANTED), when there is a relaxation. With the order above, generated XL seeds 1 and 2 from the
-# LP's plan, 82 s, three LNS seeds each: +630 / +1,286 on average over the search with neither
-# (1,953 / 1,480); M1-3 (30 s, four LNS seeds) +3.5 / +24 / +7 %. A share of 0.5 gave as much on XL
-# seed 1 and less on seed 2; 0.4 and a threshold of 0.25 the same within the seeds' spread.
+# LP's plan, 82 s, LNS seeds 0 and 1: +797 / +1,825 on average over the search with neither (1,953
+# / 1,480 over three seeds); M1-3 (30 s, four LNS seeds) +3.5 / +24 / +7 %. Half the draws gave more
+# on XL seed 1 and less on seed 2; 0.4 and a threshold of 0.25 the same within the seeds' spread.
 _AROUND_WANTED_SHARE = 0.25
 _WANTED = 0.5
 # Periods before a wanted demand's start in which its prerequisites' demands are freed too.

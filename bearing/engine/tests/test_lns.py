@@ -216,7 +216,7 @@ def test_a_neighbourhood_around_a_wanted_demand_frees_it_its_prerequisite_and_wh
             assert names <= {"T", "P", "A"}
             continue
         assert new.start[idx["T"]] >= 0
-        starts = {d: s for d, s in new.starts().items()}
+        starts = new.starts()
         plan = plan_from_starts(comp, starts, status="feasible", bound=None, seconds=0.0)
         assert check_plan(problem, plan).ok
         gained = max(gained, comp.objective(starts) - comp.objective(ledger.starts()))
