@@ -275,9 +275,11 @@ def _lay_over(comp: Compiled, ledger: Ledger, free: list[int], new: Ledger) -> L
 
 class _Shapes:
     """What a neighbourhood is drawn from, as arrays over all demands: a draw at 10,000 demands took
-    4.5 ms as a Python loop, 1.1 ms with these (the same draws; one step takes ~110 ms)."""
+    4.5 ms as a Python loop, 1.1 ms with these (the same draws; one step takes ~110 ms). `guide` is
+    how much the relaxation wants each demand, when the draws follow it (else None)."""
 
-    def __init__(self, comp: Compiled) -> None:
+    def __init__(self, comp: Compiled, guide: np.ndarray | None = None) -> None:
+        self.guide = guide
         self.selectable = np.array([bool(w) for w in comp.window])
         self.everywhere = np.ones(comp.n, dtype=bool)
         self.duration = np.array(comp.duration, dtype=np.int64)
@@ -291,13 +293,7 @@ class _Shapes:
 
 
 def _neighbourhood(
-    comp: Compiled,
-    ledger: Ledger,
-    rng: random.Random,
-    size: int,
-    density: np.ndarray,
-    shapes: _Shapes,
-    guide: np.ndarray | None = None,
+    comp: Compiled, ledger: Ledger, rng: random.Random, size: int, density: np.ndarray, shapes: _Shapes
 ) -> list[int]:
     """Pick the demands to free: a period window, a resource within a window, or a random set; half of
     the places go to demands in the plan, the rest to promising demands that are out."""
@@ -325,6 +321,7 @@ def _neighbourhood(
     inside = np.nonzero(shapes.selectable & on & planned & touches(start))[0].tolist()
     # an out demand touches when its earliest or latest start does
     outside = np.nonzero(shapes.selectable & on & ~planned & (touches(shapes.first) | touches(shapes.last)))[0].tolist()
+    guide = shapes.guide
     if guide is None:
         rng.shuffle(inside)
     else:
@@ -347,9 +344,7 @@ def _neighbourhood(
     return sorted(chosen)
 
 
-def _around_wanted(
-    comp: Compiled, ledger: Ledger, rng: random.Random, size: int, shapes: _Shapes, guide: np.ndarray
-) -> list[int]:
+def _around_wanted(comp: Compiled, ledger: Ledger, rng: random.Random, size: int, shapes: _Shapes) -> list[int]:
     """Free a left-out demand the relaxation wants (drawn by its value times how much it is wanted),
     its prerequisites, the plan demands in its way at a start drawn from its window, and those on
     its prerequisites' resources in the periods before, where they must move to end in time; empty
@@ -357,6 +352,8 @@ def _around_wanted(
     prerequisite earlier and several demands moved at once, which a window or resource rarely frees
     together (generated XL seed 2: the one step that brought in its most valuable left-out demand,
     worth 1,263, moved its prerequisite and pushed out two others)."""
+    guide = shapes.guide
+    assert guide is not None
     start = np.array(ledger.start, dtype=np.int64)
     planned = start >= 0
     wanted = np.nonzero(shapes.selectable & ~planned & (guide >= _WANTED))[0]
@@ -389,22 +386,16 @@ def _around_wanted(
 
 
 def _draw(
-    comp: Compiled,
-    ledger: Ledger,
-    rng: random.Random,
-    size: int,
-    density: np.ndarray,
-    shapes: _Shapes,
-    guide: np.ndarray | None,
+    comp: Compiled, ledger: Ledger, rng: random.Random, size: int, density: np.ndarray, shapes: _Shapes
 ) -> tuple[list[int], bool]:
     """A neighbourhood to free, and whether its outcome should steer the neighbourhood size (not
     one around a wanted demand: its size is that demand's surroundings, small and quickly solved at
     2,000 demands, which grew the other neighbourhoods to 300 and more)."""
-    if guide is not None and rng.random() < _AROUND_WANTED_SHARE:
-        free = _around_wanted(comp, ledger, rng, size, shapes, guide)
+    if shapes.guide is not None and rng.random() < _AROUND_WANTED_SHARE:
+        free = _around_wanted(comp, ledger, rng, size, shapes)
         if free:
             return free, False
-    return _neighbourhood(comp, ledger, rng, size, density, shapes, guide), True
+    return _neighbourhood(comp, ledger, rng, size, density, shapes), True
 
 
 def improve(
@@ -440,8 +431,7 @@ def improve(
     pick = density * (_GUIDE_FLOOR + comp.guide) if comp.guide is not None else density
     # one worker: one step at a time; more: as many steps side by side, each CP-SAT on one thread
     lanes = 1 if settings.budgeted else max(1, settings.workers)
-    shapes = _Shapes(comp)
-    guide = comp.guide if settings.follow_relaxation else None
+    shapes = _Shapes(comp, comp.guide if settings.follow_relaxation else None)
     pool = ThreadPoolExecutor(max_workers=lanes) if lanes > 1 else None
     try:
         while True:
@@ -452,7 +442,7 @@ def improve(
                 break
             if pace is None and settings.work_budget is not None and work >= settings.work_budget:
                 break
-            draws = [(f, adapts) for f, adapts in (_draw(comp, best, rng, size, pick, shapes, guide) for _ in range(lanes)) if f]
+            draws = [(f, adapts) for f, adapts in (_draw(comp, best, rng, size, pick, shapes) for _ in range(lanes)) if f]
             frees = [f for f, _ in draws]
             if not frees:
                 # a window or resource no demand touches (a system few demands use): draw again;

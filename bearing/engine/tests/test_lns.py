@@ -205,7 +205,7 @@ def test_a_neighbourhood_around_a_wanted_demand_frees_it_its_prerequisite_and_wh
     rng = random.Random(seed)
     gained = 0
     for _ in range(10):
-        free = _around_wanted(comp, ledger, rng, 10, _Shapes(comp), comp.guide)
+        free = _around_wanted(comp, ledger, rng, 10, _Shapes(comp, comp.guide))
         names = {comp.ids[d] for d in free}
         assert {"T", "P"} <= names and "X" not in names
         # what else it frees is booked in T's periods or in the periods before them, where P must end
@@ -226,7 +226,7 @@ def test_a_neighbourhood_around_a_wanted_demand_frees_it_its_prerequisite_and_wh
 def test_no_neighbourhood_is_drawn_around_a_wanted_demand_when_none_is_left_out() -> None:
     _, comp, ledger = _wanted_behind_its_prerequisite()
     comp.guide = np.array([1.0 if name in ("A", "P", "G") else 0.0 for name in comp.ids])
-    assert _around_wanted(comp, ledger, random.Random(0), 10, _Shapes(comp), comp.guide) == []
+    assert _around_wanted(comp, ledger, random.Random(0), 10, _Shapes(comp, comp.guide)) == []
 
 
 def test_plan_demands_the_relaxation_does_not_want_are_freed_first_more_often() -> None:
@@ -240,7 +240,7 @@ def test_plan_demands_the_relaxation_does_not_want_are_freed_first_more_often() 
     comp.guide = np.array([0.0 if d in unwanted else 1.0 for d in range(comp.n)])
     freed = {True: 0, False: 0}
     for _ in range(300):
-        for d in _neighbourhood(comp, ledger, rng, 8, np.ones(comp.n), _Shapes(comp), comp.guide):
+        for d in _neighbourhood(comp, ledger, rng, 8, np.ones(comp.n), _Shapes(comp, comp.guide)):
             if ledger.start[d] >= 0:
                 freed[d in unwanted] += 1
     # as many of each are booked; a plain shuffle frees them about equally often
@@ -269,7 +269,7 @@ def test_a_search_told_not_to_follow_the_relaxation_draws_as_before(monkeypatch:
     real = _neighbourhood
 
     def neighbourhood(*args: object) -> list[int]:
-        drawn_with.append(args[-1])
+        drawn_with.append(args[-1].guide)  # type: ignore[attr-defined]  # the shapes it draws from
         return real(*args)  # type: ignore[arg-type]
 
     def around_wanted(*args: object) -> list[int]:
