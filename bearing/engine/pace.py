@@ -52,11 +52,12 @@ CAP_EXTRA = 5.0
 # CP-SAT deterministic seconds per second on one idle core of the reference machine.
 CP_WORK_PER_SECOND = 0.5
 # The same for the start models of the large-neighbourhood search's steps (50-150 freed demands in
-# a fixed plan): a least-squares fit over 599 steps of generated S, M, L, XL (one idle core) gives
-# 1.37 s of wall per deterministic second plus `lns_step_seconds`; charged 1.54, as a limit is a
-# promise. (An earlier calibration, 2.38 s, was measured at 1.95-2.65 on a slower day: one-worker
-# solves of M and L then ended at about half their limit.)
-LNS_WORK_PER_SECOND = 0.65
+# a fixed plan), solved with CP-SAT's linearization level 2 (`lns._solver`): a least-squares fit
+# over 484 recorded steps of generated M, L, XL (one idle core) gives 1.56 s of wall per
+# deterministic second plus `lns_step_seconds` (1.37 at level 1, the same steps); charged 1.75, as
+# a limit is a promise. (An earlier calibration, 2.38 s, was measured at 1.95-2.65 on a slower day:
+# one-worker solves of M and L then ended at about half their limit.)
+LNS_WORK_PER_SECOND = 0.57
 # The same for the interval (cumulative) model of forced demands, whose propagation CP-SAT counts
 # as less work: 0.12-0.6 per second on the hardest PSPLIB j30 decisions (1-35 s each), 0.32 over
 # all of them together.
