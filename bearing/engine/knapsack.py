@@ -156,8 +156,8 @@ def _highs(
     lp.a_matrix_ = mat
     if integer:
         lp.integrality_ = [highspy.HighsVarType.kInteger] * n
-        h.setOptionValue("mip_rel_gap", 1e-7)
-        h.setOptionValue("mip_abs_gap", 1.0 - 1e-6 if _whole(profit) else 1e-7)
+        if _whole(profit):  # whole profits: a selection less than 1 below the bound is optimal
+            h.setOptionValue("mip_abs_gap", 1.0 - 1e-6)
     h.passModel(lp)
     return h
 

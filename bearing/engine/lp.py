@@ -183,9 +183,6 @@ class LpModel:
         ncol = len(self.col_demand)
         if integer:
             h.setOptionValue("solver", "choose")
-            # "optimal" must mean proven: no relative-gap tolerance beyond float noise
-            h.setOptionValue("mip_rel_gap", 1e-7)
-            h.setOptionValue("mip_abs_gap", 1e-7)
             # more primal heuristics than the default 0.05: on generated N = 60 problems (seeds 1-9,
             # HiGHS alone) the slowest proof fell from 31 s to 22 s, the median stayed ~10 s (measured)
             h.setOptionValue("mip_heuristic_effort", 0.3)
@@ -480,6 +477,10 @@ def new_highs(seed: int) -> highspy.Highs:
     # with another `workers` in the same process would fail. Its MIP search and the interior-point
     # solver used here are serial anyway; `workers` goes to CP-SAT.
     h.setOptionValue("threads", HIGHS_THREADS)
+    # a MIP's "optimal" must mean proven: no gap tolerance beyond float noise (HiGHS's default
+    # relative gap, 1e-4, let sufficiency's additions MIP stop 0.05 h above the least additions)
+    h.setOptionValue("mip_rel_gap", 1e-7)
+    h.setOptionValue("mip_abs_gap", 1e-7)
     # interior point is ~10x faster than simplex on these relaxations (many starts per demand)
     h.setOptionValue("solver", "ipm")
     return h
