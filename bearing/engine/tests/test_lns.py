@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import threading
 import time
 
 import numpy as np
@@ -15,7 +16,7 @@ from bearing.engine.generate import generate_problem
 from bearing.engine.lns import (
     LnsSettings,
     _around_wanted,
-    _combine,
+    _laid_on,
     _lay_over,
     _neighbourhood,
     _Shapes,
@@ -58,8 +59,9 @@ def test_a_neighbourhood_that_frees_nothing_does_not_end_the_search(seed: int) -
     assert comp.objective(best.starts()) >= comp.objective(start.starts())
 
 
-# Steps side by side (workers > 1): each lane solves a neighbourhood of the same plan; the best
-# step is kept and the others' moves are laid over it where they still fit and still gain.
+# Steps side by side (workers > 1): each lane solves a neighbourhood of the best plan when it starts;
+# when it ends, another lane's step may have changed that plan, and its moves are laid over the new
+# one where they still fit and still gain.
 
 
 def _two_teams() -> Problem:
@@ -82,35 +84,35 @@ def _booked(comp, ids: list[str]) -> Ledger:
     return ledger
 
 
-def test_steps_side_by_side_on_separate_hours_are_both_kept() -> None:
-    comp = compile_problem(_two_teams())  # both steps taken from the plan of A and C
-    with_b = _booked(comp, ["A", "B", "C"])  # a step that freed A and B
-    with_d = _booked(comp, ["A", "C", "D"])  # a step that freed C and D
-    frees = [[comp.index["A"], comp.index["B"]], [comp.index["C"], comp.index["D"]]]
-    merged = _combine(comp, frees, [with_b, with_d])
-    assert merged is not None and not merged.breaks_a_rule()
-    assert {comp.ids[d] for d in merged.starts()} == {"A", "B", "C", "D"}
-    assert comp.objective(merged.starts()) == pytest.approx(25.0)  # 10 + 3 + 10 + 2
-
-
-def test_steps_side_by_side_that_want_the_same_hours_keep_the_better_one() -> None:
-    comp = compile_problem(_two_teams())  # both steps taken from the plan of A and C
-    with_b = _booked(comp, ["A", "B", "C"])
-    with_e = _booked(comp, ["A", "C", "E"])  # E wants the same last 10 dev hours as B, worth 4
-    frees = [[comp.index["B"]], [comp.index["E"]]]
-    merged = _combine(comp, frees, [with_b, with_e])
-    assert merged is not None and not merged.breaks_a_rule()
-    assert {comp.ids[d] for d in merged.starts()} == {"A", "C", "E"}
-
-
-def test_no_step_that_gained_gives_no_new_plan() -> None:
+def test_a_step_solved_from_the_best_plan_is_taken_as_it_is() -> None:
     comp = compile_problem(_two_teams())
-    assert _combine(comp, [[0], [2]], [None, None]) is None
+    origin = _booked(comp, ["A", "C"])
+    with_b = _booked(comp, ["A", "B", "C"])
+    assert _laid_on(comp, origin, origin, [comp.index["B"]], with_b) is with_b
+
+
+def test_a_step_from_an_earlier_plan_is_laid_over_the_step_that_ended_first() -> None:
+    comp = compile_problem(_two_teams())
+    origin = _booked(comp, ["A", "C"])  # both steps started from A and C
+    with_b = _booked(comp, ["A", "B", "C"])  # ended first: freed A and B, now the best plan
+    with_d = _booked(comp, ["A", "C", "D"])  # freed C and D
+    laid = _laid_on(comp, with_b, origin, [comp.index["C"], comp.index["D"]], with_d)
+    assert laid is not None and not laid.breaks_a_rule()
+    assert {comp.ids[d] for d in laid.starts()} == {"A", "B", "C", "D"}
+    assert comp.objective(laid.starts()) == pytest.approx(25.0)  # 10 + 3 + 10 + 2
+
+
+def test_a_step_that_wants_hours_another_step_took_since_is_dropped() -> None:
+    comp = compile_problem(_two_teams())
+    origin = _booked(comp, ["A", "C"])
+    with_b = _booked(comp, ["A", "B", "C"])  # ended first
+    with_e = _booked(comp, ["A", "C", "E"])  # E wants the last 10 dev hours, which B has now
+    assert _laid_on(comp, with_b, origin, [comp.index["E"]], with_e) is None
 
 
 def test_a_move_laid_over_is_refused_when_it_drops_a_prerequisite_the_plan_now_needs() -> None:
     # P (dev 10) is a prerequisite of S (ops 10, from quarter 1). One lane drops P to bring in Q; the
-    # better lane brought in S, which needs P.
+    # other lane, which ended first, brought in S, which needs P.
     resources = {"dev": Resource("dev", (10.0, 10.0)), "ops": Resource("ops", (10.0, 10.0))}
     demands = (
         Demand("P", 1, effort={"dev": 10}),
@@ -127,38 +129,65 @@ def test_a_move_laid_over_is_refused_when_it_drops_a_prerequisite_the_plan_now_n
     with_q = Ledger(comp)
     assert with_q.book_in_order({idx["Q"]: 0, idx["R"]: 1})
     assert _lay_over(comp, with_s, [idx["P"], idx["Q"]], with_q) is None
-    merged = _combine(comp, [[idx["S"]], [idx["P"], idx["Q"]]], [with_s, with_q])
-    assert merged is not None and not merged.breaks_a_rule()
-    assert {comp.ids[d] for d in merged.starts()} == {"P", "R", "S"}
+    assert _laid_on(comp, with_s, base, [idx["P"], idx["Q"]], with_q) is None
 
 
-def test_two_workers_search_side_by_side_and_end_on_their_work_budget_with_the_same_plan(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def _steps_spied(monkeypatch: pytest.MonkeyPatch, *, first_takes: float = 0.0) -> list[tuple[str, int]]:
+    """Record when each step (`reoptimise` call) starts and ends, in order; the first one waits
+    `first_takes` seconds before it solves."""
+    events: list[tuple[str, int]] = []
+    lock = threading.Lock()
+    solve = lns_module.reoptimise
+
+    def spied(*args, **kwargs):  # type: ignore[no-untyped-def]
+        with lock:
+            call = sum(1 for kind, _ in events if kind == "start")
+            events.append(("start", call))
+        if call == 0:
+            time.sleep(first_takes)
+        out = solve(*args, **kwargs)
+        with lock:
+            events.append(("end", call))
+        return out
+
+    monkeypatch.setattr(lns_module, "reoptimise", spied)
+    return events
+
+
+def _two_workers(work_budget: float) -> LnsSettings:
+    # no pace: the work budget, not the wall clock, ends the search (the deadline is far)
+    return LnsSettings(
+        deadline=time.perf_counter() + 60.0, work_budget=work_budget, workers=2, seed=1, moves_share=0.0,
+        step_work=0.02,
+    )
+
+
+def test_two_workers_take_two_steps_at_a_time_and_end_on_their_work_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     comp = compile_problem(_one_busy_resource_among_idle_ones())
     start = _least_valuable_first(comp)
-    side_by_side = []
-    take_steps = lns_module._take_steps
+    events = _steps_spied(monkeypatch)
+    best, stats = improve(comp, start, _two_workers(0.3), value_scale=scale_for(comp))
+    assert not best.breaks_a_rule()
+    assert comp.objective(best.starts()) > comp.objective(start.starts())
+    assert stats["lns_steps"] >= 4
+    assert 0.3 <= stats["lns_work"] < 0.3 + 2 * 0.05  # ended on the budget, with at most the steps in flight
+    in_flight = peak = 0
+    for kind, _ in events:
+        in_flight += 1 if kind == "start" else -1
+        peak = max(peak, in_flight)
+    assert peak == 2
 
-    def counted(pool, comp, ledger, frees, **kwargs):  # type: ignore[no-untyped-def]
-        side_by_side.append(len(frees))
-        return take_steps(pool, comp, ledger, frees, **kwargs)
 
-    monkeypatch.setattr(lns_module, "_take_steps", counted)
-    plans = []
-    for _ in range(2):
-        # no pace: the work budget, not the wall clock, ends the search (the deadline is far)
-        settings = LnsSettings(
-            deadline=time.perf_counter() + 60.0, work_budget=0.3, workers=2, seed=1, moves_share=0.0, step_work=0.02
-        )
-        best, stats = improve(comp, start, settings, value_scale=scale_for(comp))
-        assert not best.breaks_a_rule()
-        assert comp.objective(best.starts()) > comp.objective(start.starts())
-        assert stats["lns_steps"] >= 4
-        plans.append(best.starts())
-    # a round takes one step per worker (fewer only when a draw frees nothing, here an idle resource)
-    assert max(side_by_side) == 2 and side_by_side.count(2) > side_by_side.count(1)
-    assert plans[0] == plans[1]
+def test_a_lane_goes_on_while_the_other_is_still_solving(monkeypatch: pytest.MonkeyPatch) -> None:
+    comp = compile_problem(_one_busy_resource_among_idle_ones())
+    start = _least_valuable_first(comp)
+    events = _steps_spied(monkeypatch, first_takes=1.0)
+    best, _ = improve(comp, start, _two_workers(0.3), value_scale=scale_for(comp))
+    assert not best.breaks_a_rule()
+    # steps of 0.02 deterministic seconds end in milliseconds: the other lane went on with new
+    # steps while the first slept, where rounds would have waited for it after one
+    ended_before_the_first = sum(1 for kind, _ in events[: events.index(("end", 0))] if kind == "end")
+    assert ended_before_the_first >= 3
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
