@@ -407,7 +407,7 @@ def improve(
     # each lane drawing its next step from the best plan as soon as its last one ends. Generated XL
     # seed 1 from its rounded plan, 40 s of wall: one lane 333-344 steps (gain 2,762-2,820); two in
     # rounds that waited for both steps 424 (2,474); two on their own 569-636 (2,535-3,148, eight runs).
-    # About one step in eight that gained is lost: another lane took the same hours or money first.
+    # About a third of the steps that gained are lost: another lane took the same hours or money first.
     lanes = 1 if settings.budgeted else max(1, settings.workers)
     shapes = _Shapes(comp, comp.guide if settings.follow_relaxation else None)
     pool = ThreadPoolExecutor(max_workers=lanes) if lanes > 1 else None
