@@ -110,6 +110,16 @@ def test_a_step_that_wants_hours_another_step_took_since_is_dropped() -> None:
     assert _laid_on(comp, with_b, origin, [comp.index["E"]], with_e) is None
 
 
+def test_of_a_step_overtaken_by_another_the_moves_that_still_fit_are_kept() -> None:
+    comp = compile_problem(_two_teams())
+    origin = _booked(comp, ["A", "C"])
+    with_b = _booked(comp, ["A", "B", "C"])  # ended first
+    with_d_e = _booked(comp, ["A", "C", "D", "E"])  # E wants the dev hours B has now; D fits on ops
+    laid = _laid_on(comp, with_b, origin, [comp.index["D"], comp.index["E"]], with_d_e)
+    assert laid is not None and not laid.breaks_a_rule()
+    assert {comp.ids[d] for d in laid.starts()} == {"A", "B", "C", "D"}
+
+
 def test_a_move_laid_over_is_refused_when_it_drops_a_prerequisite_the_plan_now_needs() -> None:
     # P (dev 10) is a prerequisite of S (ops 10, from quarter 1). One lane drops P to bring in Q; the
     # other lane, which ended first, brought in S, which needs P.
