@@ -1,8 +1,8 @@
 """Improve a plan: cheap insertion moves first, then large-neighbourhood search with CP-SAT.
 
 The moves (`bearing.engine.moves`) bring in the demands the relaxation wants most by pushing out
-cheaper blockers; they take `moves_share` of the time. Then LNS keeps most of the plan and
-re-optimises a part of it with CP-SAT.
+cheaper blockers; they take `moves_share` of the time, first with one worker, on one lane beside
+the first steps with more. LNS keeps most of the plan and re-optimises a part of it with CP-SAT.
 
 Each step frees a neighbourhood — the demands around a window of periods, on one resource, or a
 random handful, together with promising demands that are out; or, a quarter of the time, a valuable
@@ -59,7 +59,8 @@ class LnsSettings:
     # +0.34 %, 0.15 and 40 +0.36 %, 0.1 and 40 +0.29 %.
     step_work: float = 0.15
     start_size: int = 60
-    # Share of the time (and work budget) given to insertion moves first. After the LP's list
+    # Share of the time (and work budget) given to insertion moves (first, or with several workers
+    # on one lane beside the steps, their changes then laid over the steps' plan). After the LP's list
     # schedule they rarely pay: generated N = 2,000 at 30 s gave +4.58 / +4.81 / +4.26 % over
     # greedy with 0.1 against +4.58 / +4.62 / +3.44 % with 0.5 (N = 500: the same plans; N = 10,000:
     # +4.54 / +4.83 % against +4.42 / +4.74 % on seeds 2, 3).
@@ -396,26 +397,33 @@ def improve(
     if settings.priced_plan and comp.prices is not None and comp.n > 0 and settings.now() < settings.deadline:
         # no full LP (too big): the LP over what pays at the priced bound's prices guides a plan
         best = _restricted_lp_phase(comp, best, settings, on_improve, stats)
-    if settings.moves_share > 0 and settings.now() < settings.deadline:
-        best, move_stats = _move_phase(comp, best, settings, density, should_stop, on_improve)
-        stats.update(move_stats)
-        if settings.work_budget is not None and not settings.budgeted:
-            work += settings.moves_share * settings.work_budget
-    pace = settings.pace if settings.budgeted else None
-    # demands brought into a neighbourhood from outside the plan: promising by value density and
-    # wanted by the relaxation (generated N = 2,000, 20 s from greedy: +0.6 to +1.2 points more than
-    # by density alone on seeds 1-3, measured)
-    pick = density * (_GUIDE_FLOOR + comp.guide) if comp.guide is not None else density
     # one worker: one step at a time; more: as many steps side by side, each CP-SAT on one thread,
     # each lane drawing its next step from the best plan as soon as its last one ends. Generated XL
     # seed 1 from its rounded plan, 40 s of wall: one lane 333-344 steps (gain 2,762-2,820); two in
     # rounds that waited for both steps 424 (2,474); two on their own 569-636 (2,535-3,148, eight runs).
     # About a third of the steps that gained are lost: another lane took the same hours or money first.
     lanes = 1 if settings.budgeted else max(1, settings.workers)
-    shapes = _Shapes(comp, comp.guide if settings.follow_relaxation else None)
     pool = ThreadPoolExecutor(max_workers=lanes) if lanes > 1 else None
-    # the steps in flight: their neighbourhood, whether it steers the size, and the plan they started from
-    running: dict[Future[tuple[Ledger | None, int, float]], tuple[list[int], bool, Ledger]] = {}
+    # the steps in flight: their neighbourhood, whether it steers the size, and the plan they started
+    # from; the insertion moves, when they run beside the steps, have no neighbourhood
+    running: dict[Future[tuple[Ledger | None, int, float]], tuple[list[int] | None, bool, Ledger]] = {}
+    if settings.moves_share > 0 and settings.now() < settings.deadline:
+        if settings.work_budget is not None and not settings.budgeted:
+            work += settings.moves_share * settings.work_budget
+        if pool is None:
+            best, move_stats = _move_phase(comp, best, settings, density, should_stop, on_improve)
+            stats.update(move_stats)
+        else:
+            # on one lane while the others take steps (it reports nothing from its thread); with
+            # the moves first, a core was idle for their share of the time
+            moves = pool.submit(_move_phase, comp, best, settings, density, should_stop, None)
+            running[moves] = (None, False, best)  # type: ignore[index]
+    pace = settings.pace if settings.budgeted else None
+    # demands brought into a neighbourhood from outside the plan: promising by value density and
+    # wanted by the relaxation (generated N = 2,000, 20 s from greedy: +0.6 to +1.2 points more than
+    # by density alone on seeds 1-3, measured)
+    pick = density * (_GUIDE_FLOOR + comp.guide) if comp.guide is not None else density
+    shapes = _Shapes(comp, comp.guide if settings.follow_relaxation else None)
     submitted = 0
     exhausted = False  # only plans with nothing to free left
 
@@ -434,13 +442,16 @@ def improve(
             return pace.wall_left(), min(settings.step_work, max(0.001, (settings.deadline - now) * LNS_WORK_PER_SECOND))
         return min(settings.deadline - now, 10 * settings.step_work + 1.0), settings.step_work
 
-    def settle(free: list[int], adapts: bool, origin: Ledger, outcome: tuple[Ledger | None, int, float]) -> None:
+    def settle(
+        free: list[int], adapts: bool, origin: Ledger, outcome: tuple[Ledger | None, int, float], *, counted: bool = True
+    ) -> None:
         nonlocal best, work, steps, size, improvements
         new, status, used = outcome
-        work += used + 1e-4 * len(free)  # model building counts as work too
-        if pace is not None:
-            pace.charge(used / LNS_WORK_PER_SECOND + lns_step_seconds(comp.n, len(free)))
-        steps += 1
+        if counted:  # a step, not the insertion moves
+            work += used + 1e-4 * len(free)  # model building counts as work too
+            if pace is not None:
+                pace.charge(used / LNS_WORK_PER_SECOND + lns_step_seconds(comp.n, len(free)))
+            steps += 1
         if adapts:
             # grow neighbourhoods that are solved to optimality quickly, shrink those that are not
             if status == cp_model.OPTIMAL and used < 0.5 * settings.step_work:
@@ -483,7 +494,14 @@ def improve(
                 break
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
-                settle(*running.pop(future), future.result())
+                free, adapts, origin = running.pop(future)
+                if free is None:
+                    moved, move_stats = future.result()  # type: ignore[misc]
+                    stats.update(move_stats)
+                    free = [d for d in range(comp.n) if moved.start[d] != origin.start[d]]
+                    settle(free, False, origin, (moved if free else None, cp_model.OPTIMAL, 0.0), counted=False)
+                else:
+                    settle(free, adapts, origin, future.result())
     finally:
         if pool is not None:
             pool.shutdown()

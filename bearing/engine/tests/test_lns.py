@@ -200,6 +200,35 @@ def test_a_lane_goes_on_while_the_other_is_still_solving(monkeypatch: pytest.Mon
     assert ended_before_the_first >= 3
 
 
+def test_with_two_workers_the_insertion_moves_run_on_one_lane_while_the_other_takes_steps(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    comp = compile_problem(_one_busy_resource_among_idle_ones())
+    start = _least_valuable_first(comp)
+    events = _steps_spied(monkeypatch)
+    moves_ran: list[tuple[int, int]] = []
+    move_phase = lns_module._move_phase
+
+    def slow_moves(*args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.5)
+        steps_before = sum(1 for kind, _ in events if kind == "end")
+        out = move_phase(*args, **kwargs)
+        moves_ran.append((threading.get_ident(), steps_before))
+        return out
+
+    monkeypatch.setattr(lns_module, "_move_phase", slow_moves)
+    settings = LnsSettings(
+        deadline=time.perf_counter() + 60.0, work_budget=0.3, workers=2, seed=1, moves_share=0.1, step_work=0.02
+    )
+    best, stats = improve(comp, start, settings, value_scale=scale_for(comp))
+    assert not best.breaks_a_rule()
+    assert comp.objective(best.starts()) > comp.objective(start.starts())
+    assert "move_attempts" in stats
+    [(thread, steps_before)] = moves_ran
+    assert thread != threading.get_ident()
+    assert steps_before >= 3  # the other lane took steps while the moves ran
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
 def test_a_neighbourhood_frees_only_plannable_demands_and_brings_prerequisites_along(seed: int) -> None:
     comp = compile_problem(generate_problem(120, 5, 6, seed=seed))
