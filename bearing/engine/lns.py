@@ -96,6 +96,10 @@ _GUIDE_FLOOR = 0.1
 # Neighbourhoods drawn empty in a row before the search gives up (nothing in the plan to free).
 _EMPTY_DRAWS = 20
 
+# Longest wait for a lane before asking `should_stop` again (the moves' lane only hears a stop
+# request through this thread's asking).
+_WAIT_SECONDS = 0.25
+
 # Weight of wanting in the order plan demands are freed: a key drawn from [0, this + the share the
 # relaxation takes), lowest first; of two, one it does not want comes before one it wants whole
 # nine times in ten.
@@ -492,7 +496,9 @@ def improve(
                 continue
             if not running:
                 break
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            done, _ = wait(running, timeout=_WAIT_SECONDS, return_when=FIRST_COMPLETED)
+            if should_stop is not None:
+                should_stop()  # asked from this thread: a `Stopper` answers the moves' lane from it
             for future in done:
                 free, adapts, origin = running.pop(future)
                 if free is None:

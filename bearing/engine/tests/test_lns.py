@@ -27,6 +27,7 @@ from bearing.engine.model import scale_for
 from bearing.engine.moves import fill
 from bearing.engine.pace import Pace
 from bearing.engine.problem import Demand, Problem, Resource
+from bearing.engine.stopping import Stopper
 
 
 def _one_busy_resource_among_idle_ones() -> Problem:
@@ -227,6 +228,26 @@ def test_with_two_workers_the_insertion_moves_run_on_one_lane_while_the_other_ta
     [(thread, steps_before)] = moves_ran
     assert thread != threading.get_ident()
     assert steps_before >= 3  # the other lane took steps while the moves ran
+
+
+def test_a_stop_request_reaches_the_moves_lane_while_no_step_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    comp = compile_problem(_one_busy_resource_among_idle_ones())
+    start = _least_valuable_first(comp)
+    monkeypatch.setattr(lns_module, "_draw", lambda *args: ([], True))  # nothing to free: no steps
+
+    def moves_until_stopped(comp, ledger, settings, density, should_stop, on_improve):  # type: ignore[no-untyped-def]
+        give_up = time.perf_counter() + 10.0
+        while not should_stop() and time.perf_counter() < give_up:
+            time.sleep(0.01)
+        return ledger, {}
+
+    monkeypatch.setattr(lns_module, "_move_phase", moves_until_stopped)
+    asked_at = time.perf_counter() + 0.3
+    stop = Stopper(lambda: time.perf_counter() >= asked_at)  # as `solve` hands it over
+    settings = LnsSettings(deadline=time.perf_counter() + 60.0, workers=2, seed=1, moves_share=0.1)
+    began = time.perf_counter()
+    improve(comp, start, settings, value_scale=scale_for(comp), should_stop=stop)
+    assert time.perf_counter() - began < 3.0  # the moves' thread heard the request, not its own 10 s
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
