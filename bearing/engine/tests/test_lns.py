@@ -210,11 +210,14 @@ def test_with_two_workers_the_insertion_moves_run_on_one_lane_while_the_other_ta
     moves_ran: list[tuple[int, int]] = []
     move_phase = lns_module._move_phase
 
+    shares: list[float] = []
+
     def slow_moves(*args, **kwargs):  # type: ignore[no-untyped-def]
         time.sleep(0.5)
         steps_before = sum(1 for kind, _ in events if kind == "end")
         out = move_phase(*args, **kwargs)
         moves_ran.append((threading.get_ident(), steps_before))
+        shares.append(args[-1])
         return out
 
     monkeypatch.setattr(lns_module, "_move_phase", slow_moves)
@@ -228,6 +231,16 @@ def test_with_two_workers_the_insertion_moves_run_on_one_lane_while_the_other_ta
     [(thread, steps_before)] = moves_ran
     assert thread != threading.get_ident()
     assert steps_before >= 3  # the other lane took steps while the moves ran
+    assert shares == [pytest.approx(0.1 * settings.moves_beside_factor)]  # longer: they cost one lane only
+
+
+def test_with_two_workers_and_no_share_for_them_no_insertion_moves_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    comp = compile_problem(_one_busy_resource_among_idle_ones())
+    start = _least_valuable_first(comp)
+    monkeypatch.setattr(lns_module, "_move_phase", lambda *args: pytest.fail("insertion moves ran"))
+    best, stats = improve(comp, start, _two_workers(0.1), value_scale=scale_for(comp))
+    assert stats["lns_steps"] >= 2 and "move_attempts" not in stats
+    assert not best.breaks_a_rule()
 
 
 def test_a_stop_request_reaches_the_moves_lane_while_no_step_runs(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -235,7 +248,7 @@ def test_a_stop_request_reaches_the_moves_lane_while_no_step_runs(monkeypatch: p
     start = _least_valuable_first(comp)
     monkeypatch.setattr(lns_module, "_draw", lambda *args: ([], True))  # nothing to free: no steps
 
-    def moves_until_stopped(comp, ledger, settings, density, should_stop, on_improve):  # type: ignore[no-untyped-def]
+    def moves_until_stopped(comp, ledger, settings, density, should_stop, on_improve, share):  # type: ignore[no-untyped-def]
         give_up = time.perf_counter() + 10.0
         while not should_stop() and time.perf_counter() < give_up:
             time.sleep(0.01)
