@@ -29,6 +29,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -414,9 +415,9 @@ def improve(
     # About a third of the steps that gained are lost: another lane took the same hours or money first.
     lanes = 1 if settings.budgeted else max(1, settings.workers)
     pool = ThreadPoolExecutor(max_workers=lanes) if lanes > 1 else None
-    # the steps in flight: their neighbourhood, whether it steers the size, and the plan they started
-    # from; the insertion moves, when they run beside the steps, have no neighbourhood
-    running: dict[Future[tuple[Ledger | None, int, float]], tuple[list[int] | None, bool, Ledger]] = {}
+    # what runs on the lanes, each with what takes in its outcome when it ends
+    running: dict[Future[Any], Callable[[Any], None]] = {}
+    moves_beside = False
     if settings.moves_share > 0 and settings.now() < settings.deadline:
         if settings.work_budget is not None and not settings.budgeted:
             work += settings.moves_share * settings.work_budget
@@ -424,11 +425,7 @@ def improve(
             best, move_stats = _move_phase(comp, best, settings, density, should_stop, on_improve, settings.moves_share)
             stats.update(move_stats)
         else:
-            # on one lane while the others take steps (it reports nothing from its thread); with
-            # the moves first, a core was idle for their share of the time
-            share = min(1.0, settings.moves_share * settings.moves_beside_factor)
-            moves = pool.submit(_move_phase, comp, best, settings, density, should_stop, None, share)
-            running[moves] = (None, False, best)  # type: ignore[index]
+            moves_beside = True
     pace = settings.pace if settings.budgeted else None
     # demands brought into a neighbourhood from outside the plan: promising by value density and
     # wanted by the relaxation (generated N = 2,000, 20 s from greedy: +0.6 to +1.2 points more than
@@ -453,28 +450,46 @@ def improve(
             return pace.wall_left(), min(settings.step_work, max(0.001, (settings.deadline - now) * LNS_WORK_PER_SECOND))
         return min(settings.deadline - now, 10 * settings.step_work + 1.0), settings.step_work
 
-    def settle(
-        free: list[int], adapts: bool, origin: Ledger, outcome: tuple[Ledger | None, int, float], *, counted: bool = True
-    ) -> None:
-        nonlocal best, work, steps, size, improvements
+    def adopt(origin: Ledger, free: list[int], new: Ledger) -> None:
+        """Take the plan `new` made of `origin` by moving the `free` demands, if it still gains."""
+        nonlocal best, improvements
+        better = _laid_on(comp, best, origin, free, new)
+        if better is not None:
+            best = better
+            improvements += 1
+            if on_improve is not None:
+                on_improve(best)
+
+    def settle(free: list[int], adapts: bool, origin: Ledger, outcome: tuple[Ledger | None, int, float]) -> None:
+        nonlocal work, steps, size
         new, status, used = outcome
-        if counted:  # a step, not the insertion moves
-            work += used + 1e-4 * len(free)  # model building counts as work too
-            if pace is not None:
-                pace.charge(used / LNS_WORK_PER_SECOND + lns_step_seconds(comp.n, len(free)))
-            steps += 1
+        work += used + 1e-4 * len(free)  # model building counts as work too
+        if pace is not None:
+            pace.charge(used / LNS_WORK_PER_SECOND + lns_step_seconds(comp.n, len(free)))
+        steps += 1
         if adapts:
             # grow neighbourhoods that are solved to optimality quickly, shrink those that are not
             if status == cp_model.OPTIMAL and used < 0.5 * settings.step_work:
                 size = min(comp.n, max(size + 1, int(size * 1.15)))
             elif status != cp_model.OPTIMAL:
                 size = max(10, int(size * 0.85))
-        better = _laid_on(comp, best, origin, free, new) if new is not None else None
-        if better is not None:
-            best = better
-            improvements += 1
-            if on_improve is not None:
-                on_improve(best)
+        if new is not None:
+            adopt(origin, free, new)
+
+    def settle_moves(origin: Ledger, outcome: tuple[Ledger, dict[str, object]]) -> None:
+        moved, move_stats = outcome
+        stats.update(move_stats)
+        changed = [d for d in range(comp.n) if moved.start[d] != origin.start[d]]
+        if changed:
+            adopt(origin, changed, moved)
+
+    if moves_beside:
+        assert pool is not None
+        # on one lane while the others take steps (it reports nothing from its thread); with the
+        # moves first, a core was idle for their share of the time
+        share = min(1.0, settings.moves_share * settings.moves_beside_factor)
+        moves = pool.submit(_move_phase, comp, best, settings, density, should_stop, None, share)
+        running[moves] = partial(settle_moves, best)
 
     try:
         while True:
@@ -499,7 +514,7 @@ def improve(
                 if pool is None:
                     settle(free, adapts, best, step(workers=settings.workers))
                 else:
-                    running[pool.submit(step, workers=1)] = (free, adapts, best)
+                    running[pool.submit(step, workers=1)] = partial(settle, free, adapts, best)
                 continue
             if not running:
                 break
@@ -507,14 +522,7 @@ def improve(
             if should_stop is not None:
                 should_stop()  # asked from this thread: a `Stopper` answers the moves' lane from it
             for future in done:
-                free, adapts, origin = running.pop(future)
-                if free is None:
-                    moved, move_stats = future.result()  # type: ignore[misc]
-                    stats.update(move_stats)
-                    free = [d for d in range(comp.n) if moved.start[d] != origin.start[d]]
-                    settle(free, False, origin, (moved if free else None, cp_model.OPTIMAL, 0.0), counted=False)
-                else:
-                    settle(free, adapts, origin, future.result())
+                running.pop(future)(future.result())
     finally:
         if pool is not None:
             pool.shutdown()

@@ -231,7 +231,7 @@ def test_with_two_workers_the_insertion_moves_run_on_one_lane_while_the_other_ta
     [(thread, steps_before)] = moves_ran
     assert thread != threading.get_ident()
     assert steps_before >= 3  # the other lane took steps while the moves ran
-    assert shares == [pytest.approx(0.1 * settings.moves_beside_factor)]  # longer: they cost one lane only
+    assert len(shares) == 1 and shares[0] > settings.moves_share  # longer than first: they cost one lane only
 
 
 def test_with_two_workers_and_no_share_for_them_no_insertion_moves_run(monkeypatch: pytest.MonkeyPatch) -> None:
