@@ -74,7 +74,8 @@ class _Reader:
         self.errors: list[str] = []
 
     def fail(self, path: str, message: str) -> None:
-        self.errors.append(f"{path}: {message}")
+        # the file's top level has no path of its own: name it, not an empty one
+        self.errors.append(f"{path or '(top level)'}: {message}")
 
     def obj(self, data: Any, path: str, allowed: set[str] | None = None) -> dict[str, Any] | None:
         if not isinstance(data, dict):

@@ -241,6 +241,14 @@ def make_plan() -> Plan:
     )
 
 
+@pytest.mark.parametrize("data", [[], "bearing-problem/1", None])
+def test_a_file_that_is_not_an_object_names_the_top_level(data: Any) -> None:
+    assert errors_of(data)[0].startswith("(top level): must be an object, not ")
+    with pytest.raises(PlanError) as info:
+        plan_from_dict(data)
+    assert info.value.errors[0].startswith("(top level): must be an object, not ")
+
+
 def test_plan_round_trips_through_json() -> None:
     plan = make_plan()
     data = json.loads(json.dumps(plan_to_dict(plan)))
