@@ -14,6 +14,7 @@ test: setup
 
 lint: setup
 	uv run ruff check bearing bench tests
+	uv run mypy
 
 bench: setup
 	uv run python bench/bench_generated.py

@@ -9,13 +9,23 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_engine_imports_nothing_from_django_or_the_apps() -> None:
+def _venv_tool(name: str) -> str:
+    """Run one of the environment's checking tools at the repository root; its output."""
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "lint-imports")],
+        [str(Path(sys.executable).parent / name)],
         cwd=ROOT, capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "KEPT" in result.stdout
+    return result.stdout
+
+
+def test_engine_imports_nothing_from_django_or_the_apps() -> None:
+    assert "KEPT" in _venv_tool("lint-imports")
+
+
+def test_engine_passes_strict_type_checking() -> None:
+    # STYLE.md: mypy --strict on the engine (its settings are in pyproject.toml)
+    assert "Success: no issues found" in _venv_tool("mypy")
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "bearing" / "templates").rglob("*.html")), ids=str)

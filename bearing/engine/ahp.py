@@ -465,7 +465,7 @@ def synthesize(
     return {name: total[name] for name in alternatives or []}
 
 
-def _block(data: Mapping[str, Any], where: str, random_index: str) -> AhpResult | dict[str, float]:
+def _block(data: object, where: str, random_index: str) -> AhpResult | dict[str, float]:
     """One matrix of a hierarchy: comparisons, raters, or weights given directly."""
     if not isinstance(data, Mapping):
         raise AhpError(f"{where}: must be an object")

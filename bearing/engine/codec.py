@@ -10,7 +10,7 @@ import json
 import math
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from bearing.engine.plan import Plan, Scheduled, Unscheduled
 from bearing.engine.problem import Budget, Demand, Problem, Resource
@@ -89,7 +89,7 @@ class _Reader:
         self, data: Mapping[str, Any], key: str, path: str, default: Any = ...
     ) -> float | None:
         if key not in data:
-            return self._missing(path, key, default)
+            return cast(float | None, self._missing(path, key, default))
         value = data[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.fail(_join(path, key), f"must be a number, not {_kind(value)}")
@@ -103,7 +103,7 @@ class _Reader:
         self, data: Mapping[str, Any], key: str, path: str, default: Any = ...
     ) -> int | None:
         if key not in data:
-            return self._missing(path, key, default)
+            return cast(int | None, self._missing(path, key, default))
         value = data[key]
         if value is None and default is None:
             return None
@@ -121,7 +121,7 @@ class _Reader:
 
     def string(self, data: Mapping[str, Any], key: str, path: str) -> str | None:
         if key not in data:
-            return self._missing(path, key, ...)
+            return cast(str | None, self._missing(path, key, ...))
         value = data[key]
         if not isinstance(value, str) or not value:
             kind = "an empty one" if value == "" else _kind(value)

@@ -241,7 +241,7 @@ def _worst_stretch(
         cap = cum[:, a + 1 :] - cum[:, a : a + 1]
         short = need - cap
         rel = np.where(short > 1e-6, short / np.maximum(cap, 1e-9), -np.inf)
-        r, j = np.unravel_index(int(np.argmax(rel)), rel.shape)
+        r, j = map(int, np.unravel_index(int(np.argmax(rel)), rel.shape))
         if np.isfinite(rel[r, j]) and (best is None or rel[r, j] > best[0]):
             best = (float(rel[r, j]), int(r), a, a + int(j))
     if best is None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Collection
+from typing import Any
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -111,7 +112,9 @@ def _best_start(comp: Compiled, ledger: Ledger, d: int) -> tuple[int, dict[tuple
     return best[1], best[2], best[3]
 
 
-def _capacity_reasons(problem: Problem, comp: Compiled, d: int, s: int, hours: dict, money: dict) -> tuple[list[str], dict]:
+def _capacity_reasons(
+    problem: Problem, comp: Compiled, d: int, s: int, hours: dict[tuple[int, int], float], money: dict[int, float]
+) -> tuple[list[str], dict[str, Any]]:
     reasons = []
     by_res: dict[int, list[int]] = {}
     for r, p in sorted(hours):
@@ -266,7 +269,7 @@ class _Repairs:
         self.out_dense = dense_first[(self.start[dense_first] < 0) & self.has_window[dense_first]]
         self.has_successor = np.array([bool(x) for x in comp.succs])
 
-    def neighbourhood(self, d: int, hours: dict, money: dict) -> list[int]:
+    def neighbourhood(self, d: int, hours: dict[tuple[int, int], float], money: dict[int, float]) -> list[int]:
         """Demands to re-plan together with d: what must be placed with it (`chain`: its missing
         prerequisites, and those that finish too late) and the scheduled demands that hold the
         binding resources or money in its window (cheapest value per hour first)."""
@@ -484,10 +487,10 @@ class _Draft:
 
     d: int
     s: int
-    hours: dict
-    money: dict
+    hours: dict[tuple[int, int], float]
+    money: dict[int, float]
     reasons: list[str]
-    details: dict
+    details: dict[str, Any]
     repaired: float | None = None
     status: str = "unknown"
     value: float | None = None

@@ -354,7 +354,7 @@ def _filled(
 ) -> np.ndarray:
     """The items the relaxation takes whole, then each other item that still fits, most efficient
     first: a feasible start of the tabu lane's own."""
-    x = np.clip((x_lp > 1 - 1e-6).astype(int), lower, upper)
+    x: np.ndarray = np.clip((x_lp > 1 - 1e-6).astype(int), lower, upper)
     load = weights @ x
     for d in np.argsort(-efficiency, kind="stable"):
         if x[d] == 0 and upper[d] == 1 and np.all(load + weights[:, d] <= caps + 1e-9):

@@ -132,7 +132,7 @@ def _restricted_lp_phase(
     comp: Compiled,
     ledger: Ledger,
     settings: LnsSettings,
-    on_improve: Callable[[Ledger], None] | None,
+    on_improve: Callable[[Ledger], object] | None,
     stats: dict[str, object],
 ) -> Ledger:
     """The plan rounded from the LP restricted to the demands that pay at the priced bound's
@@ -160,7 +160,7 @@ def _move_phase(
     settings: LnsSettings,
     density: np.ndarray,
     should_stop: Callable[[], bool] | None,
-    on_improve: Callable[[Ledger], None] | None,
+    on_improve: Callable[[Ledger], object] | None,
     share: float,
 ) -> tuple[Ledger, dict[str, object]]:
     """Cheap insertion moves for `share` of the time left: the demands the relaxation wants most go first."""
@@ -211,7 +211,7 @@ def reoptimise(
     seed: int,
     wall: float,
     work: float | None,
-) -> tuple[Ledger | None, int, float]:
+) -> tuple[Ledger | None, cp_model.CpSolverStatus, float]:
     """Best starts for the `free` demands with the rest of `ledger` fixed. Returns the improved
     ledger (None when no better feasible plan was found), the CP-SAT status and deterministic time."""
     base = ledger.copy()
@@ -394,7 +394,7 @@ def improve(
     *,
     value_scale: float,
     should_stop: Callable[[], bool] | None = None,
-    on_improve: Callable[[Ledger], None] | None = None,
+    on_improve: Callable[[Ledger], object] | None = None,
 ) -> tuple[Ledger, dict[str, object]]:
     """Run LNS steps until the deadline, the work budget or `should_stop`; returns the best ledger
     and counters (steps, improvements, work)."""
@@ -460,7 +460,7 @@ def improve(
             if on_improve is not None:
                 on_improve(best)
 
-    def settle(free: list[int], adapts: bool, origin: Ledger, outcome: tuple[Ledger | None, int, float]) -> None:
+    def settle(free: list[int], adapts: bool, origin: Ledger, outcome: tuple[Ledger | None, cp_model.CpSolverStatus, float]) -> None:
         nonlocal work, steps, size
         new, status, used = outcome
         work += used + 1e-4 * len(free)  # model building counts as work too

@@ -199,8 +199,8 @@ class LpModel:
         if status == highspy.HighsModelStatus.kInfeasible:
             return LpResult(bound=None, x=None, duals=None, infeasible=True)
         if integer:
-            bound = info.mip_dual_bound
-            bound = None if not math.isfinite(bound) or abs(bound) > 1e29 else float(bound)
+            dual_bound = float(info.mip_dual_bound)
+            bound = None if not math.isfinite(dual_bound) or abs(dual_bound) > 1e29 else dual_bound
             sol = h.getSolution()
             has_primal = info.primal_solution_status == 2
             x = np.array(sol.col_value) if has_primal else None
@@ -345,11 +345,11 @@ def build_lp(comp: Compiled, *, seed: int = 0) -> LpModel:
             c = first_col[d] + k
             for r, hrs in comp.use[d]:
                 for p in range(s, s + comp.duration[d]):
-                    row = cap_rows.get((r, p))
-                    if row is None:
-                        row = new_row(-highspy.kHighsInf, float(comp.capacity[r, p]), resource_scale[r])
-                        cap_rows[(r, p)] = row
-                    rows_i.append(row)
+                    cap_row = cap_rows.get((r, p))
+                    if cap_row is None:
+                        cap_row = new_row(-highspy.kHighsInf, float(comp.capacity[r, p]), resource_scale[r])
+                        cap_rows[(r, p)] = cap_row
+                    rows_i.append(cap_row)
                     cols_i.append(c)
                     vals.append(hrs / resource_scale[r])
     # budget windows
@@ -688,7 +688,11 @@ def lagrangian_bound(
             if warm is not None:
                 break
             t = clock()
-    col_d, val, ent_c, ent_r, ent_v = [], [], [], [], []
+    col_d: list[int] = []
+    val: list[float] = []
+    ent_c: list[int] = []
+    ent_r: list[int] = []
+    ent_v: list[float] = []
     for d in range(n):
         for s in comp.window[d]:
             c = len(col_d)
@@ -728,7 +732,7 @@ def lagrangian_bound(
         y = warm * scale
         step = _WARM_STEP
     best, best_y = None, y
-    direction = np.zeros(nrow)
+    direction: np.ndarray = np.zeros(nrow)
     avg = np.zeros(len(v))
     stall = 0
     per_iteration = lagrangian_seconds_per_iteration(len(ec))

@@ -256,10 +256,10 @@ def build_cumulative_model(
 
     unit = _hour_unit(comp, demands)
     for d in demands:
-        w = comp.window[d]
+        allowed = comp.window[d]
         if bounds is not None:
-            w = [s for s in w if bounds[0][d] <= s <= bounds[1][d]]
-        dom = cp_model.Domain.from_values(w) if w else cp_model.Domain.from_values([])
+            allowed = [s for s in allowed if bounds[0][d] <= s <= bounds[1][d]]
+        dom = cp_model.Domain.from_values(allowed) if allowed else cp_model.Domain.from_values([])
         start[d] = model.new_int_var_from_domain(dom, f"start_{comp.ids[d]}")
         if optional:
             present[d] = model.new_bool_var(f"in_{comp.ids[d]}")

@@ -74,7 +74,7 @@ def _blockers(comp: Compiled, tab: MoveTables, ledger: Ledger, start: np.ndarray
         hit |= booked & (start <= last) & (start + tab.duration > first) & (tab.cost_pp > 0)
     hit &= ~tab.locked
     hit[d] = False
-    cand = np.flatnonzero(hit)
+    cand: np.ndarray = np.flatnonzero(hit)
     if len(cand) == 0:
         return cand
     # successors booked after a blocker would lose their prerequisite: such blockers stay
@@ -142,7 +142,7 @@ def improve_by_moves(
     max_out: int = 4,
     max_attempts: int | None = None,
     max_starts: int = 4,
-    on_pass: Callable[[Ledger], None] | None = None,
+    on_pass: Callable[[Ledger], object] | None = None,
     report_every: int = 20,
     should_stop: Callable[[], bool] | None = None,
     pace: Pace | None = None,

@@ -73,7 +73,7 @@ def ipm_seconds_per_iteration(nonzeros: int) -> float:
     core 4.4 ms / 24 ms / 295 ms at 29k / 119k / 844k nonzeros (generated M, L, XL seed 1; 29-81
     iterations, without crossover) and 1.08 s at 2.48M (30,000 demands); charged 11-25 % more.
     (Earlier calibrations, 6.9 / 35 / 408 ms and 10 / 51 / 565 ms, were measured on slower days.)"""
-    return 2e-4 + 0.0055 * (max(1, nonzeros) / 29600.0) ** 1.22
+    return 2e-4 + 0.0055 * float((max(1, nonzeros) / 29600.0) ** 1.22)
 
 
 # Interior-point iterations a relaxation is expected to need: the most measured on generated
@@ -85,7 +85,7 @@ _LP_ITERATIONS_UP_TO = 850_000
 
 def lp_iterations(nonzeros: int) -> float:
     """Interior-point iterations a relaxation of this size is expected to need."""
-    return _LP_ITERATIONS * max(1.0, nonzeros / _LP_ITERATIONS_UP_TO) ** 0.15
+    return _LP_ITERATIONS * float(max(1.0, nonzeros / _LP_ITERATIONS_UP_TO) ** 0.15)
 
 
 def lp_seconds(nonzeros: int) -> float:
@@ -97,7 +97,7 @@ def crossover_seconds_per_iteration(nonzeros: int) -> float:
     """Seconds per simplex iteration of the crossover after an interior-point solve, growing with
     the square root of its size: 0.055 ms at 119k nonzeros (4,373 iterations), 0.144 ms at 844k
     (46,713), 0.27 ms at 2.48M (145k; generated L, XL, XXL, one idle core); charged a fifth more."""
-    return 1.9e-7 * max(1, nonzeros) ** 0.5
+    return 1.9e-7 * float(max(1, nonzeros) ** 0.5)
 
 
 def mip_seconds_per_check(nonzeros: int, *, root: bool = False) -> float:
@@ -164,7 +164,7 @@ def move_seconds_per_attempt(demands: int) -> float:
     """Seconds per insertion-move attempt (numpy over all demands): measured on one idle core
     0.49 ms / 1.1 ms / 3.1 ms at 500 / 2,000 / 10,000 demands (generated M, L, XL, 254-1,085
     attempts each); charged 17-25 % more."""
-    return 6e-4 * (max(1, demands) / 500.0) ** 0.6
+    return 6e-4 * float((max(1, demands) / 500.0) ** 0.6)
 
 
 def setup_seconds(demands: int) -> float:

@@ -115,7 +115,7 @@ def _energy_conflict(
         right = np.maximum(0, np.minimum(bs, hi + dur - 1) - np.maximum(a, hi) + 1)
         need = use @ np.minimum(left, right).T  # resources x stretches
         short = need - (cum[:, a + 1 :] - cum[:, a : a + 1]) - 1e-6
-        r, j = np.unravel_index(int(np.argmax(short)), short.shape)
+        r, j = map(int, np.unravel_index(int(np.argmax(short)), short.shape))
         if short[r, j] > 0 and (best is None or short[r, j] > best[0]):
             best = (float(short[r, j]), int(r), a, a + int(j))
     if best is None:
@@ -128,7 +128,7 @@ def _energy_conflict(
     cap = float(cum[r, b + 1] - cum[r, a])
     who: list[int] = []
     total = 0.0
-    for k in sorted(np.nonzero(forced > 0)[0], key=lambda k: (-forced[k], int(ds[k]))):
+    for k in sorted(np.nonzero(forced > 0)[0].tolist(), key=lambda k: (-forced[k], int(ds[k]))):
         who.append(int(ds[k]))
         total += float(forced[k])
         if total > cap + 1e-6:
@@ -262,7 +262,7 @@ def conflicting_subset(
 
 def _solve_cumulative(
     cm: CumulativeModel, seed: int, workers: int, end: float, stop: Stopper, pace: Pace
-) -> tuple[int, dict[int, int] | None]:
+) -> tuple[cp_model.CpSolverStatus, dict[int, int] | None]:
     """CP-SAT on the interval model until `end` on `pace`'s clock (with one worker a deterministic
     work budget; the wall clock only enforces the safety cap): its status and schedule, if any."""
     solver = _cumulative_solver(seed, workers, end, pace)

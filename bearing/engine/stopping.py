@@ -85,7 +85,7 @@ class Stopper:
 class _Relay(cp_model.CpSolverSolutionCallback):
     """Reads each new CP-SAT solution inside the callback and queues it for the calling thread."""
 
-    def __init__(self, read: Callable[[Any], Any], out: queue.Queue) -> None:
+    def __init__(self, read: Callable[[Any], Any], out: queue.Queue[Any]) -> None:
         super().__init__()
         self._read = read
         self._out = out
@@ -101,7 +101,7 @@ def run_cp(
     stop: Stopper | None = None,
     read: Callable[[Any], Any] | None = None,
     on_solution: Callable[[Any], None] | None = None,
-) -> int:
+) -> cp_model.CpSolverStatus:
     """`solver.solve(model)`, stopped early when `stop` says so; each new solution is read with
     `read(callback)` in the solver's thread and handed to `on_solution` in the calling thread.
     Stopping or relaying changes nothing in the search itself, so a seeded solve stays
@@ -113,9 +113,9 @@ def run_cp(
         # a zero-time solve, so the solver's response (status, deterministic time) can be read
         solver.parameters.max_time_in_seconds = 0.0
         return solver.solve(model)
-    found: queue.Queue = queue.Queue()
+    found: queue.Queue[Any] = queue.Queue()
     callback = _Relay(read, found) if relay else None  # type: ignore[arg-type]
-    result: dict[str, int] = {}
+    result: dict[str, cp_model.CpSolverStatus] = {}
     error: list[BaseException] = []
 
     def work() -> None:
@@ -146,7 +146,7 @@ class CpBeside:
 
     def __init__(self, solver: cp_model.CpSolver, model: cp_model.CpModel, read: Callable[[Any], Any]) -> None:
         self._solver = solver
-        self._found: queue.Queue = queue.Queue()
+        self._found: queue.Queue[Any] = queue.Queue()
         self._callback = _Relay(read, self._found)
         self._thread = threading.Thread(
             target=solver.solve, args=(model, self._callback), name="cp-sat-beside", daemon=True
@@ -170,7 +170,7 @@ def _stop_until_done(solver: cp_model.CpSolver, thread: threading.Thread) -> Non
         thread.join(timeout=_POLL / 5)
 
 
-def _drain(found: queue.Queue, on_solution: Callable[[Any], None] | None) -> None:
+def _drain(found: queue.Queue[Any], on_solution: Callable[[Any], None] | None) -> None:
     while True:
         try:
             item = found.get_nowait()
@@ -180,7 +180,7 @@ def _drain(found: queue.Queue, on_solution: Callable[[Any], None] | None) -> Non
             on_solution(item)
 
 
-def watch_highs(h: highspy.Highs, stop: Stopper | None) -> list[tuple[Any, Callable]]:
+def watch_highs(h: highspy.Highs, stop: Stopper | None) -> list[tuple[Any, Callable[[Any], None]]]:
     """Make `h` ask `stop` at its simplex, interior-point and branch-and-bound interrupt points.
     Returns the subscriptions for `unwatch_highs` (a model solved again keeps them otherwise)."""
     if stop is None or not stop.active:
@@ -190,12 +190,14 @@ def watch_highs(h: highspy.Highs, stop: Stopper | None) -> list[tuple[Any, Calla
         if stop():
             event.interrupt()
 
-    subs = [(h.cbSimplexInterrupt, check), (h.cbIpmInterrupt, check), (h.cbMipInterrupt, check)]
+    subs: list[tuple[Any, Callable[[Any], None]]] = [
+        (h.cbSimplexInterrupt, check), (h.cbIpmInterrupt, check), (h.cbMipInterrupt, check)
+    ]
     for cb, fn in subs:
         cb += fn
     return subs
 
 
-def unwatch_highs(subs: list[tuple[Any, Callable]]) -> None:
+def unwatch_highs(subs: list[tuple[Any, Callable[[Any], None]]]) -> None:
     for cb, fn in subs:
         cb -= fn

@@ -195,7 +195,7 @@ def _profile(
     inside = period < periods  # as the slice demand[start : start + duration] would stop
     flat, weights = flat[inside], weights[inside]
     # bincount adds the weights one by one in input order (bitwise the same as += per demand)
-    grid = np.bincount(flat, weights=weights, minlength=len(names) * periods)
+    grid: np.ndarray = np.bincount(flat, weights=weights, minlength=len(names) * periods)
     grid = grid.reshape(len(names), periods) if names else np.zeros((0, periods))
     per_fte = np.array(fte)
     rows = []

@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 
-from bearing.engine.compiled import compile_problem
+from bearing.engine.compiled import Compiled, compile_problem
 from bearing.engine.conflicts import _closure, minimal_conflict
 from bearing.engine.problem import Budget, Demand, Problem, Resource
 from bearing.engine.schedule import conflicting_subset, decide_mandatory
@@ -31,7 +31,7 @@ CLASH = _three_periods(
 )
 
 
-def _ids(comp, demands: list[int]) -> set[str]:
+def _ids(comp: Compiled, demands: list[int]) -> set[str]:
     return {comp.ids[d] for d in demands}
 
 

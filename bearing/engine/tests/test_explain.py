@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import cast
 
 import numpy as np
 
@@ -149,9 +150,9 @@ def test_every_repaired_cost_is_that_of_a_plan_the_checker_accepts_with_the_dema
             # the cost the explanation states is the value this checked plan gives up, or (the plan
             # not being optimal) the value it adds, said in words
             difference = plan.objective - checked.objective
-            assert abs(max(0.0, difference) - details["value_lost"]) < 1e-6
+            assert abs(max(0.0, difference) - cast(float, details["value_lost"])) < 1e-6
             if difference < -1e-6:
-                assert abs(details["value_gained"] + difference) < 1e-6
+                assert abs(cast(float, details["value_gained"]) + difference) < 1e-6
                 assert any("would not cost value" in r for r in explained[out.id].reasons)
             else:
                 assert "value_gained" not in details
@@ -233,7 +234,10 @@ def test_the_explanations_a_short_limit_left_unchecked_are_checked_later_on_thei
     assert 50 < len(unverified) < len(first)  # the limit ran out after some
     plan.unscheduled = first
     later = explain_unscheduled(
-        problem, plan, time_limit=1.5 * repair_seconds(len(problem.demands), len(unverified)), only=reversed(unverified)
+        problem,
+        plan,
+        time_limit=1.5 * repair_seconds(len(problem.demands), len(unverified)),
+        only=list(reversed(unverified)),
     )
     assert [out.id for out in later] == unverified  # only those, in the plan's order
     assert all(out.details["verified"] for out in later)

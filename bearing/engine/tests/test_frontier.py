@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -133,9 +134,9 @@ def test_the_default_solver_searches_each_level_on_from_the_plan_below(monkeypat
     starts: list[Plan | None] = []
     real = solve_module.solve
 
-    def recording(problem: Problem, **options: object) -> Plan:
-        starts.append(options.get("start"))  # type: ignore[arg-type]
-        return real(problem, **options)  # type: ignore[arg-type]
+    def recording(problem: Problem, **options: Any) -> Plan:
+        starts.append(options.get("start"))
+        return real(problem, **options)
 
     monkeypatch.setattr(solve_module, "solve", recording)
     points = efficient_frontier(PROBLEM, [50.0, 150.0, 200.0], time_limit_per_level=1.0)

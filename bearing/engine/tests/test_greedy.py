@@ -31,7 +31,7 @@ def make_problem(
 
 
 def starts(problem: Problem, **kwargs: str) -> dict[str, int]:
-    return solve_greedy(problem, **kwargs).starts()  # type: ignore[arg-type]
+    return solve_greedy(problem, **kwargs).starts()
 
 
 def test_keeps_the_best_of_the_three_rankings() -> None:

@@ -7,6 +7,8 @@ second solve in the same process report a weaker plan as "optimal"."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import highspy
 import numpy as np
 import pytest
@@ -63,7 +65,8 @@ def test_solves_with_different_worker_counts_in_one_process_all_use_the_lp() -> 
     assert lp_bound is not None
     for workers in (2, 1, 2):
         plan = solve(problem, time_limit=0.5, explain=False, workers=workers)
-        stages = [stage for stage, _, _ in plan.stats["stages"]]
+        ran = cast(list[tuple[str, float, float]], plan.stats["stages"])
+        stages = [stage for stage, _, _ in ran]
         assert "lp" in stages, f"workers={workers}: the LP relaxation did not run ({stages})"
         assert plan.stats.get("mip_bound") != 0.0
         assert check_plan(problem, plan).ok
@@ -72,7 +75,7 @@ def test_solves_with_different_worker_counts_in_one_process_all_use_the_lp() -> 
         assert plan.objective - 1e-6 <= plan.bound <= lp_bound + 1e-6
 
 
-def _relaxation_failing(monkeypatch, times: int) -> list[str]:  # type: ignore[no-untyped-def]
+def _relaxation_failing(monkeypatch: pytest.MonkeyPatch, times: int) -> list[str]:
     """Make the first `times` solves of a relaxation fail as HiGHS's crossover sometimes does on a
     presolved model ("Solve error": no bound, no solution); returns each try's presolve setting."""
     import bearing.engine.lp as lp_module
@@ -80,10 +83,10 @@ def _relaxation_failing(monkeypatch, times: int) -> list[str]:  # type: ignore[n
     real_solve = lp_module.LpModel.solve
     tries: list[str] = []
 
-    def flaky(self, time_limit, **kw):  # type: ignore[no-untyped-def]
+    def flaky(self: LpModel, time_limit: float, **kw: Any) -> LpResult:
         if kw.get("integer"):
             return real_solve(self, time_limit, **kw)
-        tries.append(self.highs.getOptionValue("presolve")[1])
+        tries.append(cast(str, self.highs.getOptionValue("presolve")[1]))
         if len(tries) <= times:
             return lp_module.LpResult(bound=None, x=None, duals=None, infeasible=False)
         return real_solve(self, time_limit, **kw)
@@ -92,17 +95,22 @@ def _relaxation_failing(monkeypatch, times: int) -> list[str]:  # type: ignore[n
     return tries
 
 
-def test_a_relaxation_highs_failed_on_is_solved_again_without_presolve(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_relaxation_highs_failed_on_is_solved_again_without_presolve(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     tries = _relaxation_failing(monkeypatch, times=1)
     problem = generate_problem(40, 4, 4, seed=3)
     plan = solve(problem, time_limit=2.0, explain=False)
     assert tries == ["choose", "off"]
     assert plan.stats.get("lp_retried") is True
-    assert "lp" in [stage for stage, _, _ in plan.stats["stages"]]
+    ran = cast(list[tuple[str, float, float]], plan.stats["stages"])
+    assert "lp" in [stage for stage, _, _ in ran]
     assert check_plan(problem, plan).ok
 
 
-def test_no_second_try_when_it_would_leave_the_search_no_time(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_no_second_try_when_it_would_leave_the_search_no_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import bearing.engine.solve as solve_module
 
     tries = _relaxation_failing(monkeypatch, times=2)
@@ -115,7 +123,7 @@ def test_no_second_try_when_it_would_leave_the_search_no_time(monkeypatch) -> No
 
 
 def test_a_relaxation_highs_fails_on_is_charged_by_its_size_and_the_run_stays_reproducible(
-    monkeypatch,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # HiGHS's crossover "Solve error" reports no iterations: the work is charged by the relaxation's
     # size (a whole solve with its crossover), not by the wall clock, which would make the run

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bearing.engine.compiled import compile_problem
+from bearing.engine.compiled import Compiled, compile_problem
 from bearing.engine.justify import applicable, shortest_schedule
 from bearing.engine.problem import Demand, Problem, Resource
 from bearing.engine.schedule import start_bounds
@@ -12,7 +12,7 @@ def _problem(periods: int, demands: list[Demand]) -> Problem:
     return Problem(periods=periods, resources={"dev": Resource("dev", (10.0,) * periods)}, demands=tuple(demands))
 
 
-def _run(p: Problem):
+def _run(p: Problem) -> tuple[Compiled, dict[int, int] | None, dict[int, int] | None]:
     comp = compile_problem(p)
     ds = list(range(comp.n))
     _, ls = start_bounds(comp, ds)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import random
 import threading
 import time
+from collections.abc import Callable
+from typing import Any, cast
 
 import numpy as np
 import pytest
+from ortools.sat.python import cp_model
 
 from bearing.engine import lns as lns_module
 from bearing.engine.check import check_plan
@@ -55,7 +58,7 @@ def test_a_neighbourhood_that_frees_nothing_does_not_end_the_search(seed: int) -
     pace = Pace(10.0)
     settings = LnsSettings(deadline=pace.now() + 1.0, seed=seed, moves_share=0.0, pace=pace)
     best, stats = improve(comp, start, settings, value_scale=scale_for(comp))
-    assert stats["lns_steps"] >= 5  # it stopped at the first empty draw, after 0-2 steps
+    assert cast(int, stats["lns_steps"]) >= 5  # it stopped at the first empty draw, after 0-2 steps
     assert not best.breaks_a_rule()
     assert comp.objective(best.starts()) >= comp.objective(start.starts())
 
@@ -79,7 +82,7 @@ def _two_teams() -> Problem:
     return Problem(periods=1, resources=resources, demands=demands)
 
 
-def _booked(comp, ids: list[str]) -> Ledger:
+def _booked(comp: Compiled, ids: list[str]) -> Ledger:
     ledger = Ledger(comp)
     assert ledger.book_in_order({comp.index[i]: 0 for i in ids})
     return ledger
@@ -150,7 +153,7 @@ def _steps_spied(monkeypatch: pytest.MonkeyPatch, *, first_takes: float = 0.0) -
     lock = threading.Lock()
     solve = lns_module.reoptimise
 
-    def spied(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def spied(*args: Any, **kwargs: Any) -> tuple[Ledger | None, cp_model.CpSolverStatus, float]:
         with lock:
             call = sum(1 for kind, _ in events if kind == "start")
             events.append(("start", call))
@@ -180,8 +183,9 @@ def test_two_workers_take_two_steps_at_a_time_and_end_on_their_work_budget(monke
     best, stats = improve(comp, start, _two_workers(0.3), value_scale=scale_for(comp))
     assert not best.breaks_a_rule()
     assert comp.objective(best.starts()) > comp.objective(start.starts())
-    assert stats["lns_steps"] >= 4
-    assert 0.3 <= stats["lns_work"] < 0.3 + 2 * 0.05  # ended on the budget, with at most the steps in flight
+    assert cast(int, stats["lns_steps"]) >= 4
+    # ended on the budget, with at most the steps in flight
+    assert 0.3 <= cast(float, stats["lns_work"]) < 0.3 + 2 * 0.05
     in_flight = peak = 0
     for kind, _ in events:
         in_flight += 1 if kind == "start" else -1
@@ -210,7 +214,7 @@ def test_with_two_workers_the_insertion_moves_run_on_one_lane_while_the_other_ta
     moves_ran: list[tuple[int, int, float]] = []  # thread, steps ended before, share of the time
     move_phase = lns_module._move_phase
 
-    def slow_moves(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def slow_moves(*args: Any, **kwargs: Any) -> tuple[Ledger, dict[str, object]]:
         time.sleep(0.5)
         steps_before = sum(1 for kind, _ in events if kind == "end")
         out = move_phase(*args, **kwargs)
@@ -236,7 +240,7 @@ def test_with_two_workers_and_no_share_for_them_no_insertion_moves_run(monkeypat
     start = _least_valuable_first(comp)
     monkeypatch.setattr(lns_module, "_move_phase", lambda *args: pytest.fail("insertion moves ran"))
     best, stats = improve(comp, start, _two_workers(0.1), value_scale=scale_for(comp))
-    assert stats["lns_steps"] >= 2 and "move_attempts" not in stats
+    assert cast(int, stats["lns_steps"]) >= 2 and "move_attempts" not in stats
     assert not best.breaks_a_rule()
 
 
@@ -245,7 +249,15 @@ def test_a_stop_request_reaches_the_moves_lane_while_no_step_runs(monkeypatch: p
     start = _least_valuable_first(comp)
     monkeypatch.setattr(lns_module, "_draw", lambda *args: ([], True))  # nothing to free: no steps
 
-    def moves_until_stopped(comp, ledger, settings, density, should_stop, on_improve, share):  # type: ignore[no-untyped-def]
+    def moves_until_stopped(
+        comp: Compiled,
+        ledger: Ledger,
+        settings: LnsSettings,
+        density: np.ndarray,
+        should_stop: Callable[[], bool],
+        on_improve: Callable[[Ledger], None] | None,
+        share: float,
+    ) -> tuple[Ledger, dict[str, object]]:
         give_up = time.perf_counter() + 10.0
         while not should_stop() and time.perf_counter() < give_up:
             time.sleep(0.01)
@@ -315,7 +327,7 @@ def test_a_neighbourhood_around_a_wanted_demand_frees_it_its_prerequisite_and_wh
     problem, comp, ledger = _wanted_behind_its_prerequisite()
     idx = {name: comp.ids.index(name) for name in comp.ids}
     rng = random.Random(seed)
-    gained = 0
+    gained: float = 0
     for _ in range(10):
         free = _around_wanted(comp, ledger, rng, 10, _Shapes(comp, comp.guide))
         names = {comp.ids[d] for d in free}
@@ -368,7 +380,7 @@ def test_steps_around_wanted_demands_leave_the_neighbourhood_size_alone(monkeypa
     pace = Pace(10.0)
     settings = LnsSettings(deadline=pace.now() + 0.3, seed=0, moves_share=0.0, pace=pace, start_size=4)
     best, stats = improve(comp, ledger, settings, value_scale=scale_for(comp))
-    assert stats["lns_steps"] >= 5
+    assert cast(int, stats["lns_steps"]) >= 5
     assert stats["lns_size"] == 4
     assert comp.objective(best.starts()) == pytest.approx(comp.objective(ledger.starts()) + 95.0)
 
@@ -380,9 +392,9 @@ def test_a_search_told_not_to_follow_the_relaxation_draws_as_before(monkeypatch:
     drawn_with: list[object] = []
     real = _neighbourhood
 
-    def neighbourhood(*args: object) -> list[int]:
-        drawn_with.append(args[-1].guide)  # type: ignore[attr-defined]  # the shapes it draws from
-        return real(*args)  # type: ignore[arg-type]
+    def neighbourhood(*args: Any) -> list[int]:
+        drawn_with.append(args[-1].guide)  # the shapes it draws from
+        return real(*args)
 
     def around_wanted(*args: object) -> list[int]:
         raise AssertionError("drew around a wanted demand")
@@ -392,4 +404,5 @@ def test_a_search_told_not_to_follow_the_relaxation_draws_as_before(monkeypatch:
     pace = Pace(10.0)
     settings = LnsSettings(deadline=pace.now() + 0.2, seed=0, moves_share=0.0, pace=pace, follow_relaxation=False)
     _, stats = improve(comp, ledger, settings, value_scale=scale_for(comp))
-    assert stats["lns_steps"] >= 3 and drawn_with and all(guide is None for guide in drawn_with)
+    steps = cast(int, stats["lns_steps"])
+    assert steps >= 3 and drawn_with and all(guide is None for guide in drawn_with)

@@ -6,18 +6,22 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 import pytest
 
 from bearing.engine.compiled import compile_problem
 from bearing.engine.generate import generate_problem
-from bearing.engine.lp import _sample_prices, build_lp, unit_scale
+from bearing.engine.lp import LpModel, LpResult, _sample_prices, build_lp, unit_scale
 from bearing.engine.pace import Pace, mip_root_seconds, mip_seconds_per_check
 from bearing.engine.problem import Problem
 
 
-def _mip(n: int, resources: int, periods: int, seed: int, budget: float) -> tuple[float, tuple, bool]:
+def _mip(
+    n: int, resources: int, periods: int, seed: int, budget: float
+) -> tuple[float, tuple[int, float | None, float | None], bool]:
     """Charged seconds, (nodes, bound, primal) and whether HiGHS proved optimality."""
     lp = build_lp(compile_problem(generate_problem(n, resources, periods, seed=seed)))
     pace = Pace(60.0, workers=1)
@@ -53,8 +57,8 @@ def _in_money_units(problem: Problem, factor: float) -> Problem:
     """The same problem with every cost and budget counted in a unit `factor` times smaller."""
     return dataclasses.replace(
         problem,
-        demands=[dataclasses.replace(d, cost=d.cost * factor) for d in problem.demands],
-        budgets=[dataclasses.replace(b, amount=b.amount * factor) for b in problem.budgets],
+        demands=tuple(dataclasses.replace(d, cost=d.cost * factor) for d in problem.demands),
+        budgets=tuple(dataclasses.replace(b, amount=b.amount * factor) for b in problem.budgets),
     )
 
 
@@ -83,7 +87,7 @@ def test_the_relaxation_does_not_depend_on_the_money_unit() -> None:
     assert bounds[0] == pytest.approx(bounds[1], rel=1e-7)
     assert bounds[2] == pytest.approx(bounds[1], rel=1e-7)
     # and the budgets bind here: without them the bound is higher
-    unbudgeted = dataclasses.replace(problem, budgets=[])
+    unbudgeted = dataclasses.replace(problem, budgets=())
     free = build_lp(compile_problem(unbudgeted)).solve(30.0).bound
     assert free is not None and free > bounds[1] + 1e-6
 
@@ -97,10 +101,10 @@ def _in_resource_units(problem: Problem, name: str, factor: float) -> Problem:
             **problem.resources,
             name: dataclasses.replace(resource, capacity=tuple(c * factor for c in resource.capacity)),
         },
-        demands=[
+        demands=tuple(
             dataclasses.replace(d, effort={r: e * factor if r == name else e for r, e in d.effort.items()})
             for d in problem.demands
-        ],
+        ),
     )
 
 
@@ -135,11 +139,12 @@ def test_the_relaxation_does_not_depend_on_a_resource_unit() -> None:
 def test_prices_of_money_are_per_unit_of_money() -> None:
     problem = generate_problem(60, 4, 6, seed=2)
     nres, periods = len(problem.resources), problem.periods
-    prices = {}
+    prices: dict[float, np.ndarray] = {}
     for factor in (1.0, 1e6):
         comp = compile_problem(_in_money_units(problem, factor))
-        prices[factor] = _sample_prices(comp, time.perf_counter() + 30.0, comp.n)
-        assert prices[factor] is not None
+        sample = _sample_prices(comp, time.perf_counter() + 30.0, comp.n)
+        assert sample is not None
+        prices[factor] = sample
     hours = slice(0, nres * periods)
     money = slice(nres * periods, None)
     assert prices[1.0][money].max() > 0  # a budget binds in the sample
@@ -151,7 +156,9 @@ def test_prices_of_money_are_per_unit_of_money() -> None:
 def test_the_mip_takes_a_better_plan_handed_to_it_while_it_runs() -> None:
     comp = compile_problem(generate_problem(80, 5, 5, seed=3))
 
-    def mip(seconds: float, incumbent=None):  # type: ignore[no-untyped-def]
+    def mip(
+        seconds: float, incumbent: Callable[[], tuple[dict[int, int], float]] | None = None
+    ) -> tuple[LpModel, LpResult]:
         lp = build_lp(comp)
         return lp, lp.solve(seconds, integer=True, pace=Pace(seconds, workers=2), incumbent=incumbent)
 
@@ -163,7 +170,7 @@ def test_the_mip_takes_a_better_plan_handed_to_it_while_it_runs() -> None:
 
     def latest() -> tuple[dict[int, int], float]:
         asked.append(True)
-        return starts, good.primal
+        return starts, cast(float, good.primal)  # not None: asserted above (lost in a closure)
 
     _, handed = mip(0.1, latest)
     assert asked and handed.primal is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Any
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ import pytest
 import bearing.engine.lp as lp_module
 from bearing.engine.compiled import Ledger, compile_problem
 from bearing.engine.generate import generate_problem
-from bearing.engine.lp import build_lp, lagrangian_bound
+from bearing.engine.lp import LpModel, LpResult, build_lp, lagrangian_bound
 from bearing.engine.moves import improve_by_moves, priced_starts, restricted_lp_plan
 from bearing.engine.pace import Pace
 from bearing.engine.problem import Budget, Demand, Problem, Resource
@@ -62,7 +63,9 @@ def test_a_mandatory_demand_is_never_pushed_out() -> None:
     assert moves == 0
 
 
-def test_priced_bound_from_sample_prices_is_never_below_the_lp_bound(monkeypatch) -> None:
+def test_priced_bound_from_sample_prices_is_never_below_the_lp_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # any prices give a bound at least the LP's (the LP without requirements is the best such bound)
     p = generate_problem(60, 6, 6, seed=3)
     comp = compile_problem(p)
@@ -99,14 +102,16 @@ def test_priced_starts_put_the_cheapest_start_at_the_prices_first() -> None:
     assert math.isnan(reduced[1])
 
 
-def test_a_restricted_relaxation_that_cannot_finish_is_not_started(monkeypatch) -> None:
+def test_a_restricted_relaxation_that_cannot_finish_is_not_started(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     p = generate_problem(60, 6, 6, seed=3)
     comp = compile_problem(p)
     lagrangian_bound(comp, 0.0, deadline=time.perf_counter() + 1.0, iterations=50)
     solved: list[float] = []
     real_solve = lp_module.LpModel.solve
 
-    def counting_solve(self, *args, **kwargs):
+    def counting_solve(self: LpModel, *args: Any, **kwargs: Any) -> LpResult:
         solved.append(self.nonzeros)
         return real_solve(self, *args, **kwargs)
 

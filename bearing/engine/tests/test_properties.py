@@ -7,6 +7,7 @@ import dataclasses
 import itertools
 import random
 import time
+from typing import cast
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -81,7 +82,7 @@ def test_steps_side_by_side_give_plans_the_checker_accepts(seed: int, n: int, pe
     settings_ = LnsSettings(deadline=time.perf_counter() + 30.0, work_budget=0.2, workers=2, seed=seed,
                             moves_share=0.0, step_work=0.01, start_size=12)
     best, stats = improve(comp, start, settings_, value_scale=scale_for(comp))
-    assert stats["lns_steps"] >= 2
+    assert cast(int, stats["lns_steps"]) >= 2
     plan = plan_from_starts(comp, best.starts(), status="feasible", bound=None, seconds=0.0)
     result = check_plan(problem, plan)
     assert result.ok, result.violations
@@ -267,7 +268,7 @@ def test_every_later_deadline_named_would_let_its_demand_in_as_the_plan_stands(p
     at the start that deadline allows: the independent checker must accept the plan with it there."""
     plan = solve(problem, time_limit=1.0)
     for out in plan.unscheduled:
-        later = out.details.get("later_deadline")
+        later = cast(int | None, out.details.get("later_deadline"))
         if later is None:
             continue
         demand = next(d for d in problem.demands if d.id == out.id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 
 from bearing.engine.scoring import (
@@ -33,7 +35,8 @@ def test_terms_name_the_objective_need_and_risk() -> None:
     assert "nice to have" in score.terms[1].label
     # 2*0.5 = 1; x0.6 = 0.6; half at risk -> 0.3
     assert score.value == pytest.approx(0.3)
-    assert score.to_dict()["terms"][2]["amount"] == pytest.approx(-0.3)
+    terms = cast(list[dict[str, object]], score.to_dict()["terms"])
+    assert terms[2]["amount"] == pytest.approx(-0.3)
 
 
 def test_defaults_are_documented_constants() -> None:
@@ -71,7 +74,7 @@ def test_zero_risk_and_important_leave_the_base_unchanged() -> None:
     ],
 )
 def test_rejects_unknown_inputs(
-    benefits: dict[str, float], need: str, risk: object, fragment: str
+    benefits: dict[str, float], need: str, risk: str | float, fragment: str
 ) -> None:
     with pytest.raises(ScoringError, match=fragment):
-        score_demand(benefits, WEIGHTS, need, risk)  # type: ignore[arg-type]
+        score_demand(benefits, WEIGHTS, need, risk)

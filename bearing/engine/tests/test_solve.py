@@ -4,29 +4,33 @@ from __future__ import annotations
 
 import importlib
 import threading
+from typing import Any, cast
 
 import pytest
 
 from bearing.engine.check import check_plan
 from bearing.engine.generate import generate_problem
 from bearing.engine.greedy import solve_greedy
-from bearing.engine.plan import Plan, Scheduled
+from bearing.engine.plan import Plan, ProgressEvent, Scheduled
 from bearing.engine.problem import Budget, Demand, Problem, Resource
 from bearing.engine.solve import solve
+from bearing.engine.stopping import CpBeside
 from bearing.engine.tests.instances import tight_schedule
 
 
-def make_problem(demands: list[Demand], *, periods: int = 1, dev: float = 10.0, **kw: object) -> Problem:
+def make_problem(
+    demands: list[Demand], *, periods: int = 1, dev: float = 10.0, **kw: Any
+) -> Problem:
     return Problem(
         periods=periods,
         resources={"dev": Resource("dev", (dev,) * periods)},
         demands=tuple(demands),
-        **kw,  # type: ignore[arg-type]
+        **kw,
     )
 
 
-def run(problem: Problem, **kw: object):
-    plan = solve(problem, time_limit=5.0, explain=False, **kw)  # type: ignore[arg-type]
+def run(problem: Problem, **kw: Any) -> Plan:
+    plan = solve(problem, time_limit=5.0, explain=False, **kw)
     result = check_plan(problem, plan)
     assert result.ok, result.violations
     return plan
@@ -155,7 +159,7 @@ def test_undecided_mandatory_demands_are_not_reported_as_a_proven_conflict() -> 
 
 def test_progress_reports_each_improvement_and_stop_is_honoured() -> None:
     p = generate_problem(40, 4, 4, seed=3)
-    events = []
+    events: list[ProgressEvent] = []
     plan = solve(p, time_limit=2.0, explain=False, progress=events.append, should_stop=lambda: True)
     assert events and events[0].stage == "greedy"
     values = [e.objective for e in events]
@@ -163,17 +167,19 @@ def test_progress_reports_each_improvement_and_stop_is_honoured() -> None:
     assert plan.objective >= solve_greedy(p).objective - 1e-9
 
 
-def test_long_stages_are_announced_as_they_start_with_what_they_are_expected_to_take(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_long_stages_are_announced_as_they_start_with_what_they_are_expected_to_take(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # the relaxation and the explanations of a problem this small take far less than the
     # threshold, so neither is announced; with the threshold at zero both are, each before what
     # it produces, repeating the best value and bound so far
     solve_module = importlib.import_module("bearing.engine.solve")
     p = generate_problem(150, 6, 6, seed=4)
-    quiet: list = []
+    quiet: list[ProgressEvent] = []
     solve(p, time_limit=3.0, progress=quiet.append)
     assert all(e.expected_seconds is None and e.stage not in ("lp-start", "explain") for e in quiet)
     monkeypatch.setattr(solve_module, "_ANNOUNCE_SECONDS", 0.0)
-    events: list = []
+    events: list[ProgressEvent] = []
     plan = solve(p, time_limit=3.0, progress=events.append)
     stages = [e.stage for e in events]
     assert stages.index("lp-start") < stages.index("lp")
@@ -181,18 +187,20 @@ def test_long_stages_are_announced_as_they_start_with_what_they_are_expected_to_
     assert announced.expected_seconds == pytest.approx(plan.stats["lp_predicted_seconds"], abs=0.01)
     assert announced.objective == events[stages.index("lp-start") - 1].objective
     assert plan.unscheduled and stages[-1] == "explain"
-    assert 0.0 < events[-1].expected_seconds <= 3.0
+    assert 0.0 < cast(float, events[-1].expected_seconds) <= 3.0
     assert events[-1].objective == plan.objective
     assert [e.expected_seconds is not None for e in events].count(True) == 2
     values = [e.objective for e in events]
     assert values == sorted(values)
 
 
-def test_without_room_for_the_relaxation_the_priced_bound_and_the_smaller_relaxation_are_announced(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_without_room_for_the_relaxation_the_priced_bound_and_the_smaller_relaxation_are_announced(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     solve_module = importlib.import_module("bearing.engine.solve")
     monkeypatch.setattr(solve_module, "_ANNOUNCE_SECONDS", 0.0)
     p = generate_problem(500, 20, 12, seed=1)
-    events: list = []
+    events: list[ProgressEvent] = []
     plan = solve(p, time_limit=0.5, explain=False, progress=events.append)
     assert "limit_for_full_lp" in plan.stats  # the full relaxation did not fit
     stages = [e.stage for e in events]
@@ -200,7 +208,7 @@ def test_without_room_for_the_relaxation_the_priced_bound_and_the_smaller_relaxa
     # the relaxation over what pays at the priced bound's prices comes after that bound
     assert stages.count("lp-start") == 1 and stages.index("lp-start") > stages.index("lagrangian")
     assert "lp" not in stages
-    assert all(e.expected_seconds > 0 for e in events if e.stage.endswith("-start"))
+    assert all(cast(float, e.expected_seconds) > 0 for e in events if e.stage.endswith("-start"))
 
 
 def test_same_seed_gives_the_same_plan() -> None:
@@ -228,12 +236,13 @@ def test_a_relaxation_predicted_to_take_most_of_the_search_is_solved_and_bounds_
     p = generate_problem(500, 20, 12, seed=1)
     short = solve(p, time_limit=0.5, explain=False)
     assert "lp_bound" not in short.stats
-    predicted = float(short.stats["lp_predicted_seconds"])  # type: ignore[arg-type]
+    predicted = float(cast(float, short.stats["lp_predicted_seconds"]))
     plan = solve(p, time_limit=predicted / 0.7 + 0.1, explain=False)
     result = check_plan(p, plan)
     assert result.ok, result.violations
     assert "lp_bound" in plan.stats and "limit_for_full_lp" not in plan.stats
-    assert plan.bound is not None and plan.objective - 1e-6 <= plan.bound <= plan.stats["lp_bound"] + 1e-6  # type: ignore[operator]
+    lp_bound = cast(float, plan.stats["lp_bound"])
+    assert plan.bound is not None and plan.objective - 1e-6 <= plan.bound <= lp_bound + 1e-6
     assert plan.objective >= solve_greedy(p).objective - 1e-9
 
 
@@ -271,12 +280,14 @@ def test_a_mandatory_demands_prerequisite_comes_with_it_in_every_plan() -> None:
     assert "rejected_plans" not in plan.stats
 
 
-def test_with_two_workers_cp_sat_goes_on_beside_highs_and_reports_through_the_callers_thread(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_with_two_workers_cp_sat_goes_on_beside_highs_and_reports_through_the_callers_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     solve_module = importlib.import_module("bearing.engine.solve")
     started: list[object] = []
 
-    class Spy(solve_module.CpBeside):  # type: ignore[name-defined,misc]
-        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    class Spy(CpBeside):  # solve_module.CpBeside, imported there from stopping
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             started.append(self)
             super().__init__(*args, **kwargs)
 
@@ -285,7 +296,7 @@ def test_with_two_workers_cp_sat_goes_on_beside_highs_and_reports_through_the_ca
     reported_in: set[str] = set()
     stages: list[str] = []
 
-    def progress(event) -> None:  # type: ignore[no-untyped-def]
+    def progress(event: ProgressEvent) -> None:
         reported_in.add(threading.current_thread().name)
         stages.append(event.stage)
 
@@ -318,7 +329,7 @@ def test_with_one_worker_highs_plans_are_polished_during_the_proof_and_the_run_i
     # neighbourhood steps from them reach long before HiGHS does
     problem = generate_problem(60, 8, 8, seed=4)
 
-    def run() -> tuple[list[tuple[str, float]], object]:
+    def run() -> tuple[list[tuple[str, float]], Plan]:
         events: list[tuple[str, float]] = []
         plan = solve(problem, time_limit=30.0, explain=False, progress=lambda e: events.append((e.stage, round(e.objective, 6))))
         return events, plan
@@ -341,8 +352,9 @@ def test_a_start_plan_is_searched_on_from_so_a_short_limit_keeps_its_value() -> 
     assert check_plan(problem, started).ok
     assert alone.objective < good.objective - 1.0  # else this problem tests nothing
     assert started.objective >= good.objective - 1e-6
-    assert started.stats["start"]["kept"] == len(good.scheduled)
-    assert any(stage == "start" for stage, _, _ in started.stats["stages"])
+    assert cast(dict[str, object], started.stats["start"])["kept"] == len(good.scheduled)
+    stages = cast(list[tuple[str, float, float]], started.stats["stages"])
+    assert any(stage == "start" for stage, _, _ in stages)
 
 
 def test_a_start_plan_is_booked_only_where_it_keeps_this_problems_rules() -> None:
@@ -385,4 +397,4 @@ def test_a_start_plan_with_every_mandatory_demand_in_place_needs_no_mandatory_st
     again = solve(problem, time_limit=2.0, explain=False, start=first)
     assert check_plan(problem, again).ok and again.status == "optimal"
     assert "mandatory_stage" not in again.stats
-    assert again.stats["start"]["kept"] == len(first.scheduled) == 6
+    assert cast(dict[str, object], again.stats["start"])["kept"] == len(first.scheduled) == 6

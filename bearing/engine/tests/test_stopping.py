@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 import threading
 import time
+from collections.abc import Callable
+from typing import TypedDict, cast
 
 from ortools.sat.python import cp_model
 
@@ -16,15 +18,20 @@ from bearing.engine.solve import solve
 from bearing.engine.stopping import CpBeside, Stopper, _stop_until_done, cp_solver, run_cp
 
 
-def _after(seconds: float):
+class _Calls(TypedDict):
+    t0: float | None
+    calls: int
+
+
+def _after(seconds: float) -> tuple[Callable[[], bool], _Calls]:
     """A should_stop that turns True `seconds` after its first call, counting its calls."""
-    state = {"t0": None, "calls": 0}
+    state: _Calls = {"t0": None, "calls": 0}
 
     def should_stop() -> bool:
         state["calls"] += 1
         if state["t0"] is None:
             state["t0"] = time.perf_counter()
-        return time.perf_counter() - state["t0"] > seconds
+        return time.perf_counter() - cast(float, state["t0"]) > seconds  # set above when None
 
     return should_stop, state
 

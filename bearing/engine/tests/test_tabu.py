@@ -5,12 +5,17 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import threading
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
+import highspy
 import numpy as np
+import pytest
 
 from bearing.engine import knapsack
 from bearing.engine.check import check_plan
 from bearing.engine.pace import Pace
+from bearing.engine.plan import ProgressEvent
 from bearing.engine.problem import Budget, Demand, Problem, Resource
 from bearing.engine.solve import solve
 from bearing.engine.stopping import Stopper
@@ -18,7 +23,17 @@ from bearing.engine.tabu import tabu_search
 from bearing.engine.tests.instances import selection
 
 
-def _run(profit, weights, caps, start, *, counts, seconds=0.2, seed=0, movable=None):  # type: ignore[no-untyped-def]
+def _run(
+    profit: Sequence[float] | np.ndarray,
+    weights: Sequence[Sequence[float]] | np.ndarray,
+    caps: Sequence[float] | np.ndarray,
+    start: Sequence[int] | np.ndarray,
+    *,
+    counts: Sequence[int],
+    seconds: float = 0.2,
+    seed: int = 0,
+    movable: Sequence[int] | None = None,
+) -> tuple[np.ndarray, list[np.ndarray], Pace]:
     pace = Pace(seconds)
     found: list[np.ndarray] = []
     best = tabu_search(
@@ -130,7 +145,9 @@ def test_a_small_selection_with_many_tight_rows_is_improved_by_the_tabu_search()
     assert check_plan(problem, plan).ok
 
 
-def test_mandatory_demands_and_a_budget_hold_through_the_tabu_search(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_mandatory_demands_and_a_budget_hold_through_the_tabu_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # the same shape with every tenth demand mandatory and a money row: the tabu search runs, may
     # not move a mandatory demand, and the plan keeps them all within the budget
     base = selection(2, 60, 30)
@@ -141,7 +158,7 @@ def test_mandatory_demands_and_a_budget_hold_through_the_tabu_search(monkeypatch
     problem = dataclasses.replace(base, demands=demands, budgets=(Budget(0, 0, 4000.0),))
     moved: list[set[int]] = []
 
-    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def spy(*args: Any, **kwargs: Any) -> np.ndarray:
         moved.append({int(j) for j in kwargs["movable"]})
         return tabu_search(*args, **kwargs)
 
@@ -167,7 +184,7 @@ def test_a_selection_shows_its_relaxation_bound_from_the_start_and_the_counts_ti
     assert stages[:2] == ["greedy", "lp"] and events[1][2] is not None
     assert all(bound is not None and bound >= value - 1e-6 for _, value, bound in events[1:])
     # the relaxations with the number of items fixed give a second, tighter bound
-    lp_bounds = [bound for stage, _, bound in events if stage == "lp"]
+    lp_bounds = cast(list[float], [bound for stage, _, bound in events if stage == "lp"])
     assert len(lp_bounds) == 2 and lp_bounds[1] < lp_bounds[0]
     assert plan.bound is not None and plan.bound <= lp_bounds[1] + 1e-6
 
@@ -190,18 +207,20 @@ def test_a_stop_request_ends_the_search_within_a_hundred_steps() -> None:
     assert len(asked) == 3 and pace.spent < 0.5
 
 
-def test_with_two_workers_the_tabu_search_runs_in_a_thread_beside_the_cores(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_with_two_workers_the_tabu_search_runs_in_a_thread_beside_the_cores(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # 150 items, 30 rows: more items than the tabu search gets after the cores with one worker
     problem = selection(2, 150, 30)
     tabu_threads: set[str] = set()
     core_workers: list[int] = []
     real_core = knapsack._solve_core
 
-    def tabu_spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def tabu_spy(*args: Any, **kwargs: Any) -> np.ndarray:
         tabu_threads.add(threading.current_thread().name)
         return tabu_search(*args, **kwargs)
 
-    def core_spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def core_spy(*args: Any, **kwargs: Any) -> tuple[np.ndarray | None, bool]:
         core_workers.append(kwargs["workers"])
         return real_core(*args, **kwargs)
 
@@ -244,7 +263,7 @@ def test_with_two_workers_progress_and_stop_questions_come_only_from_the_callers
     stop_threads: set[str] = set()
     stages: list[str] = []
 
-    def progress(event) -> None:  # type: ignore[no-untyped-def]
+    def progress(event: ProgressEvent) -> None:
         progress_threads.add(threading.current_thread().name)
         stages.append(event.stage)
 
@@ -259,23 +278,27 @@ def test_with_two_workers_progress_and_stop_questions_come_only_from_the_callers
     assert check_plan(problem, plan).ok
 
 
-def test_with_two_workers_a_small_selection_gets_the_tabu_search_beside_the_full_model(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_with_two_workers_a_small_selection_gets_the_tabu_search_beside_the_full_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # 60 items, 30 rows: the tabu search after the cores; with two workers in a thread of its own
     # while the full model runs, which is handed the best selection found so far
     problem = selection(2, 60, 30)
     tabu_threads: set[str] = set()
     handed: list[float] = []
-    real_tabu, real_mip = knapsack.tabu_search, knapsack._run_mip
+    real_tabu, real_mip = tabu_search, knapsack._run_mip  # knapsack's is this one, not re-exported
 
-    def tabu_spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def tabu_spy(*args: Any, **kwargs: Any) -> np.ndarray:
         tabu_threads.add(threading.current_thread().name)
         return real_tabu(*args, **kwargs)
 
-    def mip_spy(h, time_limit, start, **kwargs):  # type: ignore[no-untyped-def]
+    def mip_spy(
+        h: highspy.Highs, time_limit: float, start: np.ndarray | None, **kwargs: Any
+    ) -> tuple[np.ndarray | None, float | None, bool]:
         assert kwargs["incumbent"] is not None
         latest = kwargs["incumbent"]
 
-        def watched():  # type: ignore[no-untyped-def]
+        def watched() -> tuple[np.ndarray, float]:
             x, value = latest()
             handed.append(value)
             return x, value
@@ -296,7 +319,9 @@ def test_the_full_model_takes_a_better_selection_handed_to_it_while_it_runs() ->
     profit, weights, caps = _random_knapsack(5, 60, 30)
     nothing = np.zeros(60, dtype=int)
 
-    def mip(seconds: float, incumbent=None):  # type: ignore[no-untyped-def]
+    def mip(
+        seconds: float, incumbent: Callable[[], tuple[np.ndarray, float]] | None = None
+    ) -> tuple[np.ndarray | None, float | None, bool]:
         h = knapsack._highs(profit, weights, caps, np.zeros(60), np.ones(60), integer=True, seed=0)
         return knapsack._run_mip(h, seconds, nothing, pace=Pace(seconds, workers=2), incumbent=incumbent)
 
