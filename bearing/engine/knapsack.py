@@ -32,7 +32,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from bearing.engine.compiled import Compiled
-from bearing.engine.lp import bound_worth_showing, hand_over, new_highs, ran, watch_mip_bound
+from bearing.engine.highs import bound_worth_showing, hand_over, new_highs, ran, watch_mip_bound
 from bearing.engine.pace import (
     SELECTION_WORK_PER_SECOND,
     MipWork,

@@ -3,39 +3,35 @@
 Variables x[d,s] in [0,1] say how much of demand d starts in period s. The relaxation gives a proven
 upper bound on the best plan's value, and its values guide the placement of demands (`round_lp`).
 With integrality switched on, the same model is the full MIP, whose dual bound is stronger.
+HiGHS's own set-up lives in `bearing.engine.highs`; the priced bound for problems too big for this
+relaxation, in `bearing.engine.lagrangian`.
 """
 
 from __future__ import annotations
 
 import math
-import os
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import highspy
 import numpy as np
 
 from bearing.engine.compiled import Compiled, Ledger
+from bearing.engine.highs import hand_over, matrix_entries, new_highs, ran, watch_mip_bound
 from bearing.engine.pace import (
     MipWork,
     Pace,
     crossover_seconds_per_iteration,
     ipm_seconds_per_iteration,
-    lagrangian_seconds_per_iteration,
-    lp_build_seconds,
     lp_seconds,
     mip_root_seconds,
     mip_seconds_per_check,
 )
 
-__all__ = ["LpModel", "LpResult", "bound_worth_showing", "build_lp", "hand_over", "lagrangian_bound", "new_highs", "round_lp", "sub_problem", "watch_mip_bound"]
+__all__ = ["LpModel", "LpResult", "build_lp", "round_lp", "unit_scale"]
 
 
-# A MIP's running bound is reported when it has closed by this share since the last one reported.
-_BOUND_STEP = 5e-4
 # A relaxation HiGHS fails on is charged this many times its predicted interior-point time.
 _FAILED_SOLVE_FACTOR = 1.4
 
@@ -217,16 +213,6 @@ class LpModel:
         return LpResult(bound=bound, x=np.array(sol.col_value), duals=duals, infeasible=False)
 
 
-def matrix_entries(lp: highspy.HighsLp) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The column, row and value of every nonzero of `lp`'s matrix, stored either way round."""
-    m = lp.a_matrix_
-    start, index, value = np.asarray(m.start_), np.asarray(m.index_), np.asarray(m.value_)
-    outer = np.repeat(np.arange(len(start) - 1), np.diff(start))
-    if m.format_ == highspy.MatrixFormat.kColwise:
-        return outer, index, value
-    return index, outer, value
-
-
 def _dual_bound(h: highspy.Highs, y: np.ndarray) -> float:
     """Upper bound on the maximum of c.x subject to L <= Ax <= U and 0 <= x <= 1, valid for any row
     multipliers: sum over rows of y*U (y >= 0) or y*L (y < 0), plus sum over columns of
@@ -246,48 +232,6 @@ def _dual_bound(h: highspy.Highs, y: np.ndarray) -> float:
         np.add.at(priced, col_of, value * w[row_of])
         best = min(best, float(rows.sum() + np.maximum(0.0, c - priced).sum()))
     return best
-
-
-def hand_over(
-    h: highspy.Highs, incumbent: Callable[[], tuple[Any, float]], vector: Callable[[Any], np.ndarray]
-) -> Callable[[object], None]:
-    """At each of its user-solution points, hand `h`'s MIP search the best solution found elsewhere
-    (`incumbent()`: the solution and its value; `vector` makes it a column vector) when it is better
-    than the last one handed; HiGHS checks it and keeps it if it is better than its own. Returns the
-    subscription, for `h.cbMipUserSolution -= ...`."""
-    handed = float("-inf")
-
-    def supply(event: object) -> None:
-        nonlocal handed
-        solution, value = incumbent()
-        if value > handed + 1e-9:
-            handed = value
-            event.data_in.setSolution(vector(solution).astype(float))  # type: ignore[attr-defined]
-
-    h.cbMipUserSolution += supply
-    return supply
-
-
-def bound_worth_showing(bound: float, last: float | None, best_value: float) -> bool:
-    """Whether a MIP's running bound is worth reporting: tighter by `_BOUND_STEP` than `last`, the
-    last one reported, and not below the best plan's value (HiGHS reports a stale bound before its
-    root is solved)."""
-    if last is None or bound < best_value - 1e-6:
-        return False
-    return bound < last - _BOUND_STEP * max(1.0, abs(last))
-
-
-def watch_mip_bound(h: highspy.Highs, on_bound: Callable[[float], None]) -> Callable[[object], None]:
-    """Give `on_bound` `h`'s MIP dual bound at each of its interrupt points (in the solving thread).
-    Returns the subscription, for `h.cbMipInterrupt -= ...`."""
-
-    def watch(event: object) -> None:
-        bound = float(event.data_out.mip_dual_bound)  # type: ignore[attr-defined]
-        if math.isfinite(bound) and abs(bound) < 1e29:
-            on_bound(bound)
-
-    h.cbMipInterrupt += watch
-    return watch
 
 
 def _hint_vector(lp: LpModel, hint: dict[int, int]) -> highspy.HighsSolution:
@@ -425,67 +369,6 @@ def unit_scale(amount: float) -> float:
     return 2.0 ** round(math.log2(amount / _ROW_TARGET))
 
 
-_banner_done = False
-
-
-# The one thread count every HiGHS model of the engine (and sufficiency's) is given.
-HIGHS_THREADS = 1
-
-
-def ran(run_status: highspy.HighsStatus, model_status: highspy.HighsModelStatus) -> bool:
-    """Whether a HiGHS run searched at all, so its bound and solution may be read: after an error
-    (bad options, a thread-count clash, a solve error) the info fields keep stale defaults, e.g. a
-    MIP dual bound of 0, which must never be taken for a proof."""
-    return run_status != highspy.HighsStatus.kError and model_status in _SEARCHED
-
-
-_SEARCHED = {
-    highspy.HighsModelStatus.kOptimal,
-    highspy.HighsModelStatus.kInfeasible,
-    highspy.HighsModelStatus.kTimeLimit,
-    highspy.HighsModelStatus.kIterationLimit,
-    highspy.HighsModelStatus.kInterrupt,
-    highspy.HighsModelStatus.kSolutionLimit,
-    highspy.HighsModelStatus.kObjectiveBound,
-    highspy.HighsModelStatus.kObjectiveTarget,
-}
-
-
-def new_highs(seed: int) -> highspy.Highs:
-    """A HiGHS model as every engine solve needs it: silent (its first instance in a process would
-    print a banner on stdout), seeded, one thread, interior point for relaxations."""
-    global _banner_done
-    if _banner_done:
-        h = highspy.Highs()
-    else:
-        # HiGHS prints a banner on stdout from C++ when the first instance is made; the engine never prints
-        sys.stdout.flush()
-        saved = os.dup(1)
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        try:
-            os.dup2(devnull, 1)
-            h = highspy.Highs()
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-            os.close(devnull)
-        _banner_done = True
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("random_seed", int(seed))
-    # Always one thread: HiGHS keeps one thread pool per process and refuses to run ("kError",
-    # nothing solved) a model whose thread count differs from the first one's, so a second solve
-    # with another `workers` in the same process would fail. Its MIP search and the interior-point
-    # solver used here are serial anyway; `workers` goes to CP-SAT.
-    h.setOptionValue("threads", HIGHS_THREADS)
-    # a MIP's "optimal" must mean proven: no gap tolerance beyond float noise (HiGHS's default
-    # relative gap, 1e-4, let sufficiency's additions MIP stop 0.05 h above the least additions)
-    h.setOptionValue("mip_rel_gap", 1e-7)
-    h.setOptionValue("mip_abs_gap", 1e-7)
-    # interior point is ~10x faster than simplex on these relaxations (many starts per demand)
-    h.setOptionValue("solver", "ipm")
-    return h
-
-
 def _colwise(ncol: int, rows: np.ndarray, cols: np.ndarray, vals: list[float]) -> highspy.HighsSparseMatrix:
     order = np.lexsort((rows, cols))
     m = highspy.HighsSparseMatrix()
@@ -591,189 +474,3 @@ def _priced_use(comp: Compiled, lp: LpModel, res: LpResult) -> np.ndarray:
             total += abs(duals[row]) / lp.row_scale[row] * comp.budget_spend(d, s0, w)
         price[d] = total
     return price
-
-
-# Problems with more demands than this start the priced bound from a sample's LP prices.
-_SAMPLE_ABOVE = 3000
-_SAMPLE_SIZE = 600
-# First subgradient step (relative) from a sample's prices: small, they are close already.
-_WARM_STEP = 0.3
-
-
-def _sample_prices(comp: Compiled, deadline: float, size: int, pace: Pace | None = None) -> np.ndarray | None:
-    """Shadow prices (per hour per resource and period, then per unit of money per budget window)
-    of the LP of a fixed sample of demands with capacity and budgets scaled down to its share;
-    None when that LP does not finish by `deadline`."""
-    import time
-
-    n = comp.n
-    stride = n / size
-    keep = sorted({int(k * stride) for k in range(size)})
-    sub = sub_problem(comp, keep, len(keep) / n, relax_mandatory=True)
-    nres, periods = len(comp.resource_names), comp.periods
-    out = np.zeros(nres * periods + len(comp.budgets))
-    lp = build_lp(sub)
-    if pace is not None:
-        pace.charge(lp_build_seconds(lp.nonzeros))
-    now = pace.now() if pace is not None else time.perf_counter()
-    res = lp.solve(max(0.1, deadline - now), pace=pace)
-    if res.duals is None:
-        return None
-    for (r, p), row in lp.cap_rows.items():
-        out[r * periods + p] = abs(res.duals[row]) / lp.row_scale[row]
-    for w, row in enumerate(lp.budget_rows):
-        out[nres * periods + w] = abs(res.duals[row]) / lp.row_scale[row]
-    return out
-
-
-def sub_problem(comp: Compiled, keep: list[int], frac: float, *, relax_mandatory: bool = False) -> Compiled:
-    """The demands `keep` alone, with `frac` of every capacity and budget (requirements on demands
-    outside the part are dropped, so plans of the part must be checked against the whole)."""
-    import dataclasses
-
-    pos = {d: k for k, d in enumerate(keep)}
-    return dataclasses.replace(
-        comp,
-        ids=[comp.ids[d] for d in keep],
-        index={comp.ids[d]: k for k, d in enumerate(keep)},
-        capacity=comp.capacity * frac,
-        budgets=[(a, b, amount * frac) for a, b, amount in comp.budgets],
-        use=[comp.use[d] for d in keep],
-        cost_pp=[comp.cost_pp[d] for d in keep],
-        duration=[comp.duration[d] for d in keep],
-        window=[comp.window[d] for d in keep],
-        # a sample's share of the mandatory demands need not fit its share of capacity
-        mandatory=[False if relax_mandatory else comp.mandatory[d] for d in keep],
-        preds=[[pos[e] for e in comp.preds[d] if e in pos] for d in keep],
-        succs=[[pos[e] for e in comp.succs[d] if e in pos] for d in keep],
-        values=[comp.values[d] for d in keep],
-        guide=None,
-        prices=None,
-    )
-
-
-def lagrangian_bound(
-    comp: Compiled,
-    target: float,
-    *,
-    deadline: float,
-    iterations: int = 3000,
-    step: float = 1.0,
-    smoothing: float = 0.3,
-    pace: Pace | None = None,
-) -> float | None:
-    """A proven upper bound for problems too big for the LP in time: capacity and budget limits are
-    priced (prices >= 0) and each demand takes its best priced start when it pays; any such prices
-    give a valid bound (requirements are dropped, which only loosens it).
-
-    Prices are tuned by a deflected subgradient method on the limits scaled to 1 (Polyak steps
-    towards `target`, a value some plan reaches; the step shrinks when the bound stalls). The
-    running average of the priced choices approximates the LP solution: it is left in
-    `comp.guide` (how much each demand is wanted, 0..1) for the search that follows.
-
-    With `pace`, `deadline` is on its clock and every iteration (and the sample's LP) is charged to it.
-    """
-    import time
-
-    clock = pace.now if pace is not None else time.perf_counter
-
-    n, periods = comp.n, comp.periods
-    nres = len(comp.resource_names)
-    warm = None
-    if n > _SAMPLE_ABOVE:
-        # the sample's LP first: it is what makes the bound tight, the rest only polishes it
-        t = clock()
-        for size in (_SAMPLE_SIZE, _SAMPLE_SIZE // 3):
-            warm = _sample_prices(comp, t + 0.5 * (deadline - t), size, pace)
-            if warm is not None:
-                break
-            t = clock()
-    col_d: list[int] = []
-    val: list[float] = []
-    ent_c: list[int] = []
-    ent_r: list[int] = []
-    ent_v: list[float] = []
-    for d in range(n):
-        for s in comp.window[d]:
-            c = len(col_d)
-            col_d.append(d)
-            val.append(comp.values[d][s])
-            for r, h in comp.use[d]:
-                for p in range(s, s + comp.duration[d]):
-                    ent_c.append(c)
-                    ent_r.append(r * periods + p)
-                    ent_v.append(h)
-            for w in range(len(comp.budgets)):
-                spend = comp.budget_spend(d, s, w)
-                if spend > 0:
-                    ent_c.append(c)
-                    ent_r.append(nres * periods + w)
-                    ent_v.append(spend)
-    if not col_d:
-        return 0.0
-    if pace is not None:
-        pace.charge(lp_build_seconds(len(ent_c)))
-    cd = np.array(col_d)
-    v = np.array(val)
-    ec, er = np.array(ent_c), np.array(ent_r)
-    rhs = np.concatenate([comp.capacity.reshape(-1), [b[2] for b in comp.budgets]])
-    scale = np.maximum(rhs, 1e-9)
-    # limits scaled to 1, so that hours and money rows move at the same pace
-    ev = np.array(ent_v) / scale[er]
-    nrow = len(rhs)
-    starts = np.flatnonzero(np.r_[True, cd[1:] != cd[:-1]])
-    owners = cd[starts]
-    optional = ~np.array([comp.mandatory[d] for d in owners])
-    seg = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(v)]))
-    y = np.zeros(nrow)
-    if warm is not None:
-        # start from the prices of a sample's LP: the same market in miniature prices hours and
-        # money about as the whole does, so the subgradient starts near the optimum
-        y = warm * scale
-        step = _WARM_STEP
-    best, best_y = None, y
-    direction: np.ndarray = np.zeros(nrow)
-    avg = np.zeros(len(v))
-    stall = 0
-    per_iteration = lagrangian_seconds_per_iteration(len(ec))
-    for it in range(iterations):
-        if it > 0 and (clock() > deadline or (pace is not None and pace.capped())):
-            break
-        if pace is not None:
-            pace.charge(per_iteration)
-        reduced = v - np.bincount(ec, weights=ev * y[er], minlength=len(v))
-        top = np.maximum.reduceat(reduced, starts)
-        take = np.where(optional, np.maximum(top, 0.0), top)
-        bound = float(y.sum() + take.sum())
-        if best is None or bound < best - 1e-9 * max(1.0, abs(best)):
-            best, best_y, stall = bound, y, 0
-        else:
-            stall += 1
-            if stall >= 20:
-                step, stall = step / 2, 0
-        # columns chosen by the priced subproblem: each demand's best start when it pays
-        is_top = reduced >= top[seg] - 1e-12
-        idx = np.flatnonzero(is_top)
-        _, keep = np.unique(seg[idx], return_index=True)
-        chosen = np.zeros(len(v))
-        chosen[idx[keep]] = 1.0
-        chosen *= (reduced > 0) | ~optional[seg]
-        avg = chosen if it == 0 else 0.9 * avg + 0.1 * chosen
-        g = 1.0 - np.bincount(er, weights=ev * chosen[ec], minlength=nrow)
-        direction = g + smoothing * direction if it else g
-        with np.errstate(over="ignore"):  # absurd efforts (1e300 hours) overflow to inf: a zero step
-            norm = float(direction @ direction)
-        if norm < 1e-12 or step < 1e-6:
-            break
-        gap = max(bound - target, 1e-6 * max(1.0, abs(bound)))
-        y = np.maximum(0.0, y - step * gap / norm * direction)
-    # wanted: the demands whose best start still pays at the best prices (the LP's choice when the
-    # prices are the LP's), blended with the running average of the choices
-    reduced = v - np.bincount(ec, weights=ev * best_y[er], minlength=len(v))
-    pays = np.maximum.reduceat(reduced, starts) > 0
-    guide = np.zeros(n)
-    np.add.at(guide, cd, avg)
-    guide[owners] = 0.75 * pays + 0.25 * np.minimum(guide[owners], 1.0)
-    comp.guide = guide
-    comp.prices = best_y / scale
-    return best

@@ -263,7 +263,8 @@ def restricted_lp_plan(
     the priced bound's prices, each with its few cheapest starts, rounded like the full LP's plan
     and mapped back onto `base` (which holds the mandatory demands); None when it does not finish.
     `announce` is told ("lp-start", predicted seconds) as the relaxation starts."""
-    from bearing.engine.lp import build_lp, round_lp, sub_problem
+    from bearing.engine.lagrangian import sub_problem
+    from bearing.engine.lp import build_lp, round_lp
 
     assert comp.prices is not None
     keep: list[int] = []

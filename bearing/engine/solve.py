@@ -16,16 +16,11 @@ from ortools.sat.python import cp_model
 
 from bearing.engine.compiled import Compiled, Ledger, compile_problem, plan_from_starts
 from bearing.engine.greedy import solve_greedy
+from bearing.engine.highs import bound_worth_showing
 from bearing.engine.knapsack import is_selection_problem, solve_selection
+from bearing.engine.lagrangian import lagrangian_bound
 from bearing.engine.lns import LnsSettings, improve
-from bearing.engine.lp import (
-    LpModel,
-    LpResult,
-    bound_worth_showing,
-    build_lp,
-    lagrangian_bound,
-    round_lp,
-)
+from bearing.engine.lp import LpModel, LpResult, build_lp, round_lp
 from bearing.engine.model import StartModel, build_start_model, scale_for
 from bearing.engine.moves import fill
 from bearing.engine.pace import (

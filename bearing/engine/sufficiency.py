@@ -24,7 +24,7 @@ from typing import Any
 import highspy
 import numpy as np
 
-from bearing.engine.lp import matrix_entries, new_highs, ran
+from bearing.engine.highs import matrix_entries, new_highs, ran
 from bearing.engine.problem import Demand, Problem, prerequisites_first
 
 __all__ = [
@@ -395,7 +395,7 @@ def _build(
             for s in e_window:
                 terms[x[(e.id, s)]] = terms.get(x[(e.id, s)], 0.0) - float(s)
             rows.add(terms, float(e.duration), highspy.kHighsInf)
-    h = new_highs(0)  # quiet, one thread (see lp.HIGHS_THREADS)
+    h = new_highs(0)  # quiet, one thread (see highs.HIGHS_THREADS)
     h.setOptionValue("solver", "choose")
     n = len(cost)
     upper = [1.0] * len(x) + [highspy.kHighsInf] * len(y)

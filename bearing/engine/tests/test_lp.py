@@ -14,7 +14,8 @@ import pytest
 
 from bearing.engine.compiled import compile_problem
 from bearing.engine.generate import generate_problem
-from bearing.engine.lp import LpModel, LpResult, _sample_prices, build_lp, unit_scale
+from bearing.engine.lagrangian import _sample_prices
+from bearing.engine.lp import LpModel, LpResult, build_lp, unit_scale
 from bearing.engine.pace import Pace, mip_root_seconds, mip_seconds_per_check
 from bearing.engine.problem import Problem
 

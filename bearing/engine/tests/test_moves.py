@@ -9,10 +9,12 @@ from typing import Any
 import numpy as np
 import pytest
 
+import bearing.engine.lagrangian as lagrangian_module
 import bearing.engine.lp as lp_module
 from bearing.engine.compiled import Ledger, compile_problem
 from bearing.engine.generate import generate_problem
-from bearing.engine.lp import LpModel, LpResult, build_lp, lagrangian_bound
+from bearing.engine.lagrangian import lagrangian_bound
+from bearing.engine.lp import LpModel, LpResult, build_lp
 from bearing.engine.moves import improve_by_moves, priced_starts, restricted_lp_plan
 from bearing.engine.pace import Pace
 from bearing.engine.problem import Budget, Demand, Problem, Resource
@@ -71,8 +73,8 @@ def test_priced_bound_from_sample_prices_is_never_below_the_lp_bound(
     comp = compile_problem(p)
     lp_bound = build_lp(comp).solve(10.0).bound
     assert lp_bound is not None
-    monkeypatch.setattr(lp_module, "_SAMPLE_ABOVE", 10)
-    monkeypatch.setattr(lp_module, "_SAMPLE_SIZE", 20)
+    monkeypatch.setattr(lagrangian_module, "_SAMPLE_ABOVE", 10)
+    monkeypatch.setattr(lagrangian_module, "_SAMPLE_SIZE", 20)
     bound = lagrangian_bound(comp, 0.0, deadline=time.perf_counter() + 2.0, iterations=200)
     assert bound is not None
     assert bound >= lp_bound - 1e-6 * lp_bound
