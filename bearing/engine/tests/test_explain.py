@@ -12,7 +12,6 @@ from bearing.engine.compiled import Compiled, Ledger, compile_problem, plan_from
 from bearing.engine.explain import (
     _best_start,
     _ledger,
-    _Repairs,
     explain_unscheduled,
     late_start_reasons,
     repair_seconds,
@@ -21,6 +20,7 @@ from bearing.engine.generate import generate_problem
 from bearing.engine.moves import value_density
 from bearing.engine.plan import Plan
 from bearing.engine.problem import Budget, Demand, Problem, Resource
+from bearing.engine.repair import Repairs
 from bearing.engine.solve import solve
 from bearing.engine.tests.instances import selection
 
@@ -115,12 +115,12 @@ def test_forcing_in_a_demand_that_improves_a_plan_not_optimal_says_so() -> None:
     assert not any("would cost" in r for r in outs["C"].reasons)
 
 
-def _repairs_of(problem: Problem) -> tuple[Plan, Compiled, Ledger, _Repairs]:
+def _repairs_of(problem: Problem) -> tuple[Plan, Compiled, Ledger, Repairs]:
     """A 1-second plan of `problem`, its index view and ledger, and its repairs."""
     plan = solve(problem, time_limit=1.0, explain=False)
     comp = compile_problem(problem)
     ledger = _ledger(comp, plan)
-    return plan, comp, ledger, _Repairs(comp, ledger, value_density(comp))
+    return plan, comp, ledger, Repairs(comp, ledger, value_density(comp))
 
 
 def test_every_repaired_cost_is_that_of_a_plan_the_checker_accepts_with_the_demand_forced_in() -> None:
@@ -274,7 +274,7 @@ def test_a_repair_checks_the_rules_for_what_it_moved_as_the_full_check_would() -
     assert tampered >= 3
 
 
-def _money_plan(p_value: float, q_value: float) -> tuple[Compiled, Ledger, _Repairs]:
+def _money_plan(p_value: float, q_value: float) -> tuple[Compiled, Ledger, Repairs]:
     # one budget of 10 over two periods; the plan holds P (4 money, period 0) and Q (4, period 1),
     # which requires P; X (8) is left out and needs both gone. The cheaper per money goes first.
     problem = Problem(
@@ -290,7 +290,7 @@ def _money_plan(p_value: float, q_value: float) -> tuple[Compiled, Ledger, _Repa
     comp = compile_problem(problem)
     ledger = Ledger(comp)
     assert ledger.book_in_order({0: 0, 1: 1})
-    return comp, ledger, _Repairs(comp, ledger, value_density(comp))
+    return comp, ledger, Repairs(comp, ledger, value_density(comp))
 
 
 def test_a_holder_a_taken_out_holder_required_can_go_too() -> None:
@@ -316,7 +316,7 @@ def test_holders_taken_out_together_leave_the_ledger_one_by_one_would() -> None:
     plan = solve(problem, time_limit=1.0, explain=False)
     comp = compile_problem(problem)
     ledger = _ledger(comp, plan)
-    repairs = _Repairs(comp, ledger, value_density(comp))
+    repairs = Repairs(comp, ledger, value_density(comp))
     booked = [d for d in range(comp.n) if ledger.start[d] >= 0]
     rng = np.random.default_rng(3)
     for _ in range(20):
