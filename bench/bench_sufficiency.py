@@ -52,7 +52,7 @@ def main() -> int:
             for count in (int(k) for k in args.must_fit.split(",")):
                 must = open_ids[:count] if count else None
                 fast_s, fast = _timed(problem, must, args.time_limit, args.repeat)
-                with mock.patch("bearing.engine.sufficiency._rounded_relaxation", return_value=(None, "")):
+                with mock.patch("bearing.engine.additions._rounded_relaxation", return_value=(None, "")):
                     alone_s, alone = _timed(problem, must, args.time_limit, args.repeat)
                 record = {
                     "size": size, "seed": seed, "must_fit": len(fast.must_fit_ids), "time_limit": args.time_limit,

@@ -135,7 +135,7 @@ def test_additions_rounded_from_the_relaxation_cost_what_the_mip_alone_finds(
     )
     must = [d.id for d in problem.demands if not d.excluded][: max(1, int(share * demands))]
     fast = analyse_sufficiency(problem, hours_per_fte=100.0, must_fit_ids=must)
-    with mock.patch("bearing.engine.sufficiency._rounded_relaxation", return_value=(None, "")):
+    with mock.patch("bearing.engine.additions._rounded_relaxation", return_value=(None, "")):
         alone = analyse_sufficiency(problem, hours_per_fte=100.0, must_fit_ids=must)
     assert fast.additions_status == alone.additions_status
     assert bool(fast.cannot_fit) == bool(alone.cannot_fit)
@@ -153,7 +153,7 @@ def test_when_the_search_finds_nothing_in_time_the_rounded_relaxation_is_the_ans
         resources={"dev": Resource("dev", (100.0, 100.0))},
         demands=tuple(Demand(f"M{k}", 1.0, effort={"dev": 60.0}, mandatory=True) for k in range(3)),
     )
-    with mock.patch("bearing.engine.sufficiency._solve", return_value=("unknown", None)):
+    with mock.patch("bearing.engine.additions._solve", return_value=("unknown", None)):
         report = analyse_sufficiency(problem, hours_per_fte=100.0)
     assert report.additions_status == "feasible"
     # two of them in period 1 and +20 h from there: the cheaper step (from period 0 it would last two)
