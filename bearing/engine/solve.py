@@ -12,16 +12,13 @@ import math
 import time
 from collections.abc import Callable
 
-from ortools.sat.python import cp_model
-
 from bearing.engine.compiled import Compiled, Ledger, compile_problem, plan_from_starts
 from bearing.engine.greedy import solve_greedy
-from bearing.engine.highs import bound_worth_showing
 from bearing.engine.knapsack import is_selection_problem, solve_selection
 from bearing.engine.lagrangian import lagrangian_bound
 from bearing.engine.lns import LnsSettings, improve
 from bearing.engine.lp import LpModel, LpResult, build_lp, round_lp
-from bearing.engine.model import StartModel, build_start_model, scale_for
+from bearing.engine.model import scale_for
 from bearing.engine.moves import fill
 from bearing.engine.pace import (
     Pace,
@@ -32,31 +29,15 @@ from bearing.engine.pace import (
 )
 from bearing.engine.plan import Plan, ProgressEvent
 from bearing.engine.problem import Problem
+from bearing.engine.prove import prove
 from bearing.engine.schedule import MandatoryVerdict, decide_mandatory
-from bearing.engine.stopping import CpBeside, Stopper, cp_solver, run_cp, unwatch_highs, watch_highs
+from bearing.engine.stopping import Stopper, unwatch_highs, watch_highs
+from bearing.engine.tracker import Tracker, ledger_from_starts
 
 __all__ = ["solve"]
 
 # Full CP-SAT model (with a proof attempt) when it has at most this many start variables.
 _FULL_MODEL_VARS = 4000
-# With two or more workers, CP-SAT's first run on such a model gets this many seconds (on every
-# worker) before HiGHS's search starts; it then goes on, on one thread, beside it, and HiGHS is
-# handed its plans. Generated N = 60, two workers (`bench_generated.py --sizes S`, three runs): the
-# optimum proven at 3.7-3.9 / 4.7-5.0 / 6.8-11.5 s, against 6.3-6.4 / 7.5-7.7 / 12.3-14.0 s with a
-# first run of up to 4 s and HiGHS alone after it; seed 3's optimum found at 3.5-6.2 s (median
-# 6.0) where it was found either within the first run (3.3-3.5 s) or by HiGHS (10.2-10.5 s).
-_CP_BEFORE_HIGHS = 1.0
-# With one worker, each better plan HiGHS finds there is polished by neighbourhood steps of this many
-# demands and deterministic seconds, for up to _POLISH_STEP seconds each and _POLISH_SECONDS (at most
-# _POLISH_SHARE of HiGHS's time) in all. Generated N = 60, one worker, seeds 1-5: the optimum found at
-# 1.8 / 1.5 / 3.7 / 2.4 / 6.9 s against 1.9 / 1.5 / 8.5 / 6.4 / 6.3 s, proven at 4.3 / 10.2 / 13.8 /
-# 4.9 / 8.3 s against 4.5 / 10.4 / 14.8 / 11.8 / 7.4 s. (With two workers, where CP-SAT goes on
-# beside HiGHS, polishing made three of five proofs later.)
-_POLISH_SIZE = 20
-_POLISH_STEP_WORK = 0.05
-_POLISH_STEP = 0.5
-_POLISH_SECONDS = 2.0
-_POLISH_SHARE = 0.1
 # The full LP is solved when it is predicted (`lp_seconds`) to take at most _LP_SHARE of the search
 # time; otherwise a priced (Lagrangian) bound and a restricted LP replace it (10,000 demands x 16
 # quarters: ~34 s predicted, so at least 50 s of limit). The plan rounded from the LP's vertex is
@@ -69,9 +50,6 @@ _LP_SHARE = 0.8
 # bound). With its budget at its share, 30,000 demands needed 105 iterations where 90 were allowed
 # (the prediction's rate is on the slow side), and 100 s of a 300 s limit were lost.
 _LP_BUDGET_SHARE = 0.9
-# A stage expected to take at least this many seconds is announced as it starts (progress events
-# otherwise come only with improvements, and none comes while the relaxation is solved).
-_ANNOUNCE_SECONDS = 2.0
 # Relaxations with more nonzeros than this take their bound from the duals (LpModel.rigorous_bound).
 # (They keep crossover: list scheduling from the vertex it gives reached +4.4 % and +4.8 % over
 # greedy on generated 10,000-demand problems, from the interior solution only +2.9 % and +3.4 %.
@@ -107,54 +85,6 @@ def _lp_nonzeros(comp: Compiled) -> int:
         if comp.cost_pp[d] > 0:
             total += sum(1 for s in w for first, last, _ in comp.budgets if first <= s + dur - 1 and last >= s)
     return int(1.2 * total)
-
-
-class _Tracker:
-    """Best plan so far and best proven bound; reports each improvement."""
-
-    def __init__(self, comp: Compiled, t0: float, progress: Callable[[ProgressEvent], None] | None) -> None:
-        self.comp = comp
-        self.t0 = t0
-        self.progress = progress
-        self.ledger: Ledger | None = None
-        self.value = float("-inf")
-        self.bound: float | None = None
-        self.stages: list[tuple[str, float, float]] = []
-        self.rejected = 0  # plans a stage offered that broke a rule
-
-    def offer(self, ledger: Ledger, stage: str) -> bool:
-        value = self.comp.objective(ledger.starts())
-        if self.ledger is not None and value <= self.value + 1e-9:
-            return False
-        if ledger.breaks_a_rule():
-            # never trust, always verify: a stage's bug must not become the answer (counted, so
-            # the tests see it)
-            self.rejected += 1
-            return False
-        self.ledger, self.value = ledger, value
-        self._emit(stage)
-        return True
-
-    def offer_bound(self, bound: float | None, stage: str) -> None:
-        if bound is None or (self.bound is not None and bound >= self.bound - 1e-9):
-            return
-        self.bound = bound
-        self._emit(stage)
-
-    def announce(self, stage: str, expected_seconds: float) -> None:
-        """Report that a stage expected to take `expected_seconds` starts, when that is long enough
-        for a watcher to wonder whether anything is happening (the relaxation at 10,000 demands:
-        about 30 s without an improvement to report)."""
-        if expected_seconds >= _ANNOUNCE_SECONDS:
-            self._emit(stage, expected_seconds)
-
-    def _emit(self, stage: str, expected_seconds: float | None = None) -> None:
-        elapsed = time.perf_counter() - self.t0
-        self.stages.append((stage, round(elapsed, 3), self.value))
-        if self.progress is not None and self.ledger is not None:
-            bound = None if self.bound is None else max(self.bound, self.value)
-            self.progress(ProgressEvent(seconds=elapsed, stage=stage, objective=self.value, bound=bound,
-                                        expected_seconds=expected_seconds))
 
 
 def _ledger_from_plan(comp: Compiled, plan: Plan) -> Ledger | None:
@@ -245,7 +175,7 @@ def solve(
     pace = Pace(time_limit, workers=workers, t0=t0)
     comp = compile_problem(problem)
     pace.charge(setup_seconds(comp.n))
-    tracker = _Tracker(comp, t0, progress)
+    tracker = Tracker(comp, t0, progress)
     stats: dict[str, object] = {"greedy_objective": greedy_plan.objective}
     explain_share = 0.15 if explain else 0.0
     search_end = t0 + max(0.1, time_limit) * (1.0 - explain_share)
@@ -290,7 +220,7 @@ def solve(
         if verdict.status == "infeasible":
             return _infeasible(problem, comp, t0, time_limit, workers, seed, stats, pace, verdict, stop)
         if verdict.status == "feasible" and verdict.starts is not None:
-            base = _ledger_from_starts(comp, verdict.starts)
+            base = ledger_from_starts(comp, verdict.starts)
             if base is not None:
                 tracker.offer(fill(comp, base), "mandatory")
     if tracker.ledger is None:
@@ -362,7 +292,7 @@ def solve(
     value_scale = scale_for(comp)
     proven = False
     if lp is not None and n_vars <= _FULL_MODEL_VARS and not stop():
-        proven = _prove(comp, lp, tracker, search_end, workers, seed, value_scale, stats, stop, pace)
+        proven = prove(comp, lp, tracker, search_end, workers, seed, value_scale, stats, stop, pace)
     if not proven and not stop() and pace.now() < search_end - 0.05:
         settings = LnsSettings(deadline=search_end, workers=workers, seed=seed, pace=pace, announce=tracker.announce)
         _, lns_stats = improve(
@@ -381,7 +311,7 @@ def solve(
     )
 
 
-def _priced_bound(comp: Compiled, tracker: _Tracker, search_end: float, pace: Pace) -> None:
+def _priced_bound(comp: Compiled, tracker: Tracker, search_end: float, pace: Pace) -> None:
     """The priced (Lagrangian) bound in a tenth of what is left of the search, announced as it
     starts (11 s at 30,000 demands)."""
     lag_end = pace.now() + 0.1 * (search_end - pace.now())
@@ -392,7 +322,7 @@ def _priced_bound(comp: Compiled, tracker: _Tracker, search_end: float, pace: Pa
 def _select(
     problem: Problem,
     comp: Compiled,
-    tracker: _Tracker,
+    tracker: Tracker,
     t0: float,
     search_end: float,
     workers: int,
@@ -408,7 +338,7 @@ def _select(
     assert tracker.ledger is not None
 
     def offer(chosen: list[int], _value: float, stage: str) -> None:
-        ledger = _ledger_from_starts(comp, {d: 0 for d in chosen})
+        ledger = ledger_from_starts(comp, {d: 0 for d in chosen})
         if ledger is not None:
             tracker.offer(ledger, stage)
 
@@ -449,155 +379,10 @@ def _solve_without_presolve(
     return lp.solve(left - _RETRY_RESERVE * span, pace=pace)
 
 
-def _prove(
-    comp: Compiled,
-    lp: LpModel,
-    tracker: _Tracker,
-    search_end: float,
-    workers: int,
-    seed: int,
-    value_scale: float,
-    stats: dict[str, object],
-    stop: Stopper,
-    pace: Pace,
-) -> bool:
-    """Small problems: CP-SAT on the full model finds the best plan fast; HiGHS branch-and-bound,
-    hinted with it, proves it optimal (CP-SAT's own bound closes slowly on these models). HiGHS is
-    handed better plans found while it searches: with one worker, its own plans polished by short
-    neighbourhood steps; with two or more, CP-SAT's, which goes on beside it on one thread."""
-    assert tracker.ledger is not None
-    # a short CP-SAT run for a good first plan (it often is the optimum); HiGHS then finds better
-    # plans and the proof faster than CP-SAT on one worker (generated N = 60, seed 3: CP-SAT was
-    # still 2.2 % short after 10 s; HiGHS found the optimum at 17 s and proved it at 24 s)
-    wall = min(0.15 * (search_end - pace.now()), 4.0)
-    beside = workers > 1 and not pace.deterministic
-    if beside:
-        wall = min(wall, _CP_BEFORE_HIGHS)
-    _solve_full(
-        comp, tracker, value_scale=value_scale, workers=workers, seed=seed, wall=max(0.05, wall), stop=stop, pace=pace
-    )
-    left = search_end - pace.now()
-    if left < 0.1 or stop():
-        return False
-
-    def offer(starts: dict[int, int], stage: str = "mip") -> bool:
-        cand = _ledger_from_starts(comp, starts)  # the solvers' tolerances: re-check
-        return cand is not None and tracker.offer(cand, stage)
-
-    def offer_cp(starts: dict[int, int]) -> None:
-        offer(starts, "cp-sat")
-
-    # with one worker, each better plan HiGHS finds is polished at once by short neighbourhood
-    # steps while HiGHS waits in its callback (the same work every time: reproducible), and HiGHS
-    # is handed the polished plan; the polishing's time is taken from HiGHS's
-    polish_left = 0.0 if beside else min(_POLISH_SECONDS, _POLISH_SHARE * left)
-    mip_left = left - polish_left
-
-    def offer_and_polish(starts: dict[int, int]) -> None:
-        nonlocal polish_left
-        if not offer(starts) or polish_left < 0.05 or stop():
-            return
-        began = pace.now()
-        settings = LnsSettings(
-            deadline=began + min(_POLISH_STEP, polish_left), workers=1, seed=seed, pace=pace, moves_share=0.0,
-            start_size=_POLISH_SIZE, step_work=_POLISH_STEP_WORK, priced_plan=False, follow_relaxation=False,
-        )
-        assert tracker.ledger is not None
-        improve(comp, tracker.ledger, settings, value_scale=value_scale, should_stop=stop,
-                on_improve=lambda led: tracker.offer(led, "lns"))
-        polish_left -= pace.now() - began
-
-    cp_beside = None
-    if beside:
-        sm = _full_model(comp, tracker, value_scale)
-        solver = cp_solver(1, seed)
-        pace.limit_cp(solver.parameters, left)
-        cp_beside = CpBeside(solver, sm.model, sm.read)
-
-    def latest() -> tuple[dict[int, int], float]:
-        # asked by HiGHS in this thread: CP-SAT's plans are booked (and reported) here
-        assert tracker.ledger is not None
-        if cp_beside is not None:
-            cp_beside.drain(offer_cp)
-        return tracker.ledger.starts(), tracker.value
-
-    def tighter(bound: float) -> None:
-        if bound_worth_showing(bound, tracker.bound, tracker.value):
-            tracker.offer_bound(bound, "mip")
-
-    watched = watch_highs(lp.highs, stop)
-    try:
-        res = lp.solve(
-            mip_left, integer=True, hint=tracker.ledger.starts(), pace=pace, on_solution=offer_and_polish,
-            incumbent=latest, on_bound=tighter,
-        )
-    finally:
-        unwatch_highs(watched)
-        if cp_beside is not None:
-            cp_beside.finish(offer_cp)
-    stats["mip_bound"] = res.bound
-    if res.x is not None:
-        cand = _ledger_from_starts(comp, res.starts(lp))
-        if cand is not None:
-            tracker.offer(cand, "mip")
-    tracker.offer_bound(res.bound, "mip")
-    return res.optimal and _closed(tracker)
-
-
-def _closed(tracker: _Tracker) -> bool:
-    """Whether the best plan reaches the proven bound (to a millionth, the solvers' tolerance)."""
-    return tracker.bound is not None and tracker.value >= tracker.bound - 1e-6 * max(1.0, abs(tracker.bound))
-
-
-def _solve_full(
-    comp: Compiled,
-    tracker: _Tracker,
-    *,
-    value_scale: float,
-    workers: int,
-    seed: int,
-    wall: float,
-    stop: Stopper,
-    pace: Pace,
-) -> None:
-    """CP-SAT on the full model, hinted with the best plan; each better plan it finds is offered
-    (and reported) at once. Its optimum and bound are not used as proofs: with hours rounded to the
-    nearest hundredth the model is neither tighter nor looser than the rules (HiGHS proves)."""
-    sm = _full_model(comp, tracker, value_scale)
-    solver = cp_solver(workers, seed)
-    pace.limit_cp(solver.parameters, wall)
-
-    def offer(starts: dict[int, int]) -> None:
-        cand = _ledger_from_starts(comp, starts)  # integer rounding may let a limit slip: re-check
-        if cand is not None:
-            tracker.offer(cand, "cp-sat")
-
-    status = run_cp(solver, sm.model, stop=stop, read=sm.read, on_solution=offer)
-    pace.charge_cp(solver)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        offer(sm.read(solver))
-
-
-def _full_model(comp: Compiled, tracker: _Tracker, value_scale: float) -> StartModel:
-    """CP-SAT's model of every demand's start, hinted with the best plan so far."""
-    assert tracker.ledger is not None
-    sm = build_start_model(comp, Ledger(comp), list(range(comp.n)), value_scale=value_scale)
-    sm.hint(tracker.ledger.starts())
-    return sm
-
-
-def _ledger_from_starts(comp: Compiled, starts: dict[int, int]) -> Ledger | None:
-    """The plan of `starts` booked; None when it breaks a rule or leaves a mandatory demand out."""
-    ledger = Ledger(comp)
-    if not ledger.book_in_order(starts) or any(comp.mandatory[d] and ledger.start[d] < 0 for d in range(comp.n)):
-        return None
-    return ledger
-
-
 def _finish(
     problem: Problem,
     comp: Compiled,
-    tracker: _Tracker,
+    tracker: Tracker,
     t0: float,
     status: str,
     stats: dict[str, object],
@@ -623,7 +408,7 @@ def _finish(
 
         # announced when the reasons alone take long enough; the verifying re-plans then take
         # what is left of the budget, so the budget is what it is expected to take
-        if repair_seconds(comp.n, len(plan.unscheduled)) >= _ANNOUNCE_SECONDS:
+        if tracker.is_worth_announcing(repair_seconds(comp.n, len(plan.unscheduled))):
             tracker.announce("explain", max(0.0, time_left))
         explain_plan(problem, plan, time_limit=max(0.0, time_left), should_stop=stop)
     plan.seconds = time.perf_counter() - t0

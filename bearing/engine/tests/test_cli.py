@@ -91,10 +91,10 @@ def test_solve_default_method_reports_progress(
 def test_solve_progress_says_when_a_long_stage_starts_and_how_long_it_may_take(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bearing.engine.solve as solve_module
+    import bearing.engine.tracker as tracker_module
 
     # every stage counts as long here: the relaxation of this small problem is announced
-    monkeypatch.setattr(solve_module, "_ANNOUNCE_SECONDS", 0.0)
+    monkeypatch.setattr(tracker_module, "_ANNOUNCE_SECONDS", 0.0)
     problem = write(tmp_path, "p.json", problem_to_dict(generate_size("S", 1)))
     out = str(tmp_path / "plan.json")
     assert run("solve", [problem, "--time-limit", "2", "--progress", "--out", out]) == 0

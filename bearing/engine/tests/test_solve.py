@@ -173,12 +173,12 @@ def test_long_stages_are_announced_as_they_start_with_what_they_are_expected_to_
     # the relaxation and the explanations of a problem this small take far less than the
     # threshold, so neither is announced; with the threshold at zero both are, each before what
     # it produces, repeating the best value and bound so far
-    solve_module = importlib.import_module("bearing.engine.solve")
+    tracker_module = importlib.import_module("bearing.engine.tracker")
     p = generate_problem(150, 6, 6, seed=4)
     quiet: list[ProgressEvent] = []
     solve(p, time_limit=3.0, progress=quiet.append)
     assert all(e.expected_seconds is None and e.stage not in ("lp-start", "explain") for e in quiet)
-    monkeypatch.setattr(solve_module, "_ANNOUNCE_SECONDS", 0.0)
+    monkeypatch.setattr(tracker_module, "_ANNOUNCE_SECONDS", 0.0)
     events: list[ProgressEvent] = []
     plan = solve(p, time_limit=3.0, progress=events.append)
     stages = [e.stage for e in events]
@@ -197,8 +197,8 @@ def test_long_stages_are_announced_as_they_start_with_what_they_are_expected_to_
 def test_without_room_for_the_relaxation_the_priced_bound_and_the_smaller_relaxation_are_announced(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    solve_module = importlib.import_module("bearing.engine.solve")
-    monkeypatch.setattr(solve_module, "_ANNOUNCE_SECONDS", 0.0)
+    tracker_module = importlib.import_module("bearing.engine.tracker")
+    monkeypatch.setattr(tracker_module, "_ANNOUNCE_SECONDS", 0.0)
     p = generate_problem(500, 20, 12, seed=1)
     events: list[ProgressEvent] = []
     plan = solve(p, time_limit=0.5, explain=False, progress=events.append)
@@ -283,15 +283,15 @@ def test_a_mandatory_demands_prerequisite_comes_with_it_in_every_plan() -> None:
 def test_with_two_workers_cp_sat_goes_on_beside_highs_and_reports_through_the_callers_thread(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    solve_module = importlib.import_module("bearing.engine.solve")
+    prove_module = importlib.import_module("bearing.engine.prove")
     started: list[object] = []
 
-    class Spy(CpBeside):  # solve_module.CpBeside, imported there from stopping
+    class Spy(CpBeside):  # prove_module.CpBeside, imported there from stopping
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             started.append(self)
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(solve_module, "CpBeside", Spy)
+    monkeypatch.setattr(prove_module, "CpBeside", Spy)
     problem = generate_problem(60, 8, 8, seed=1)
     reported_in: set[str] = set()
     stages: list[str] = []

@@ -1,0 +1,168 @@
+"""Small problems: CP-SAT on the full model for a good first plan, then HiGHS's branch-and-bound to
+find better plans and prove the best optimal (for `bearing.engine.solve`)."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from bearing.engine.compiled import Compiled, Ledger
+from bearing.engine.highs import bound_worth_showing
+from bearing.engine.lns import LnsSettings, improve
+from bearing.engine.lp import LpModel
+from bearing.engine.model import StartModel, build_start_model
+from bearing.engine.pace import Pace
+from bearing.engine.stopping import CpBeside, Stopper, cp_solver, run_cp, unwatch_highs, watch_highs
+from bearing.engine.tracker import Tracker, ledger_from_starts
+
+__all__ = ["prove"]
+
+# With two or more workers, CP-SAT's first run on such a model gets this many seconds (on every
+# worker) before HiGHS's search starts; it then goes on, on one thread, beside it, and HiGHS is
+# handed its plans. Generated N = 60, two workers (`bench_generated.py --sizes S`, three runs): the
+# optimum proven at 3.7-3.9 / 4.7-5.0 / 6.8-11.5 s, against 6.3-6.4 / 7.5-7.7 / 12.3-14.0 s with a
+# first run of up to 4 s and HiGHS alone after it; seed 3's optimum found at 3.5-6.2 s (median
+# 6.0) where it was found either within the first run (3.3-3.5 s) or by HiGHS (10.2-10.5 s).
+_CP_BEFORE_HIGHS = 1.0
+# With one worker, each better plan HiGHS finds there is polished by neighbourhood steps of this many
+# demands and deterministic seconds, for up to _POLISH_STEP seconds each and _POLISH_SECONDS (at most
+# _POLISH_SHARE of HiGHS's time) in all. Generated N = 60, one worker, seeds 1-5: the optimum found at
+# 1.8 / 1.5 / 3.7 / 2.4 / 6.9 s against 1.9 / 1.5 / 8.5 / 6.4 / 6.3 s, proven at 4.3 / 10.2 / 13.8 /
+# 4.9 / 8.3 s against 4.5 / 10.4 / 14.8 / 11.8 / 7.4 s. (With two workers, where CP-SAT goes on
+# beside HiGHS, polishing made three of five proofs later.)
+_POLISH_SIZE = 20
+_POLISH_STEP_WORK = 0.05
+_POLISH_STEP = 0.5
+_POLISH_SECONDS = 2.0
+_POLISH_SHARE = 0.1
+
+
+def prove(
+    comp: Compiled,
+    lp: LpModel,
+    tracker: Tracker,
+    search_end: float,
+    workers: int,
+    seed: int,
+    value_scale: float,
+    stats: dict[str, object],
+    stop: Stopper,
+    pace: Pace,
+) -> bool:
+    """Small problems: CP-SAT on the full model finds the best plan fast; HiGHS branch-and-bound,
+    hinted with it, proves it optimal (CP-SAT's own bound closes slowly on these models). HiGHS is
+    handed better plans found while it searches: with one worker, its own plans polished by short
+    neighbourhood steps; with two or more, CP-SAT's, which goes on beside it on one thread."""
+    assert tracker.ledger is not None
+    # a short CP-SAT run for a good first plan (it often is the optimum); HiGHS then finds better
+    # plans and the proof faster than CP-SAT on one worker (generated N = 60, seed 3: CP-SAT was
+    # still 2.2 % short after 10 s; HiGHS found the optimum at 17 s and proved it at 24 s)
+    wall = min(0.15 * (search_end - pace.now()), 4.0)
+    beside = workers > 1 and not pace.deterministic
+    if beside:
+        wall = min(wall, _CP_BEFORE_HIGHS)
+    _solve_full(
+        comp, tracker, value_scale=value_scale, workers=workers, seed=seed, wall=max(0.05, wall), stop=stop, pace=pace
+    )
+    left = search_end - pace.now()
+    if left < 0.1 or stop():
+        return False
+
+    def offer(starts: dict[int, int], stage: str = "mip") -> bool:
+        cand = ledger_from_starts(comp, starts)  # the solvers' tolerances: re-check
+        return cand is not None and tracker.offer(cand, stage)
+
+    def offer_cp(starts: dict[int, int]) -> None:
+        offer(starts, "cp-sat")
+
+    # with one worker, each better plan HiGHS finds is polished at once by short neighbourhood
+    # steps while HiGHS waits in its callback (the same work every time: reproducible), and HiGHS
+    # is handed the polished plan; the polishing's time is taken from HiGHS's
+    polish_left = 0.0 if beside else min(_POLISH_SECONDS, _POLISH_SHARE * left)
+    mip_left = left - polish_left
+
+    def offer_and_polish(starts: dict[int, int]) -> None:
+        nonlocal polish_left
+        if not offer(starts) or polish_left < 0.05 or stop():
+            return
+        began = pace.now()
+        settings = LnsSettings(
+            deadline=began + min(_POLISH_STEP, polish_left), workers=1, seed=seed, pace=pace, moves_share=0.0,
+            start_size=_POLISH_SIZE, step_work=_POLISH_STEP_WORK, priced_plan=False, follow_relaxation=False,
+        )
+        assert tracker.ledger is not None
+        improve(comp, tracker.ledger, settings, value_scale=value_scale, should_stop=stop,
+                on_improve=lambda led: tracker.offer(led, "lns"))
+        polish_left -= pace.now() - began
+
+    cp_beside = None
+    if beside:
+        sm = _full_model(comp, tracker, value_scale)
+        solver = cp_solver(1, seed)
+        pace.limit_cp(solver.parameters, left)
+        cp_beside = CpBeside(solver, sm.model, sm.read)
+
+    def latest() -> tuple[dict[int, int], float]:
+        # asked by HiGHS in this thread: CP-SAT's plans are booked (and reported) here
+        assert tracker.ledger is not None
+        if cp_beside is not None:
+            cp_beside.drain(offer_cp)
+        return tracker.ledger.starts(), tracker.value
+
+    def tighter(bound: float) -> None:
+        if bound_worth_showing(bound, tracker.bound, tracker.value):
+            tracker.offer_bound(bound, "mip")
+
+    watched = watch_highs(lp.highs, stop)
+    try:
+        res = lp.solve(
+            mip_left, integer=True, hint=tracker.ledger.starts(), pace=pace, on_solution=offer_and_polish,
+            incumbent=latest, on_bound=tighter,
+        )
+    finally:
+        unwatch_highs(watched)
+        if cp_beside is not None:
+            cp_beside.finish(offer_cp)
+    stats["mip_bound"] = res.bound
+    if res.x is not None:
+        cand = ledger_from_starts(comp, res.starts(lp))
+        if cand is not None:
+            tracker.offer(cand, "mip")
+    tracker.offer_bound(res.bound, "mip")
+    return res.optimal and tracker.closed()
+
+
+def _solve_full(
+    comp: Compiled,
+    tracker: Tracker,
+    *,
+    value_scale: float,
+    workers: int,
+    seed: int,
+    wall: float,
+    stop: Stopper,
+    pace: Pace,
+) -> None:
+    """CP-SAT on the full model, hinted with the best plan; each better plan it finds is offered
+    (and reported) at once. Its optimum and bound are not used as proofs: with hours rounded to the
+    nearest hundredth the model is neither tighter nor looser than the rules (HiGHS proves)."""
+    sm = _full_model(comp, tracker, value_scale)
+    solver = cp_solver(workers, seed)
+    pace.limit_cp(solver.parameters, wall)
+
+    def offer(starts: dict[int, int]) -> None:
+        cand = ledger_from_starts(comp, starts)  # integer rounding may let a limit slip: re-check
+        if cand is not None:
+            tracker.offer(cand, "cp-sat")
+
+    status = run_cp(solver, sm.model, stop=stop, read=sm.read, on_solution=offer)
+    pace.charge_cp(solver)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        offer(sm.read(solver))
+
+
+def _full_model(comp: Compiled, tracker: Tracker, value_scale: float) -> StartModel:
+    """CP-SAT's model of every demand's start, hinted with the best plan so far."""
+    assert tracker.ledger is not None
+    sm = build_start_model(comp, Ledger(comp), list(range(comp.n)), value_scale=value_scale)
+    sm.hint(tracker.ledger.starts())
+    return sm
