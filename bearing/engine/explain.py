@@ -24,7 +24,7 @@ from bearing.engine.moves import value_density
 from bearing.engine.pace import Pace
 from bearing.engine.plan import Plan, Scheduled, Unscheduled
 from bearing.engine.problem import Problem
-from bearing.engine.repair import Repairs, shortage
+from bearing.engine.repair import Repairs, measure_shortage
 from bearing.engine.stopping import Stopper, cp_solver, run_cp
 
 __all__ = ["explain_plan", "explain_unscheduled", "late_start_reasons", "repair_seconds"]
@@ -82,7 +82,7 @@ def _best_start(comp: Compiled, ledger: Ledger, d: int) -> tuple[int, dict[tuple
     options = [s for s in comp.window[d] if s >= ready] or comp.window[d]
     best = None
     for s in options:
-        hours, money = shortage(comp, ledger, d, s)
+        hours, money = measure_shortage(comp, ledger, d, s)
         score = sum(v / max(comp.capacity[r, p], 1.0) for (r, p), v in hours.items())
         score += sum(v / max(comp.budgets[w][2], 1.0) for w, v in money.items())
         if best is None or score < best[0]:
@@ -201,7 +201,7 @@ def _draft(problem: Problem, comp: Compiled, ledger: Ledger, d: int) -> _Draft:
         # that goes, so no capacity is named as what would admit it (the re-plan still frees
         # the holders of what it lacks at its last start)
         s = last
-        hours, money = shortage(comp, ledger, d, s)
+        hours, money = measure_shortage(comp, ledger, d, s)
         details = _capacity_reasons(problem, comp, d, s, {}, {})[1]
         reasons = [
             f"it requires {comp.ids[e]}, which finishes at the end of "
@@ -383,7 +383,7 @@ def late_start_reasons(problem: Problem, plan: Plan, comp: Compiled | None = Non
                     f"{problem.label(ledger.start[e] + comp.duration[e] - 1)}"
                 )
                 break
-            hours, money = shortage(comp, ledger, d, s)
+            hours, money = measure_shortage(comp, ledger, d, s)
             if hours:
                 (r, p), miss = max(hours.items(), key=lambda kv: kv[1])
                 reasons.append(

@@ -11,7 +11,7 @@ import numpy as np
 
 from bearing.engine.compiled import Compiled, Ledger
 
-__all__ = ["Repair", "Repairs", "shortage"]
+__all__ = ["Repair", "Repairs", "measure_shortage"]
 
 # Free the whole plan in the verification re-plan up to this many demands; beyond, a neighbourhood.
 _WHOLE_PLAN = 150
@@ -20,7 +20,7 @@ _NEIGHBOURS = 80
 _REFILL_CANDIDATES = 40
 
 
-def shortage(comp: Compiled, ledger: Ledger, d: int, s: int) -> tuple[dict[tuple[int, int], float], dict[int, float]]:
+def measure_shortage(comp: Compiled, ledger: Ledger, d: int, s: int) -> tuple[dict[tuple[int, int], float], dict[int, float]]:
     """Hours missing per (resource, period) and money missing per budget window if d started at s."""
     hours: dict[tuple[int, int], float] = {}
     for r, h in comp.use[d]:
@@ -218,7 +218,7 @@ class Repairs:
         end = s + comp.duration[x]
         needs = [r for r, _ in comp.use[x]]
         holds = (start >= 0) & (start < end) & (start + self.duration > s) & self.uses[:, needs].any(axis=1)
-        short_money = list(shortage(comp, ledger, x, s)[1])
+        short_money = list(measure_shortage(comp, ledger, x, s)[1])
         if short_money:  # (a movable holder is booked where the plan has it)
             holds |= (start >= 0) & (self.spend_now[:, short_money] > 0).any(axis=1)
         holds &= movable
