@@ -4,6 +4,9 @@ thousand demands the prices start from the LP of a fixed sample (`sub_problem`).
 
 from __future__ import annotations
 
+import dataclasses
+import time
+
 import numpy as np
 
 from bearing.engine.compiled import Compiled
@@ -24,8 +27,6 @@ def _sample_prices(comp: Compiled, deadline: float, size: int, pace: Pace | None
     """Shadow prices (per hour per resource and period, then per unit of money per budget window)
     of the LP of a fixed sample of demands with capacity and budgets scaled down to its share;
     None when that LP does not finish by `deadline`."""
-    import time
-
     n = comp.n
     stride = n / size
     keep = sorted({int(k * stride) for k in range(size)})
@@ -49,8 +50,6 @@ def _sample_prices(comp: Compiled, deadline: float, size: int, pace: Pace | None
 def sub_problem(comp: Compiled, keep: list[int], frac: float, *, relax_mandatory: bool = False) -> Compiled:
     """The demands `keep` alone, with `frac` of every capacity and budget (requirements on demands
     outside the part are dropped, so plans of the part must be checked against the whole)."""
-    import dataclasses
-
     pos = {d: k for k, d in enumerate(keep)}
     return dataclasses.replace(
         comp,
@@ -93,8 +92,6 @@ def lagrangian_bound(
 
     With `pace`, `deadline` is on its clock and every iteration (and the sample's LP) is charged to it.
     """
-    import time
-
     clock = pace.now if pace is not None else time.perf_counter
 
     n, periods = comp.n, comp.periods

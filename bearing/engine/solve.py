@@ -356,7 +356,7 @@ def _select(
     stats["deterministic"] = _reproducible(pace, stop)
     tracker.offer_bound(res.bound, "mip")
     stats["mip_bound"] = res.bound
-    proven = res.optimal or (tracker.bound is not None and tracker.value >= tracker.bound - 1e-6 * max(1.0, abs(tracker.bound)))
+    proven = res.optimal or tracker.closed()
     return _finish(
         problem, comp, tracker, t0, "optimal" if proven else "feasible", stats, explain=explain,
         time_left=explain_budget(), stop=stop,
