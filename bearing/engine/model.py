@@ -119,11 +119,9 @@ def build_start_model(
     add_capacity_limit(sm, comp, ledger)
     add_budget_limit(sm, comp, ledger)
     add_requirements(sm, comp, ledger)
-    terms = []
-    for d, by_start in starts.items():
-        for s, v in by_start.items():
-            terms.append((v, round(comp.values[d][s] * value_scale)))
-    model.maximize(sum(c * v for v, c in terms) if terms else 0)
+    chosen = [v for by_start in starts.values() for v in by_start.values()]
+    worth = [round(comp.values[d][s] * value_scale) for d, by_start in starts.items() for s in by_start]
+    model.maximize(cp_model.LinearExpr.weighted_sum(chosen, worth))
     return sm
 
 
@@ -139,42 +137,38 @@ def add_choice(sm: StartModel, comp: Compiled, ledger: Ledger) -> None:
 
 def add_capacity_limit(sm: StartModel, comp: Compiled, ledger: Ledger) -> None:
     """In every period, the free demands' hours on each resource stay within what is left of it."""
-    loads: dict[tuple[int, int], list[tuple[cp_model.IntVar, int]]] = {}
+    loads: dict[tuple[int, int], list[tuple[int, cp_model.IntVar, int]]] = {}
     for d, by_start in sm.starts.items():
         for r, h in comp.use[d]:
             hi = sm.hundredths(h)
             for s, v in by_start.items():
                 for p in range(s, s + comp.duration[d]):
-                    loads.setdefault((r, p), []).append((v, hi))
+                    loads.setdefault((r, p), []).append((d, v, hi))
     for (r, p), terms in loads.items():
         cap = math.floor(max(0.0, ledger.res[r, p] + ledger.tol[r, p]) * _UNIT + 1e-6)
-        if _can_exceed(terms, cap, sm):
-            sm.model.add(sum(c * v for v, c in terms) <= cap)
+        _add_limit(sm, terms, cap)
 
 
 def add_budget_limit(sm: StartModel, comp: Compiled, ledger: Ledger) -> None:
     """In every budget window, the free demands' spend stays within what is left of the amount."""
-    for w in range(len(comp.budgets)):
-        terms = []
-        for d, by_start in sm.starts.items():
-            for s, v in by_start.items():
-                spend = comp.budget_spend(d, s, w)
-                if spend > 0:
-                    terms.append((v, sm.hundredths(spend)))
+    spending: list[list[tuple[int, cp_model.IntVar, int]]] = [[] for _ in comp.budgets]
+    for d, by_start in sm.starts.items():
+        for s, v in by_start.items():
+            for w, spend in comp.spends(d, s):
+                spending[w].append((d, v, sm.hundredths(spend)))
+    for w, terms in enumerate(spending):
         cap = math.floor(max(0.0, ledger.bres[w] + ledger.btol[w]) * _UNIT + 1e-6)
-        if _can_exceed(terms, cap, sm):
-            sm.model.add(sum(c * v for v, c in terms) <= cap)
+        _add_limit(sm, terms, cap)
 
 
-def _can_exceed(terms: list[tuple[cp_model.IntVar, int]], cap: int, sm: StartModel) -> bool:
-    """Skip constraints that no choice of starts could break (one start per demand at most)."""
-    if not terms:
-        return False
-    worst: dict[str, int] = {}
-    for v, c in terms:
-        key = v.name.rsplit("_", 1)[0]
-        worst[key] = max(worst.get(key, 0), c)
-    return sum(worst.values()) > cap
+def _add_limit(sm: StartModel, terms: list[tuple[int, cp_model.IntVar, int]], cap: int) -> None:
+    """sum(amount x start) <= cap over `terms` (demand, start variable, amount), left out when no
+    choice of starts could break it (a demand starts at most once): most rows of a step are."""
+    worst: dict[int, int] = {}
+    for d, _, c in terms:
+        worst[d] = max(worst.get(d, 0), c)
+    if sum(worst.values()) > cap:
+        sm.model.add(cp_model.LinearExpr.weighted_sum([v for _, v, _ in terms], [c for _, _, c in terms]) <= cap)
 
 
 def add_requirements(sm: StartModel, comp: Compiled, ledger: Ledger) -> None:
