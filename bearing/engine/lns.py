@@ -57,14 +57,19 @@ class LnsSettings:
     # fewer long ones: 0.15 and 60 against 0.5 and 80, from the same plans after the relaxation
     # (generated M and L seeds 1-3, two LNS seeds each, 27-30 s): +0.53 % on average (M +0.8 to
     # +0.95 %, L -0.01 to +0.5 %); XL seeds 2 and 3 at 120 s +0.07 / +0.11 %. 0.25 and 60 gave
-    # +0.34 %, 0.15 and 40 +0.36 %, 0.1 and 40 +0.29 %.
-    step_work: float = 0.15
+    # +0.34 %, 0.15 and 40 +0.36 %, 0.1 and 40 +0.29 %. Since the steps solve at linearization
+    # level 2 they find what they find early: of the gain of XL seed 1's steps that ran to 0.15, 93 %
+    # came by 0.02 and all by 0.06. So 0.08: from the relaxation's plans of generated XL seeds 1-3
+    # (82 s of search, one worker, LNS seeds 0-3), gain +5 / +30 / +6 % on average against 0.15;
+    # M and L seeds 1-3 (two LNS seeds each) 9,550 against 9,168 in all.
+    step_work: float = 0.08
     start_size: int = 60
     # Share of the time (and work budget) given to insertion moves (first, or with several workers
     # on one lane beside the steps, their changes then laid over the steps' plan). After the LP's list
     # schedule they rarely pay: generated N = 2,000 at 30 s gave +4.58 / +4.81 / +4.26 % over
     # greedy with 0.1 against +4.58 / +4.62 / +3.44 % with 0.5 (N = 500: the same plans; N = 10,000:
-    # +4.54 / +4.83 % against +4.42 / +4.74 % on seeds 2, 3).
+    # +4.54 / +4.83 % against +4.42 / +4.74 % on seeds 2, 3). `solve` leaves them out after the full
+    # relaxation with one worker.
     moves_share: float = 0.1
     # With several workers the moves run on one lane beside the steps, where they cost that lane
     # only, for this many times `moves_share`: XL seed 1 at 120 s, two workers, +5.07 / +5.02 / +5.03 %

@@ -246,6 +246,20 @@ def test_a_relaxation_predicted_to_take_most_of_the_search_is_solved_and_bounds_
     assert plan.objective >= solve_greedy(p).objective - 1e-9
 
 
+def test_after_the_full_relaxation_one_worker_spends_the_search_on_steps_and_two_still_try_moves() -> None:
+    # 600 demands over 12 quarters: too many starts for the full model, so the relaxation's plan goes
+    # to the neighbourhood search; with one worker the insertion moves no longer take a share of it
+    p = generate_problem(600, 12, 12, seed=1)
+    one = solve(p, time_limit=3.0, workers=1, explain=False)
+    two = solve(p, time_limit=3.0, workers=2, explain=False)
+    for plan in (one, two):
+        result = check_plan(p, plan)
+        assert result.ok, result.violations
+        assert "lp_bound" in plan.stats and cast(int, plan.stats["lns_steps"]) >= 1
+    assert "move_attempts" not in one.stats
+    assert cast(int, two.stats["move_attempts"]) >= 1
+
+
 @pytest.mark.parametrize("limit", [float("inf"), float("nan"), 0.0, -1.0])
 def test_solve_refuses_a_time_limit_that_is_not_a_usable_number_of_seconds(limit: float) -> None:
     # an infinite limit once ended in an OverflowError deep in the LP's work budget
