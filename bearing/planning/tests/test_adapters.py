@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from bearing.demand.choices import DemandStatus
-from bearing.demand.tests.factories import make_demand, make_effort
+from bearing.demand.tests.factories import make_benefit, make_demand, make_effort, make_system_use
 from bearing.engine.check import check_plan
 from bearing.engine.codec import problem_from_dict, problem_to_dict, validate
 from bearing.engine.solve import solve
@@ -33,6 +35,20 @@ def test_problem_is_valid_and_the_checker_accepts_the_solved_plan(planning_org, 
     assert plan.status in ("optimal", "feasible")
     assert check_plan(built.problem, plan).ok
     assert {s.id for s in plan.scheduled} >= {"D-A", "D-C"}
+
+
+def test_fractional_hours_units_money_and_scores_reach_the_engine_as_they_are(cast, planning_org, scenario):
+    po = planning_org
+    for ref, score in (("D-F7", 7), ("D-F75", Decimal("7.5")), ("D-F8", 8)):
+        d = make_demand(organisation=cast.org, department=cast.sales, reference=ref, status=DemandStatus.APPROVED,
+                        cost_eur=Decimal("1234.56"))
+        make_effort(d, po.java, Decimal("12.5"))
+        make_system_use(d, po.erp, Decimal("2.5"))
+        make_benefit(d, po.revenue, score)
+    built = build_problem(scenario)
+    half = _demand(built, "D-F75")
+    assert half.effort == {"java": 12.5, "system:erp": 2.5} and half.cost == 1234.56
+    assert _demand(built, "D-F7").value < half.value < _demand(built, "D-F8").value
 
 
 def test_default_selection_plans_assessed_and_approved_only(cast, planning_org, scenario):
