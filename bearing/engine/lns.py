@@ -269,9 +269,8 @@ def _lay_over(comp: Compiled, ledger: Ledger, free: list[int], new: Ledger) -> L
 
 class _Shapes:
     """What a neighbourhood is drawn from, as arrays over all demands: a draw at 10,000 demands took
-    4.5 ms as a Python loop, 1.1 ms with these (the same draws), 0.5 ms with its noise drawn as arrays
-    too (one step takes 60-80 ms). `guide` is how much the relaxation wants each demand, when the
-    draws follow it (else None)."""
+    4.5 ms as a Python loop, 1.1 ms with these (the same draws; one step takes ~110 ms). `guide` is
+    how much the relaxation wants each demand, when the draws follow it (else None)."""
 
     def __init__(self, comp: Compiled, guide: np.ndarray | None = None) -> None:
         self.guide = guide
@@ -313,26 +312,23 @@ def _neighbourhood(
     def touches(s: np.ndarray) -> np.ndarray:
         return (s < hi) & (s + shapes.duration > lo)
 
-    inside = np.nonzero(shapes.selectable & on & planned & touches(start))[0]
+    inside = np.nonzero(shapes.selectable & on & planned & touches(start))[0].tolist()
     # an out demand touches when its earliest or latest start does
-    outside = np.nonzero(shapes.selectable & on & ~planned & (touches(shapes.first) | touches(shapes.last)))[0]
-    # the orders' noise drawn as arrays: thousands of draws a step from `rng` itself took ~2 ms of a
-    # ~60 ms step at 10,000 demands
-    noise = np.random.default_rng(rng.getrandbits(64))
+    outside = np.nonzero(shapes.selectable & on & ~planned & (touches(shapes.first) | touches(shapes.last)))[0].tolist()
     guide = shapes.guide
     if guide is None:
-        inside = noise.permutation(inside)
+        rng.shuffle(inside)
     else:
         # in a random order, but the demands the relaxation does not want tend to come first: they
         # are what a better plan gives up (generated XL seeds 1 and 2 from the LP's plan, 82 s of
         # search, three LNS seeds each: +255 / +563 on average against a plain shuffle; L1-3 24 / 5
         # / 10 % more gain, M1-2 8 / 13 % less, one LNS seed each)
-        inside = inside[np.argsort(noise.random(len(inside)) * (_UNWANTED_FIRST + guide[inside]), kind="stable")]
+        inside.sort(key=lambda d: rng.random() * (_UNWANTED_FIRST + guide[d]))
     # promising demands first, with noise so repeated steps look at different ones
-    outside = outside[np.argsort(-density[outside] * noise.uniform(0.5, 1.5, len(outside)), kind="stable")]
+    outside.sort(key=lambda d: -density[d] * rng.uniform(0.5, 1.5))
     half = size // 2
-    take_in = inside[: max(half, size - len(outside))].tolist()
-    take_out = outside[: size - len(take_in)].tolist()
+    take_in = inside[: max(half, size - len(outside))]
+    take_out = outside[: size - len(take_in)]
     chosen = set(take_in) | set(take_out)
     # bring prerequisites of chosen demands that are out, so they can come in together
     for d in list(take_out):
@@ -368,9 +364,9 @@ def _around_wanted(comp: Compiled, ledger: Ledger, rng: random.Random, size: int
         if not resources:
             return []
         on = shapes.uses[:, resources].any(axis=1)
-        found = np.nonzero(shapes.selectable & on & planned & (start < hi) & (start + shapes.duration > lo))[0]
-        shuffled: list[int] = np.random.default_rng(rng.getrandbits(64)).permutation(found).tolist()
-        return shuffled
+        found = np.nonzero(shapes.selectable & on & planned & (start < hi) & (start + shapes.duration > lo))[0].tolist()
+        rng.shuffle(found)
+        return found
 
     in_way = planned_on([r for r, _ in comp.use[target]], s, s + comp.duration[target])
     before = planned_on(sorted({r for e in preds for r, _ in comp.use[e]}), max(0, s - _BEFORE), s)
