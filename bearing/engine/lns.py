@@ -60,8 +60,8 @@ class LnsSettings:
     # +0.34 %, 0.15 and 40 +0.36 %, 0.1 and 40 +0.29 %. Since the steps solve at linearization
     # level 2 they find what they find early: of the gain of XL seed 1's steps that ran to 0.15, 93 %
     # came by 0.02 and all by 0.06. So 0.08: from the relaxation's plans of generated XL seeds 1-3
-    # (82 s of search, one worker, LNS seeds 0-3), gain +5 / +30 / +6 % on average against 0.15;
-    # M and L seeds 1-3 (two LNS seeds each) 9,550 against 9,168 in all.
+    # (82 s of search, one worker, LNS seeds 0 and 1), gain +10 / +62 / +6 % on average against
+    # 0.15; M and L seeds 1-3 (the same two seeds) 9,550 against 9,168 in all.
     step_work: float = 0.08
     start_size: int = 60
     # Share of the time (and work budget) given to insertion moves (first, or with several workers

@@ -294,12 +294,14 @@ def solve(
     if lp is not None and n_vars <= _FULL_MODEL_VARS and not stop():
         proven = prove(comp, lp, tracker, search_end, workers, seed, value_scale, stats, stop, pace)
     if not proven and not stop() and pace.now() < search_end - 0.05:
-        settings = LnsSettings(deadline=search_end, workers=workers, seed=seed, pace=pace, announce=tracker.announce)
-        if workers == 1 and lp_res is not None and lp_res.x is not None:
-            # after the full relaxation's plan the moves' time is better spent on steps: from those
-            # plans of generated XL seeds 1-3 (82 s of search, LNS seeds 0-3) gain +7 / +21 / +5 % on
-            # average, L seeds 1-3 +6 / +6 / +3 %, M seeds 1-3 -9 / -3 / +19 % (two LNS seeds each)
-            settings.moves_share = 0.0
+        # with one worker, after the full relaxation's plan, the moves' time is better spent on steps:
+        # from those plans of generated XL seeds 1-3 (82 s of search, three or four LNS seeds) gain
+        # +7 / +21 / +5 % on average, L seeds 1-3 +6 / +6 / +3 %, M seeds 1-3 -9 / -3 / +19 % (two each)
+        after_full_lp = workers == 1 and lp_res is not None and lp_res.x is not None
+        settings = LnsSettings(
+            deadline=search_end, workers=workers, seed=seed, pace=pace, announce=tracker.announce,
+            moves_share=0.0 if after_full_lp else LnsSettings.moves_share,
+        )
         _, lns_stats = improve(
             comp,
             tracker.ledger,

@@ -83,15 +83,15 @@ def _selected_demands(scenario: Scenario) -> tuple[list[dict[str, Any]], set[int
     for demand_id, code, hours in DemandEffort.objects.filter(demand__organisation=org).values_list(
             "demand_id", "skill__code", _as_float("hours")):
         if demand_id in by_pk:
-            by_pk[demand_id]["efforts"].append((code, float(hours)))
+            by_pk[demand_id]["efforts"].append((code, hours))
     for demand_id, code, units in DemandSystemUse.objects.filter(demand__organisation=org).values_list(
             "demand_id", "system__code", _as_float("units")):
         if demand_id in by_pk:
-            by_pk[demand_id]["uses"].append((code, float(units)))
+            by_pk[demand_id]["uses"].append((code, units))
     for demand_id, objective_id, score in DemandBenefit.objects.filter(demand__organisation=org).values_list(
             "demand_id", "objective_id", _as_float("score")):
         if demand_id in by_pk:
-            by_pk[demand_id]["benefits"].append((str(objective_id), float(score)))
+            by_pk[demand_id]["benefits"].append((str(objective_id), score))
     through = Demand.requires.through
     for from_id, to_id, ref, status in through.objects.filter(from_demand__organisation=org).values_list(
             "from_demand_id", "to_demand_id", "to_demand__reference", "to_demand__status"):
