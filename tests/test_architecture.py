@@ -23,8 +23,8 @@ def test_engine_imports_nothing_from_django_or_the_apps() -> None:
     assert "KEPT" in _venv_tool("lint-imports")
 
 
-def test_engine_passes_strict_type_checking() -> None:
-    # STYLE.md: mypy --strict on the engine (its settings are in pyproject.toml)
+def test_engine_and_services_pass_strict_type_checking() -> None:
+    # STYLE.md: mypy --strict on the engine and every app's services.py (settings in pyproject.toml)
     assert "Success: no issues found" in _venv_tool("mypy")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -127,8 +129,8 @@ class System(models.Model):
         return self.name
 
     @property
-    def free_units(self):
-        return max(self.capacity_units - self.utilised_units, 0)
+    def free_units(self) -> Decimal:
+        return max(self.capacity_units - self.utilised_units, Decimal(0))
 
     @property
     def utilisation(self) -> float | None:
@@ -140,7 +142,8 @@ class System(models.Model):
         errors = {}
         if self.utilised_units is not None and self.capacity_units is not None and self.utilised_units > self.capacity_units:
             errors["utilised_units"] = "Utilisation cannot exceed capacity."
-        if self.owner_department_id and self.organisation_id and self.owner_department.organisation_id != self.organisation_id:
+        owner = self.owner_department if self.owner_department_id else None
+        if owner is not None and self.organisation_id and owner.organisation_id != self.organisation_id:
             errors["owner_department"] = "The department belongs to another organisation."
         if errors:
             raise ValidationError(errors)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model, ProtectedError
+from django.db.models import ProtectedError
 
 from bearing.capacity.models import Person, PersonAvailability, Skill, SkillCapacity, System
 from bearing.core.audit import record_change, snapshot
@@ -36,8 +36,11 @@ __all__ = [
 
 # Shared create/update/delete for the simple models
 
+# the models written through `_create` and `_update`
+_M = TypeVar("_M", Skill, System)
 
-def _create(actor: Any, model: type[Model], organisation: Organisation, fields: dict[str, Any]) -> Any:
+
+def _create(actor: Any, model: type[_M], organisation: Organisation, fields: dict[str, Any]) -> _M:
     require_model_permission(actor, "add", model, organisation)
     obj = model(organisation=organisation, **fields)
     validate_instance(obj)
@@ -48,7 +51,7 @@ def _create(actor: Any, model: type[Model], organisation: Organisation, fields: 
     return obj
 
 
-def _update(actor: Any, obj: Any, fields: dict[str, Any], reason: str) -> Any:
+def _update(actor: Any, obj: _M, fields: dict[str, Any], reason: str) -> _M:
     require_permission(actor, "change", obj)
     before = snapshot(obj)
     apply_fields(obj, fields)
@@ -264,9 +267,9 @@ def derived_skill_hours(organisation: Organisation, hours_per_fte: float | None 
             hours = person_overrides.get(quarter, float(fte)) * project_share
             for skill_id in skills:
                 result[skill_id][quarter] += hours
-    for skill_id, quarter, hours in SkillCapacity.objects.filter(organisation=organisation).values_list(
+    for skill_id, quarter, set_hours in SkillCapacity.objects.filter(organisation=organisation).values_list(
         "skill_id", "quarter", "hours"
     ):
         if skill_id in result and 0 <= quarter < quarters:
-            result[skill_id][quarter] = float(hours)
+            result[skill_id][quarter] = float(set_hours)
     return result

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,14 +13,19 @@ from bearing.core.choices import Role
 __all__ = ["AuditEntry", "Membership", "Organisation", "OrganisationScopedQuerySet", "PlanningCalendar"]
 
 
-class OrganisationScopedQuerySet(models.QuerySet):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class OrganisationScopedQuerySet(models.QuerySet[_M]):
     """Base queryset of every organisation-owned model: `restrict(user, action)` narrows it to
     what the user may see or change (rules in bearing.core.permissions)."""
 
-    def for_organisation(self, organisation: Organisation) -> OrganisationScopedQuerySet:
+    def for_organisation(self, organisation: Organisation) -> OrganisationScopedQuerySet[_M]:
         return self.filter(organisation=organisation)
 
-    def restrict(self, user, action: str = "view", organisation: Organisation | None = None):
+    def restrict(
+        self, user: Any, action: str = "view", organisation: Organisation | None = None
+    ) -> models.QuerySet[_M]:
         from bearing.core.permissions import restrict_queryset
 
         return restrict_queryset(self, user, action, organisation)

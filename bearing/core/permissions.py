@@ -9,9 +9,9 @@ checked with `has_permission`; both read the same table.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -32,14 +32,19 @@ __all__ = [
     "role_in",
 ]
 
+_M = TypeVar("_M", bound=Model)
+
 ALL = "all"
 OWN = "own"
 
-_EVERYONE = {role: ALL for role in Role.values}
-_CIO = {Role.CIO: ALL}
-_CIO_RM = {Role.CIO: ALL, Role.RESOURCE_MANAGER: ALL}
-_DEPARTMENT_READ = {Role.CIO: ALL, Role.BIO: ALL, Role.RESOURCE_MANAGER: ALL, Role.VIEWER: ALL, Role.LEAD: OWN}
-_DEPARTMENT_WRITE = {Role.CIO: ALL, Role.BIO: OWN}
+# role -> scope; keyed by the role's value (a `Role` is a str)
+_EVERYONE: dict[str, str] = {role: ALL for role in Role.values}
+_CIO: dict[str, str] = {Role.CIO: ALL}
+_CIO_RM: dict[str, str] = {Role.CIO: ALL, Role.RESOURCE_MANAGER: ALL}
+_DEPARTMENT_READ: dict[str, str] = {
+    Role.CIO: ALL, Role.BIO: ALL, Role.RESOURCE_MANAGER: ALL, Role.VIEWER: ALL, Role.LEAD: OWN
+}
+_DEPARTMENT_WRITE: dict[str, str] = {Role.CIO: ALL, Role.BIO: OWN}
 
 
 @dataclass(frozen=True)
@@ -141,7 +146,7 @@ def department_ids(user: Any, role: str) -> set[int]:
     return cached
 
 
-def restrict_queryset(queryset: QuerySet, user: Any, action: str = "view", organisation: Any = None) -> QuerySet:
+def restrict_queryset(queryset: QuerySet[_M], user: Any, action: str = "view", organisation: Any = None) -> QuerySet[_M]:
     """Narrow `queryset` to the objects `user` may `action`, in `organisation` if given."""
     policy = _policy(queryset.model)
     scopes = _scopes(policy, action)
@@ -162,17 +167,16 @@ def restrict_queryset(queryset: QuerySet, user: Any, action: str = "view", organ
 
 
 def _object_org_id(obj: Model, policy: Policy) -> int:
-    if policy.org_path == "pk":
-        return obj.pk
-    return getattr(obj, f"{policy.org_path}_id")
+    org_id: int = obj.pk if policy.org_path == "pk" else getattr(obj, f"{policy.org_path}_id")
+    return org_id
 
 
 def _object_department_id(obj: Model, policy: Policy) -> int | None:
-    if policy.department_path == "pk":
-        return obj.pk
     if policy.department_path is None:
         return None
-    return getattr(obj, f"{policy.department_path}_id")
+    path = policy.department_path
+    department_id: int | None = obj.pk if path == "pk" else getattr(obj, f"{path}_id")
+    return department_id
 
 
 def has_permission(user: Any, action: str, obj: Model) -> bool:
@@ -208,13 +212,13 @@ def has_model_permission(user: Any, action: str, model: type[Model], organisatio
     return False
 
 
-def get_object_for_user(queryset: QuerySet, user: Any, pk: Any, action: str = "view", organisation: Any = None) -> Model:
+def get_object_for_user(queryset: QuerySet[_M], user: Any, pk: Any, action: str = "view", organisation: Any = None) -> _M:
     """The object with `pk` if `user` may `action` it: 404 when they may not even see it (or it
     belongs to another organisation), 403 when they see it but may not `action` it."""
     visible = restrict_queryset(queryset, user, "view", organisation)
     try:
         obj = visible.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404(f"No {queryset.model._meta.verbose_name} matches the given query.")
     if action != "view" and not has_permission(user, action, obj):
         raise PermissionDenied(f"You may not {action} this {queryset.model._meta.verbose_name}.")

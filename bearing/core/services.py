@@ -64,7 +64,8 @@ def validate_instance(obj: Model, errors: dict[str, list[str]] | None = None, ex
             for item in items:
                 target = _unique_field(item) if key == NON_FIELD_ERRORS else None
                 if target:
-                    label = obj._meta.get_field(target).verbose_name
+                    # a unique constraint's field is a concrete field (a relation has no verbose name)
+                    label = getattr(obj._meta.get_field(target), "verbose_name", target)
                     merged.setdefault(target, []).append(
                         f"A {obj._meta.verbose_name} with this {label} already exists in the organisation."
                     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,11 +15,11 @@ from bearing.demand.choices import DemandStatus, DemandType, NeedClass, Risk
 __all__ = ["Demand", "DemandBenefit", "DemandComment", "DemandEffort", "DemandQuerySet", "DemandSystemUse"]
 
 
-class DemandQuerySet(OrganisationScopedQuerySet):
+class DemandQuerySet(OrganisationScopedQuerySet["Demand"]):
     def open(self) -> DemandQuerySet:
         return self.filter(status__in=[DemandStatus.DRAFT, DemandStatus.SUBMITTED, DemandStatus.ASSESSED, DemandStatus.APPROVED])
 
-    def for_department(self, department) -> DemandQuerySet:
+    def for_department(self, department: Any) -> DemandQuerySet:
         return self.filter(department=department)
 
     def plannable(self) -> DemandQuerySet:
@@ -87,7 +89,8 @@ class Demand(models.Model):
                 )
         if self.department_id and self.organisation_id and self.department.organisation_id != self.organisation_id:
             errors["department"] = "The department belongs to another organisation."
-        if self.session_id and self.department_id and self.session.department_id != self.department_id:
+        session = self.session if self.session_id else None
+        if session is not None and self.department_id and session.department_id != self.department_id:
             errors["session"] = "The session was held by another department."
         if errors:
             raise ValidationError(errors)

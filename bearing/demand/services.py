@@ -102,9 +102,14 @@ def _child_rows(pks: list[int]) -> dict[int, dict[str, Any]]:
 # Validation
 
 
+def _amount(value: Any) -> Decimal:
+    """An amount as stored (once `_children_errors` has accepted it)."""
+    return Decimal(str(value))
+
+
 def _decimal(value: Any) -> Decimal | None:
     try:
-        return Decimal(str(value))
+        return _amount(value)
     except (InvalidOperation, ValueError, TypeError):
         return None
 
@@ -209,18 +214,18 @@ def _set_children(
     if efforts is not None:
         demand.efforts.all().delete()
         DemandEffort.objects.bulk_create(
-            DemandEffort(demand=demand, skill=skill, hours=_decimal(hours)) for skill, hours in efforts.items()
+            DemandEffort(demand=demand, skill=skill, hours=_amount(hours)) for skill, hours in efforts.items()
         )
     if benefits is not None:
         demand.benefits.all().delete()
         DemandBenefit.objects.bulk_create(
-            DemandBenefit(demand=demand, objective=objective, score=_decimal(score))
+            DemandBenefit(demand=demand, objective=objective, score=_amount(score))
             for objective, score in benefits.items()
         )
     if system_uses is not None:
         demand.system_uses.all().delete()
         DemandSystemUse.objects.bulk_create(
-            DemandSystemUse(demand=demand, system=system, units=_decimal(units), is_change=bool(is_change))
+            DemandSystemUse(demand=demand, system=system, units=_amount(units), is_change=bool(is_change))
             for system, (units, is_change) in system_uses.items()
         )
     if requires is not None:

@@ -28,12 +28,13 @@ class KpiFields(models.Model):
 
     def kpi_progress(self) -> float | None:
         """Share of the way from baseline to target reached by the current value (0..1+)."""
-        if None in (self.kpi_baseline, self.kpi_target, self.kpi_current):
+        baseline, target, current = self.kpi_baseline, self.kpi_target, self.kpi_current
+        if baseline is None or target is None or current is None:
             return None
-        span = self.kpi_target - self.kpi_baseline
+        span = target - baseline
         if span == 0:
             return None
-        return float((self.kpi_current - self.kpi_baseline) / span)
+        return float((current - baseline) / span)
 
 
 class Objective(KpiFields):
@@ -134,7 +135,8 @@ class DepartmentGoal(KpiFields):
         errors = {}
         if self.department_id and self.organisation_id and self.department.organisation_id != self.organisation_id:
             errors["department"] = "The department belongs to another organisation."
-        if self.session_id and self.department_id and self.session.department_id != self.department_id:
+        session = self.session if self.session_id else None
+        if session is not None and self.department_id and session.department_id != self.department_id:
             errors["session"] = "The session was held by another department."
         if errors:
             raise ValidationError(errors)

@@ -3,7 +3,7 @@ against the permission layer, validated, atomic and recorded in the audit trail.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -20,6 +20,9 @@ from bearing.strategy.models import (
     Objective,
     StrategySession,
 )
+
+if TYPE_CHECKING:  # demand.services imports this module's models: imported where used
+    from bearing.demand.models import Demand
 
 __all__ = [
     "capture_demand",
@@ -246,7 +249,7 @@ def capture_goal(actor: Any, session: StrategySession, *, contributions: dict[Ob
     return create_goal(actor, session.organisation, contributions=contributions, **fields)
 
 
-def capture_demand(actor: Any, session: StrategySession, **demand_fields: Any):
+def capture_demand(actor: Any, session: StrategySession, **demand_fields: Any) -> Demand:
     """A demand captured in a strategy session: in the session's department, linked to the session
     (see bearing.demand.services.create_demand for the keyword arguments)."""
     from bearing.demand.services import create_demand
