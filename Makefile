@@ -8,9 +8,14 @@ setup:
 demo: setup
 	uv run bearing demo
 
-# The whole test suite (CI runs exactly this through .ci/run)
+# The app's tests (everything but the engine, which touches no database) run again on PostgreSQL
+APP_TESTS = bearing/core bearing/capacity bearing/demand bearing/strategy bearing/planning
+
+# The whole test suite on SQLite, then the app's tests on a throw-away PostgreSQL server
+# (CI runs exactly this through .ci/run)
 test: setup
 	uv run pytest -n 2 -q
+	bash scripts/with_postgres.sh uv run pytest -n 2 -q $(APP_TESTS)
 
 lint: setup
 	uv run ruff check bearing bench tests

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Set up Bearing on a fresh Debian machine: system packages (Chromium for the browser tests,
-# Pango for PDF reports), uv, and the locked Python environment in .venv.
+# Pango for PDF reports, PostgreSQL for the app's tests on it), uv, and the locked Python
+# environment in .venv.
 # Idempotent and quick when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+APT_PACKAGES=(chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core postgresql)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

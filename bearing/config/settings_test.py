@@ -23,7 +23,13 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run in the test process unless a test asks for the real worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
-# The test database is a file too (pytest-xdist adds a suffix per worker).
-DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["BEARING_DATA_DIR"], "test.sqlite3")}
+# With SQLite the test database is a file too (pytest-xdist adds a suffix per worker); with
+# PostgreSQL (DATABASE_URL given) Django's test database, test_<name>, is made beside it.
+# scripts/with_postgres.sh says which database it started: a run meant for it must not fall back
+_expected = os.environ.get("BEARING_TEST_DATABASE")
+if _expected and not DATABASES["default"]["ENGINE"].endswith(f".{_expected}"):
+    raise RuntimeError(f"tests meant for {_expected} would run on {DATABASES['default']['ENGINE']}")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["BEARING_DATA_DIR"], "test.sqlite3")}
 os.makedirs(os.environ["BEARING_DATA_DIR"], exist_ok=True)
 os.makedirs(STATIC_ROOT, exist_ok=True)
