@@ -23,6 +23,16 @@ __all__ = ["prove"]
 # first run of up to 4 s and HiGHS alone after it; seed 3's optimum found at 3.5-6.2 s (median
 # 6.0) where it was found either within the first run (3.3-3.5 s) or by HiGHS (10.2-10.5 s).
 _CP_BEFORE_HIGHS = 1.0
+# With one worker, CP-SAT's run on the full model solves at linearization level 2 (every
+# constraint in its LP, as the neighbourhood steps do) for up to this share of the search and these
+# nominal seconds. Generated N = 60 at 30 s, seeds 1-20, against level 1 with 0.15 and 4 s:
+# proven optimal within 30 s on 15 (14 before), on 10 of them with the optimum found within 5 s
+# (9); seeds 1-3 found at 0.5 / 1.0 / 1.0 s (2.4 / 2.1 / 4.7 s), proven at 4.8 / 9.2 / 13.3 s
+# (6.1 / 13.9 / 16.8 s). Level 2 alone with 4 s found seeds 5 and 6 later (5.9 / 6.9 s); 0.45 and
+# 13 s left seed 10 unproven at 30 s. Five seeds of the twenty stay unproven either way.
+_CP_SHARE = 0.3
+_CP_SECONDS = 8.0
+_CP_LINEARIZATION = 2
 # With one worker, each better plan HiGHS finds there is polished by neighbourhood steps of this many
 # demands and deterministic seconds, for up to _POLISH_STEP seconds each and _POLISH_SECONDS (at most
 # _POLISH_SHARE of HiGHS's time) in all. Generated N = 60, one worker, seeds 1-5: the optimum found at
@@ -56,10 +66,11 @@ def prove(
     # a short CP-SAT run for a good first plan (it often is the optimum); HiGHS then finds better
     # plans and the proof faster than CP-SAT on one worker (generated N = 60, seed 3: CP-SAT was
     # still 2.2 % short after 10 s; HiGHS found the optimum at 17 s and proved it at 24 s)
-    wall = min(0.15 * (search_end - pace.now()), 4.0)
     beside = workers > 1 and not pace.deterministic
     if beside:
-        wall = min(wall, _CP_BEFORE_HIGHS)
+        wall = min(0.15 * (search_end - pace.now()), _CP_BEFORE_HIGHS)
+    else:
+        wall = min(_CP_SHARE * (search_end - pace.now()), _CP_SECONDS)
     _solve_full(
         comp, tracker, value_scale=value_scale, workers=workers, seed=seed, wall=max(0.05, wall), stop=stop, pace=pace
     )
@@ -147,6 +158,8 @@ def _solve_full(
     nearest hundredth the model is neither tighter nor looser than the rules (HiGHS proves)."""
     sm = _full_model(comp, tracker, value_scale)
     solver = cp_solver(workers, seed)
+    if workers == 1:
+        solver.parameters.linearization_level = _CP_LINEARIZATION
     pace.limit_cp(solver.parameters, wall)
 
     def offer(starts: dict[int, int]) -> None:

@@ -76,16 +76,20 @@ def test_solves_with_different_worker_counts_in_one_process_all_use_the_lp() -> 
 
 
 def _relaxation_failing(monkeypatch: pytest.MonkeyPatch, times: int) -> list[str]:
-    """Make the first `times` solves of a relaxation fail as HiGHS's crossover sometimes does on a
-    presolved model ("Solve error": no bound, no solution); returns each try's presolve setting."""
+    """Make the first `times` solves of the full relaxation fail as HiGHS's crossover sometimes does
+    on a presolved model ("Solve error": no bound, no solution); returns each try's presolve
+    setting. Only the first model relaxed counts: the search may relax another one later (the
+    relaxation restricted to what pays at the priced bound), which is not a second try."""
     import bearing.engine.lp as lp_module
 
     real_solve = lp_module.LpModel.solve
     tries: list[str] = []
+    relaxed: list[LpModel] = []
 
     def flaky(self: LpModel, time_limit: float, **kw: Any) -> LpResult:
-        if kw.get("integer"):
+        if kw.get("integer") or (relaxed and self is not relaxed[0]):
             return real_solve(self, time_limit, **kw)
+        relaxed.append(self)
         tries.append(cast(str, self.highs.getOptionValue("presolve")[1]))
         if len(tries) <= times:
             return lp_module.LpResult(bound=None, x=None, duals=None, infeasible=False)
