@@ -10,7 +10,7 @@ from bearing.engine.highs import bound_worth_showing
 from bearing.engine.lns import LnsSettings, improve
 from bearing.engine.lp import LpModel
 from bearing.engine.model import StartModel, build_start_model
-from bearing.engine.pace import Pace
+from bearing.engine.pace import CP_WORK_PER_SECOND, Pace
 from bearing.engine.stopping import CpBeside, Stopper, cp_solver, run_cp, unwatch_highs, watch_highs
 from bearing.engine.tracker import Tracker, ledger_from_starts
 
@@ -29,15 +29,16 @@ _CP_BEFORE_HIGHS = 1.0
 # proven optimal within 30 s on 15 (14 before), on 10 of them with the optimum found within 5 s
 # (9); seeds 1-3 found at 0.5 / 1.0 / 1.0 s (2.4 / 2.1 / 4.7 s), proven at 4.8 / 9.2 / 13.3 s
 # (6.1 / 13.9 / 16.8 s). Level 2 alone with 4 s found seeds 5 and 6 later (5.9 / 6.9 s); 0.45 and
-# 13 s left seed 10 unproven at 30 s. Five seeds of the twenty stay unproven either way.
-# The run is charged at level 1's rate (`CP_WORK_PER_SECOND`, 0.5) although level 2 does 0.87
-# deterministic seconds a second on these models (0.60-1.18): its 8 nominal seconds take 3.4-5.3 s
-# of wall, and the run ends that much before its limit. Charged at 0.7, the same CP-SAT budget left
-# HiGHS the difference, and on the seeds whose branch and bound the clock under-charges (13, 16,
-# 18) the runs took 41-51 s of 30 instead of 29-46 s, for 0.02-0.18 points less gap. Conservative
-# until HiGHS's tree is charged by something closer to its cost.
-_CP_SHARE = 0.3
-_CP_SECONDS = 8.0
+# 13 s left seed 10 unproven at 30 s. (Those runs were before the MIP's choice columns.)
+# The run is charged at level 2's own rate: 0.87 deterministic seconds a second on these models
+# (0.60-1.18, seeds 1-20, timed alone), charged 0.7 as elsewhere. Its work is the same 4
+# deterministic seconds at most as when it was charged at level 1's 0.5 for 0.3 and 8 s, and HiGHS
+# gets the difference: seeds 1-20 then proven in 146 s in all against 152 s, the slowest run
+# 22.7 s. (Charged so before the choice columns, the runs whose branch and bound the clock
+# under-charged took 41-51 s of 30.)
+_CP_WORK_PER_SECOND = 0.7
+_CP_SHARE = 0.21
+_CP_SECONDS = 5.7
 _CP_LINEARIZATION = 2
 # With one worker, each better plan HiGHS finds there is polished by neighbourhood steps of this many
 # demands and deterministic seconds, for up to _POLISH_STEP seconds each and _POLISH_SECONDS (at most
@@ -167,7 +168,8 @@ def _solve_full(
     solver = cp_solver(workers, seed)
     if workers == 1:
         solver.parameters.linearization_level = _CP_LINEARIZATION
-    pace.limit_cp(solver.parameters, wall)
+    rate = _CP_WORK_PER_SECOND if workers == 1 else CP_WORK_PER_SECOND
+    pace.limit_cp(solver.parameters, wall, rate)
 
     def offer(starts: dict[int, int]) -> None:
         cand = ledger_from_starts(comp, starts)  # integer rounding may let a limit slip: re-check
@@ -175,7 +177,7 @@ def _solve_full(
             tracker.offer(cand, "cp-sat")
 
     status = run_cp(solver, sm.model, stop=stop, read=sm.read, on_solution=offer)
-    pace.charge_cp(solver)
+    pace.charge_cp(solver, rate)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         offer(sm.read(solver))
 
