@@ -28,6 +28,7 @@ from bearing.demand.models import (
     DemandEffort,
     DemandSystemUse,
 )
+from bearing.planning.models import Publication
 from bearing.strategy.models import (
     Department,
     DepartmentGoal,
@@ -430,7 +431,9 @@ def load_organisation(
 
 def delete_organisation(org: Organisation) -> None:
     """Delete an organisation and everything in it (demands first: they protect their
-    department, skills and systems from deletion)."""
+    department, skills and systems from deletion; publications too: they protect the plan runs
+    they publish)."""
     with transaction.atomic():
+        Publication.objects.filter(organisation=org).delete()
         Demand.objects.filter(organisation=org).delete()
         org.delete()

@@ -21,6 +21,8 @@ from bearing.core.management.commands import demo as demo_command
 from bearing.core.models import AuditEntry, Organisation
 from bearing.demand.choices import DemandStatus, DemandType, NeedClass
 from bearing.demand.models import Demand, DemandBenefit, DemandEffort, DemandSystemUse
+from bearing.planning.models import PlanRun, Publication
+from bearing.planning.tests.factories import make_scenario
 from bearing.strategy.models import Department, DepartmentGoal, GoalContribution, StrategySession
 
 HORIZON_START = datetime.date(2027, 1, 1)
@@ -334,6 +336,23 @@ def test_demo_command_loads_once_and_prints_the_logins(db, monkeypatch: pytest.M
     rebuilt = Organisation.objects.get(slug="northwind")
     assert rebuilt.pk != org.pk and Demand.objects.filter(organisation=rebuilt).count() == count
     assert hooked == [org, rebuilt]
+
+
+def test_demo_reset_rebuilds_an_organisation_whose_plan_was_published(db, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the real hook computes the demo's plan and publishes it as IT Strategy v1; a publication
+    # protects its plan run, so the reset must not stop at it
+    def publish(org: Organisation) -> None:
+        run = PlanRun.objects.create(organisation=org, scenario=make_scenario(org), status="succeeded")
+        Publication.objects.create(organisation=org, run=run, cycle="2027–2028", version=1)
+
+    monkeypatch.setattr(demo_command, "after_demo_loaded", publish)
+    call_command("demo", no_serve=True, stdout=StringIO())
+    old = Organisation.objects.get(slug="northwind")
+    call_command("demo", no_serve=True, reset=True, no_input=True, stdout=StringIO())
+    rebuilt = Organisation.objects.get(slug="northwind")
+    assert rebuilt.pk != old.pk
+    assert list(Publication.objects.values_list("organisation", flat=True)) == [rebuilt.pk]
+    assert not PlanRun.objects.filter(organisation_id=old.pk).exists()
 
 
 def test_demo_reset_without_confirmation_changes_nothing(
