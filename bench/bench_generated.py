@@ -4,6 +4,7 @@ time limit, per size and seed, each solve in a fresh process so its peak memory 
     uv run python bench/bench_generated.py --sizes S,M,L --seeds 1,2,3 --time-limit 30
         [--markdown bench/RESULTS.md] [--jsonl bench/results/generated.jsonl]
     uv run python bench/bench_generated.py --sizes XL --seeds 1 --time-limit 120
+    uv run python bench/bench_generated.py --sizes 200x10x8,120x8x8 --seeds 2,3   # demands x resources x periods
 """
 
 from __future__ import annotations
@@ -27,13 +28,23 @@ from common import (
     write_jsonl,
 )
 
-from bearing.engine.generate import generate_size
+from bearing.engine.generate import generate_problem, generate_size
+from bearing.engine.problem import Problem
+
+
+def _generate(size: str, seed: int) -> Problem:
+    """A preset size ("S", "M", "L", "XL", "XXL") or a shape "DEMANDSxRESOURCESxPERIODS"."""
+    shape = size.lower().split("x")
+    if len(shape) == 3 and all(part.isdigit() for part in shape):
+        demands, resources, periods = (int(part) for part in shape)
+        return generate_problem(demands, resources, periods, seed=seed)
+    return generate_size(size, seed)
 
 
 def _one(size: str, seed: int, method: str, time_limit: float, workers: int, solver: str) -> None:
     """Child process: generate, solve once, print the run and this process's peak memory as JSON."""
     t0 = time.perf_counter()
-    problem = generate_size(size, seed)
+    problem = _generate(size, seed)
     generate_seconds = time.perf_counter() - t0
     run = run_solver(
         load_solver(solver), problem, method=method, time_limit=time_limit, workers=workers
@@ -62,7 +73,7 @@ def _spawn(args: argparse.Namespace, size: str, seed: int, method: str) -> tuple
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="S,M,L")
+    parser.add_argument("--sizes", default="S,M,L", help="preset sizes, or shapes such as 200x10x8")
     parser.add_argument("--seeds", default="1,2,3")
     parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=1)
