@@ -62,3 +62,12 @@ def test_j30_problems_keep_the_critical_path_and_stay_under_the_optimum() -> Non
             assert math.ceil(energy / res.capacity[0]) <= inst.optimum, inst.name
             # per-period use equals the request, never above capacity
             assert all(d.per_period_effort(name) <= res.capacity[0] for d in problem.demands)
+
+
+def test_the_generated_benchmark_takes_a_shape_or_a_preset_size() -> None:
+    from bench_generated import _generate
+
+    problem = _generate("12x3x4", 1)
+    assert (len(problem.demands), len(problem.resources), problem.periods) == (12, 3, 4)
+    preset = _generate("S", 1)
+    assert (len(preset.demands), len(preset.resources), preset.periods) == (60, 8, 8)
