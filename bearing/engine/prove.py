@@ -47,19 +47,21 @@ _CP_LINEARIZATION = 2
 # 4.9 / 8.3 s against 4.5 / 10.4 / 14.8 / 11.8 / 7.4 s. (With two workers, where CP-SAT goes on
 # beside HiGHS, polishing made three of five proofs later.)
 _POLISH_SIZE = 20
-# With one worker, beyond this many start columns HiGHS's search gets at most this share of the
-# time left, and the neighbourhood search the rest. Such a search seldom ends in a proof, and its
-# RINS and RENS sub-MIPs run between two interrupt calls, so the work clock cannot charge them:
-# generated problems of 100-300 demands (718-1,575 start columns) at 30 s ran 20-62 s of wall
-# (seeds 2 and 3 of six shapes; 76 s for 200 x 10 x 8 seed 1). With this share, 24-39 s, and the
-# plans are no worse: +0.03 % on average over those twelve (seven better, three worse, at most
-# -0.29 %), +0.29 % and +0.16 % on seed 1 of 200 x 10 x 8 and 120 x 8 x 8. N = 60 has 335-388.
-_MIP_ALONE_UP_TO = 600
-_MIP_SHARE_BEYOND = 0.4
 _POLISH_STEP_WORK = 0.05
 _POLISH_STEP = 0.5
 _POLISH_SECONDS = 2.0
 _POLISH_SHARE = 0.1
+# Beyond this many start columns HiGHS's search gets at most this share of the time left, and the
+# neighbourhood search the rest. Such a search seldom ends in a proof. With one worker, its RINS
+# and RENS sub-MIPs run between two interrupt calls, so the work clock cannot charge them:
+# generated problems of 100-300 demands (718-1,575 start columns) at 30 s ran 20-62 s of wall
+# (seeds 2 and 3 of six shapes; 76 s for 200 x 10 x 8 seed 1). With this share, 24-39 s, and the
+# plans are no worse: +0.03 % on average over those twelve (seven better, three worse, at most
+# -0.29 %), +0.29 % and +0.16 % on seed 1 of 200 x 10 x 8 and 120 x 8 x 8. With two workers
+# (CP-SAT beside HiGHS, then the steps on both), eight of those problems: better on seven, +0.69 %
+# on average (-0.72 to +1.91 %). N = 60 has 335-388.
+_MIP_ALONE_UP_TO = 600
+_MIP_SHARE_BEYOND = 0.4
 
 
 def prove(
@@ -107,7 +109,7 @@ def prove(
     # is handed the polished plan; the polishing's time is taken from HiGHS's
     polish_left = 0.0 if beside else min(_POLISH_SECONDS, _POLISH_SHARE * left)
     mip_left = left - polish_left
-    if pace.deterministic and len(lp.col_demand) > _MIP_ALONE_UP_TO:
+    if len(lp.col_demand) > _MIP_ALONE_UP_TO:
         mip_left = min(mip_left, _MIP_SHARE_BEYOND * left)
 
     def offer_and_polish(starts: dict[int, int]) -> None:

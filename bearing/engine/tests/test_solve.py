@@ -366,14 +366,17 @@ def test_with_one_worker_highs_plans_are_polished_during_the_proof_and_the_run_i
     assert again == events and plan_again.starts() == plan.starts()  # the same work, the same run
 
 
-def test_with_one_worker_a_mid_sized_problem_leaves_time_after_highs_for_the_neighbourhood_search() -> None:
-    # 120 demands (718 start columns): HiGHS's search would take all the time left and its
-    # sub-MIPs run uncharged; it gets a share, and the neighbourhood search takes steps after it
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_mid_sized_problem_leaves_time_after_highs_for_the_neighbourhood_search(workers: int) -> None:
+    # 120 demands (718 start columns): HiGHS's search would take all the time left (with one
+    # worker its sub-MIPs run uncharged); it gets a share, and the neighbourhood search takes
+    # steps after it
     problem = generate_problem(120, 8, 8, seed=1)
-    plan = solve(problem, time_limit=4.0, explain=False)
+    plan = solve(problem, time_limit=4.0, workers=workers, explain=False)
     assert check_plan(problem, plan).ok
     assert plan.objective >= solve_greedy(problem).objective - 1e-6
-    # a quarter of the search or more: 25 steps (reproducible); HiGHS alone leaves time for 2
+    # more than half of the search: 25 steps with one worker (reproducible); without the share,
+    # HiGHS leaves time for 2 with one worker and none with two
     assert cast(int, plan.stats.get("lns_steps", 0)) >= 10
     assert "mip_bound" in plan.stats  # HiGHS did search first
 
