@@ -115,8 +115,8 @@ def mip_root_seconds(nonzeros: int) -> float:
     """Seconds HiGHS spends at the root node before branching (cuts, sub-MIP heuristics, then a
     stretch of quick calls), with the choice columns and HiGHS's default heuristic effort: 0.14-4.05
     s, median 1.75 s, at 1.8k-2.4k nonzeros (generated N = 60 seeds 1-20 in the solver, hinted,
-    two solves at a time). It was 1.8 s more with heuristic effort 0.3 (~2.3 s at 1.5k nonzeros,
-    ~5 s at 5k, the measurements above)."""
+    two solves at a time). With heuristic effort 0.3 it was charged 0.9 s more (~2.3 s at 1.5k
+    nonzeros, ~5 s at 5k, the measurements above)."""
     return 0.9 + 6e-4 * max(1, nonzeros)
 
 
