@@ -116,8 +116,12 @@ def mip_root_seconds(nonzeros: int) -> float:
     stretch of quick calls), with the choice columns and HiGHS's default heuristic effort: 0.14-4.05
     s, median 1.75 s, at 1.8k-2.4k nonzeros (generated N = 60 seeds 1-20 in the solver, hinted,
     two solves at a time). With heuristic effort 0.3 it was charged 0.9 s more (~2.3 s at 1.5k
-    nonzeros, ~5 s at 5k, the measurements above)."""
-    return 0.9 + 6e-4 * max(1, nonzeros)
+    nonzeros, ~5 s at 5k, the measurements above). Bigger roots cost more per nonzero: 2.8-12.5 s,
+    median 6.1 s, at 4.6k-9.3k nonzeros (eight generated problems of 80-400 demands, the same
+    way), so past ~2.3k nonzeros the charge is a line through N = 60's median and theirs, a fifth
+    above both. (At 200 x 10 x 8 the 30 s solves then ended at 26-30 s of wall instead of 39 s.)"""
+    n = max(1, nonzeros)
+    return max(0.9 + 6e-4 * n, 1.45e-3 * n - 1.09)
 
 
 def selection_core_seconds(free_items: int) -> float:
