@@ -36,7 +36,7 @@ _CP_BEFORE_HIGHS = 1.0
 # gets the difference: seeds 1-20 then proven in 146 s in all against 152 s, the slowest run
 # 22.7 s. (Charged so before the choice columns, the runs whose branch and bound the clock
 # under-charged took 41-51 s of 30.)
-_CP_WORK_PER_SECOND = 0.7
+_LEVEL2_WORK_PER_SECOND = 0.7
 _CP_SHARE = 0.21
 _CP_SECONDS = 5.7
 _CP_LINEARIZATION = 2
@@ -179,9 +179,10 @@ def _solve_full(
     nearest hundredth the model is neither tighter nor looser than the rules (HiGHS proves)."""
     sm = _full_model(comp, tracker, value_scale)
     solver = cp_solver(workers, seed)
+    rate = CP_WORK_PER_SECOND
     if workers == 1:
         solver.parameters.linearization_level = _CP_LINEARIZATION
-    rate = _CP_WORK_PER_SECOND if workers == 1 else CP_WORK_PER_SECOND
+        rate = _LEVEL2_WORK_PER_SECOND
     pace.limit_cp(solver.parameters, wall, rate)
 
     def offer(starts: dict[int, int]) -> None:
