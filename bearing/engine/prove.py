@@ -16,12 +16,17 @@ from bearing.engine.tracker import Tracker, ledger_from_starts
 
 __all__ = ["prove"]
 
-# With two or more workers, CP-SAT's first run on such a model gets this many seconds (on every
-# worker) before HiGHS's search starts; it then goes on, on one thread, beside it, and HiGHS is
-# handed its plans. Generated N = 60, two workers (`bench_generated.py --sizes S`, three runs): the
-# optimum proven at 3.7-3.9 / 4.7-5.0 / 6.8-11.5 s, against 6.3-6.4 / 7.5-7.7 / 12.3-14.0 s with a
-# first run of up to 4 s and HiGHS alone after it; seed 3's optimum found at 3.5-6.2 s (median
-# 6.0) where it was found either within the first run (3.3-3.5 s) or by HiGHS (10.2-10.5 s).
+# With two or more workers, a problem past _MIP_ALONE_UP_TO start columns gets a first CP-SAT run of
+# this many seconds (on every worker) before HiGHS's search starts; CP-SAT then goes on, on one
+# thread, beside it, and HiGHS is handed its plans. (Generated 200 x 10 x 8, seed 1, 30 s: 8,466 and
+# 8,471 so; 8,375-8,426 in three runs without the first run and with CP-SAT beside at level 2.)
+# Up to _MIP_ALONE_UP_TO, HiGHS starts at once and CP-SAT beside it solves at linearization level 2,
+# which finds these models' optima soonest: from the relaxation's plan of generated N = 60 seeds 8,
+# 12, 18 and 20, CP-SAT alone found the optimum at 5.1 / 5.0 / 3.5 / 6.2 s on one worker at level 2,
+# on two of the four within 10 s at level 1, and on one of them with two workers at level 2. In the
+# solver (seeds 1-20, 30 s, two workers, one run at a time): the optimum found within 5 s on 18
+# seeds against 14 with the first run, all 20 proven either way, the slowest proof 22.8 s against
+# 28.8 s.
 _CP_BEFORE_HIGHS = 1.0
 # With one worker, CP-SAT's run on the full model solves at linearization level 2 (every
 # constraint in its LP, as the neighbourhood steps do) for up to this share of the search and these
@@ -84,15 +89,19 @@ def prove(
     # a short CP-SAT run for a good first plan (it often is the optimum); HiGHS then finds better
     # plans and proves the best faster than CP-SAT on one worker, whose own bound closes slowly
     # (at level 1, generated N = 60 seed 3 was still 2.2 % short after 10 s of CP-SAT, where HiGHS
-    # found the optimum at 17 s and proved it at 24 s; at level 2 the first run finds it in 1 s)
+    # found the optimum at 17 s and proved it at 24 s; at level 2 the first run finds it in 1 s).
+    # With two workers a small model needs no first run: CP-SAT's plans reach HiGHS from beside it.
     beside = workers > 1 and not pace.deterministic
-    if beside:
-        wall = min(0.15 * (search_end - pace.now()), _CP_BEFORE_HIGHS)
-    else:
-        wall = min(_CP_SHARE * (search_end - pace.now()), _CP_SECONDS)
-    _solve_full(
-        comp, tracker, value_scale=value_scale, workers=workers, seed=seed, wall=max(0.05, wall), stop=stop, pace=pace
-    )
+    small = len(lp.col_demand) <= _MIP_ALONE_UP_TO
+    if not (beside and small):
+        if beside:
+            wall = min(0.15 * (search_end - pace.now()), _CP_BEFORE_HIGHS)
+        else:
+            wall = min(_CP_SHARE * (search_end - pace.now()), _CP_SECONDS)
+        _solve_full(
+            comp, tracker, value_scale=value_scale, workers=workers, seed=seed, wall=max(0.05, wall), stop=stop,
+            pace=pace,
+        )
     left = search_end - pace.now()
     if left < 0.1 or stop():
         return False
@@ -109,7 +118,7 @@ def prove(
     # is handed the polished plan; the polishing's time is taken from HiGHS's
     polish_left = 0.0 if beside else min(_POLISH_SECONDS, _POLISH_SHARE * left)
     mip_left = left - polish_left
-    if len(lp.col_demand) > _MIP_ALONE_UP_TO:
+    if not small:
         mip_left = min(mip_left, _MIP_SHARE_BEYOND * left)
 
     def offer_and_polish(starts: dict[int, int]) -> None:
@@ -130,6 +139,8 @@ def prove(
     if beside:
         sm = _full_model(comp, tracker, value_scale)
         solver = cp_solver(1, seed)
+        if small:
+            solver.parameters.linearization_level = _CP_LINEARIZATION
         pace.limit_cp(solver.parameters, left)
         cp_beside = CpBeside(solver, sm.model, sm.read)
 

@@ -306,7 +306,7 @@ def test_with_two_workers_cp_sat_goes_on_beside_highs_and_reports_through_the_ca
             super().__init__(*args, **kwargs)
 
     monkeypatch.setattr(prove_module, "CpBeside", Spy)
-    problem = generate_problem(60, 8, 8, seed=1)
+    problem = generate_problem(60, 8, 8, seed=1)  # 60 demands: fewer start columns than _MIP_ALONE_UP_TO
     reported_in: set[str] = set()
     stages: list[str] = []
 
@@ -322,6 +322,38 @@ def test_with_two_workers_cp_sat_goes_on_beside_highs_and_reports_through_the_ca
     started.clear()
     assert solve(problem, time_limit=30.0, explain=False).status == "optimal"
     assert started == []  # one worker: HiGHS alone after CP-SAT's first run (reproducible)
+
+
+def test_with_two_workers_highs_starts_at_once_on_a_small_model_with_cp_sat_at_level_2_beside_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # on a small model CP-SAT at linearization level 2 on one thread finds the optimum sooner than
+    # a first run on both workers, so HiGHS starts at once; a mid-sized model (past 600 start
+    # columns) keeps its first run, whose plans HiGHS's bounded share starts from
+    prove_module = importlib.import_module("bearing.engine.prove")
+    first_runs: list[int] = []
+    beside_levels: list[int] = []
+    real_solve_full = prove_module._solve_full
+
+    def counted_solve_full(*args: Any, **kwargs: Any) -> None:
+        first_runs.append(kwargs["workers"])
+        real_solve_full(*args, **kwargs)
+
+    class Spy(CpBeside):
+        def __init__(self, solver: Any, *args: Any, **kwargs: Any) -> None:
+            beside_levels.append(solver.parameters.linearization_level)
+            super().__init__(solver, *args, **kwargs)
+
+    monkeypatch.setattr(prove_module, "_solve_full", counted_solve_full)
+    monkeypatch.setattr(prove_module, "CpBeside", Spy)
+    small = generate_problem(60, 8, 8, seed=3)
+    plan = solve(small, time_limit=30.0, workers=2, explain=False)
+    assert plan.status == "optimal" and check_plan(small, plan).ok
+    assert first_runs == [] and beside_levels == [2]
+    mid = generate_problem(120, 8, 8, seed=1)  # 718 start columns
+    plan = solve(mid, time_limit=4.0, workers=2, explain=False)
+    assert check_plan(mid, plan).ok and plan.objective >= solve_greedy(mid).objective - 1e-6
+    assert first_runs == [2] and len(beside_levels) == 2 and beside_levels[1] != 2
 
 
 def test_progress_shows_the_bound_closing_while_highs_proves() -> None:
