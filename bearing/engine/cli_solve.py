@@ -1,13 +1,16 @@
 """`bearing solve problem.json`: plan a problem file and write a bearing-plan/1 file.
 
-Exit 0 with a plan (any status), 2 when the problem file is unusable, 130 when Ctrl-C stopped the
-search (the best plan found so far is still written).
+Exit 0 with a plan (any status), 2 when the problem file is unusable or the plan cannot be written
+where `--out` says (told before the search when it can be; a write that fails after it puts the plan
+on standard output instead), 130 when Ctrl-C stopped the search (the best plan found so far is
+still written).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -72,6 +75,10 @@ def run(args: argparse.Namespace) -> int:
         except PlanError as exc:
             sys.stderr.write("bearing solve: bad start plan:\n" + "".join(f"  {e}\n" for e in exc.errors))
             return 2
+    if args.out and (reason := _unwritable(Path(args.out))):
+        # said before the search, not after it: a long solve is not run for a plan it cannot keep
+        sys.stderr.write(f"bearing solve: cannot write {args.out}: {reason}\n")
+        return 2
     stopped = False
     if args.method == "greedy":
         from bearing.engine.greedy import solve_greedy
@@ -98,7 +105,12 @@ def run(args: argparse.Namespace) -> int:
         try:
             Path(args.out).write_text(text, encoding="utf-8")
         except OSError as exc:
-            sys.stderr.write(f"bearing solve: cannot write {args.out}: {exc.strerror}\n")
+            # found only now (the disk filled, the folder went): the plan goes to standard output
+            # rather than being lost with the search's time
+            sys.stderr.write(
+                f"bearing solve: cannot write {args.out}: {exc.strerror}; the plan follows on standard output\n"
+            )
+            sys.stdout.write(text)
             return 2
     else:
         sys.stdout.write(text)
@@ -158,6 +170,19 @@ def _print_progress(event: ProgressEvent) -> None:
     if event.expected_seconds is not None:
         line += f"  (starting: about {event.expected_seconds:.0f} s)"
     print(line, file=sys.stderr, flush=True)
+
+
+def _unwritable(path: Path) -> str | None:
+    """Why a plan could not be written to `path`, or None when it can (as far as can be told
+    without creating the file: an existing plan there is only replaced once the new one is made)."""
+    folder = path.parent
+    if path.is_dir():
+        return "it is a folder"
+    if not folder.is_dir():
+        return f"no such folder: {folder}"
+    if not os.access(path if path.exists() else folder, os.W_OK):
+        return "permission denied"
+    return None
 
 
 def _summary(plan: Plan, n_demands: int) -> str:

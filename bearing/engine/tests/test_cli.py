@@ -175,6 +175,37 @@ def test_solve_exits_2_on_an_invalid_problem(
     assert captured.out == ""
 
 
+@pytest.mark.parametrize("where", ["missing/plan.json", "."])
+def test_solve_refuses_an_out_path_it_cannot_write_before_it_searches(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    # a folder that is not there, or a folder itself: said at once, not after a long search
+    def no_search(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the search ran for a plan it could not write")
+
+    monkeypatch.setattr("bearing.engine.solve.solve", no_search)
+    out = tmp_path / where
+    assert run("solve", [write(tmp_path, "p.json", PROBLEM), "--time-limit", "600", "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert f"cannot write {out}" in captured.err and captured.out == ""
+
+
+def test_a_plan_that_cannot_be_written_after_the_search_goes_to_stdout_instead(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the folder was there when the search began; the write fails at the end (a full disk, say)
+    def disk_full(self: Path, *args: Any, **kwargs: Any) -> int:
+        raise OSError(28, "No space left on device")
+
+    problem = write(tmp_path, "p.json", PROBLEM)
+    monkeypatch.setattr(Path, "write_text", disk_full)
+    assert run("solve", [problem, "--time-limit", "2", "--out", str(tmp_path / "plan.json")]) == 2
+    captured = capsys.readouterr()
+    assert "No space left on device; the plan follows on standard output" in captured.err
+    plan = json.loads(captured.out)
+    assert plan["format"] == "bearing-plan/1" and {s["id"] for s in plan["scheduled"]} == {"A", "B"}
+
+
 def test_command_line_shows_no_traceback_on_bad_input(tmp_path: Path) -> None:
     bad_json = write(tmp_path, "p.json", "{")
     done = subprocess.run(
