@@ -274,7 +274,7 @@ class _Shapes:
 
     def __init__(self, comp: Compiled, guide: np.ndarray | None = None) -> None:
         self.guide = guide
-        self.selectable = np.array([bool(w) for w in comp.window])
+        self.selectable = np.array([bool(w) for w in comp.window], dtype=bool)
         self.everywhere = np.ones(comp.n, dtype=bool)
         self.duration = np.array(comp.duration, dtype=np.int64)
         self.first = np.array([w[0] if w else 0 for w in comp.window], dtype=np.int64)

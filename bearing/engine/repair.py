@@ -96,7 +96,7 @@ class Repairs:
         self.value_now = np.array([comp.values[e][s] if s >= 0 else 0.0 for e, s in enumerate(ledger.start)])
         self.size = np.array([1e-9 + sum(h for _, h in comp.use[e]) + comp.cost_pp[e] for e in range(n)])
         self.optional = ~np.array(comp.mandatory, dtype=bool)
-        self.has_window = np.array([bool(w) for w in comp.window])
+        self.has_window = np.array([bool(w) for w in comp.window], dtype=bool)
         self.first = np.array([w[0] if w else 0 for w in comp.window], dtype=np.int64)
         self.last = np.array([w[-1] if w else -1 for w in comp.window], dtype=np.int64)
         # (density, index) ascending: the cheapest holders go first, ties by index
@@ -108,7 +108,7 @@ class Repairs:
         self.dense_rank = np.empty(n, dtype=np.int64)
         self.dense_rank[dense_first] = np.arange(n)
         self.out_dense = dense_first[(self.start[dense_first] < 0) & self.has_window[dense_first]]
-        self.has_successor = np.array([bool(x) for x in comp.succs])
+        self.has_successor = np.array([bool(x) for x in comp.succs], dtype=bool)
 
     def neighbourhood(self, d: int, hours: dict[tuple[int, int], float], money: dict[int, float]) -> list[int]:
         """Demands to re-plan together with d: what must be placed with it (`chain`: its missing

@@ -267,6 +267,16 @@ def test_solve_refuses_a_time_limit_that_is_not_a_usable_number_of_seconds(limit
         solve(make_problem([Demand("A", 5, effort={"dev": 10})]), time_limit=limit)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_problem_without_demands_has_an_empty_optimal_plan_with_its_reasons_step_included(workers: int) -> None:
+    # the explanations' set-up once failed on empty arrays (numpy made them floats, not booleans)
+    problem = Problem(periods=2, resources={"dev": Resource("dev", (10.0, 10.0))}, demands=())
+    plan = solve(problem, time_limit=2.0, workers=workers)
+    assert plan.status == "optimal" and plan.objective == 0.0 and plan.bound == 0.0
+    assert plan.scheduled == [] and plan.unscheduled == []
+    assert check_plan(problem, plan).ok
+
+
 def test_solve_refuses_fewer_than_one_worker() -> None:
     with pytest.raises(ValueError, match="workers"):
         solve(make_problem([Demand("A", 5, effort={"dev": 10})]), time_limit=1.0, workers=0)

@@ -55,6 +55,26 @@ def test_queue_then_execute_stores_decisions_and_summary(cast, scenario):
     assert scenario.latest_plan().pk == run.pk
 
 
+def test_a_scenario_with_no_approved_demands_runs_to_an_empty_plan_whose_pages_show(client, cast):
+    # a new organisation runs its first plan before any demand is approved: the run once failed
+    # with the engine's TypeError (empty arrays of the wrong type in the explanations' set-up)
+    scenario = make_scenario(cast.org, time_limit_seconds=3)
+    run = _run_to_the_end(scenario)
+    assert run.plan_status == "optimal" and run.objective == 0 and not run.decisions.exists()
+    client.force_login(cast.viewer)
+    for page in ("run_detail", "run_roadmap", "run_capacity", "run_unscheduled"):
+        assert client.get(reverse(f"planning:{page}", args=[run.pk])).status_code == 200, page
+    # and the run's page says why the plan is empty and what to do
+    text = client.get(reverse("planning:run_detail", args=[run.pk])).content.decode()
+    assert 'id="empty-plan-note"' in text and "Assess or approve demands" in text
+
+
+def test_a_run_with_demands_has_no_empty_plan_note(client, cast, finished_run):
+    client.force_login(cast.viewer)
+    text = client.get(reverse("planning:run_detail", args=[finished_run.pk])).content.decode()
+    assert finished_run.summary["scheduled"] > 0 and 'id="empty-plan-note"' not in text
+
+
 def test_only_cio_queues_and_one_run_at_a_time(cast, scenario):
     with pytest.raises(PermissionDenied):
         runs.queue_run(cast.viewer, scenario)
