@@ -93,14 +93,16 @@ def prove(
     # With two workers a small model needs no first run: CP-SAT's plans reach HiGHS from beside it.
     beside = workers > 1 and not pace.deterministic
     small = len(lp.col_demand) <= _MIP_ALONE_UP_TO
-    if not (beside and small):
-        if beside:
-            wall = min(0.15 * (search_end - pace.now()), _CP_BEFORE_HIGHS)
-        else:
-            wall = min(_CP_SHARE * (search_end - pace.now()), _CP_SECONDS)
+    if not beside:
+        first_run: float | None = min(_CP_SHARE * (search_end - pace.now()), _CP_SECONDS)
+    elif not small:
+        first_run = min(0.15 * (search_end - pace.now()), _CP_BEFORE_HIGHS)
+    else:
+        first_run = None
+    if first_run is not None:
         _solve_full(
-            comp, tracker, value_scale=value_scale, workers=workers, seed=seed, wall=max(0.05, wall), stop=stop,
-            pace=pace,
+            comp, tracker, value_scale=value_scale, workers=workers, seed=seed, wall=max(0.05, first_run),
+            stop=stop, pace=pace,
         )
     left = search_end - pace.now()
     if left < 0.1 or stop():
