@@ -366,6 +366,32 @@ def test_with_two_workers_highs_starts_at_once_on_a_small_model_with_cp_sat_at_l
     assert first_runs == [2] and len(beside_levels) == 2 and beside_levels[1] != 2
 
 
+class _FirstRunChosen(Exception):
+    """Raised by the spy below to end a solve once its first CP-SAT run's length is known."""
+
+
+def test_with_one_worker_a_small_model_gets_a_short_first_cp_sat_run_and_a_mid_sized_one_a_long_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # HiGHS's search finds small models' optima sooner than CP-SAT's full run, so that run is cut
+    # short there; a mid-sized model, where HiGHS gets only a share of the time, keeps its seconds
+    prove_module = importlib.import_module("bearing.engine.prove")
+    walls: list[float] = []
+
+    def first_run_seen(*args: Any, **kwargs: Any) -> None:
+        walls.append(kwargs["wall"])
+        raise _FirstRunChosen
+
+    monkeypatch.setattr(prove_module, "_solve_full", first_run_seen)
+    small = generate_problem(60, 8, 8, seed=3)
+    mid = generate_problem(120, 8, 8, seed=1)  # 718 start columns
+    for problem in (small, mid):
+        with pytest.raises(_FirstRunChosen):
+            solve(problem, time_limit=30.0, workers=1, explain=False)
+    small_wall, mid_wall = walls
+    assert small_wall <= 1.0 and mid_wall >= 5.0
+
+
 def test_progress_shows_the_bound_closing_while_highs_proves() -> None:
     problem = generate_problem(60, 8, 8, seed=1)
     events: list[tuple[str, float, float | None]] = []
@@ -381,9 +407,9 @@ def test_progress_shows_the_bound_closing_while_highs_proves() -> None:
 
 
 def test_with_one_worker_cp_sat_on_the_full_model_finds_the_optimum_that_highs_then_proves() -> None:
-    # generated N = 60, seed 5: at linearization level 2 CP-SAT's own run reaches the optimum (at
-    # level 1 in half the time HiGHS's search found it, at 7.8 s of 30)
-    problem = generate_problem(60, 8, 8, seed=5)
+    # generated N = 60, seed 7: at linearization level 2 CP-SAT's short first run reaches the
+    # optimum (at level 1 HiGHS's search found it after that run)
+    problem = generate_problem(60, 8, 8, seed=7)
     events: list[tuple[str, float]] = []
     plan = solve(problem, time_limit=30.0, explain=False, progress=lambda e: events.append((e.stage, e.objective)))
     assert plan.status == "optimal" and check_plan(problem, plan).ok
