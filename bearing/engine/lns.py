@@ -470,7 +470,7 @@ def improve(
         new, status, used = outcome
         work += used + 1e-4 * len(free)  # model building counts as work too
         if pace is not None:
-            pace.charge(used / LNS_WORK_PER_SECOND + lns_step_seconds(comp.n, len(free)))
+            pace.charge(used / LNS_WORK_PER_SECOND + lns_step_seconds(comp.n, len(free), sum(len(comp.window[d]) for d in free)))
         steps += 1
         if adapts:
             # grow neighbourhoods that are solved to optimality quickly, shrink those that are not
@@ -506,7 +506,7 @@ def improve(
                     # such draw: on the app's 6,155-demand organisation after one step of a 17.85 s search)
                     empty_draws += 1
                     if pace is not None:
-                        pace.charge(lns_step_seconds(comp.n, 0))
+                        pace.charge(lns_step_seconds(comp.n, 0, 0))
                     exhausted = empty_draws >= _EMPTY_DRAWS
                     continue
                 empty_draws = 0

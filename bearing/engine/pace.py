@@ -193,13 +193,21 @@ def rounding_seconds(demands: int) -> float:
     return 3.5e-5 * demands
 
 
-def lns_step_seconds(demands: int, freed: int) -> float:
+def lns_step_seconds(demands: int, freed: int, freed_starts: int) -> float:
     """Seconds an LNS step takes besides CP-SAT's deterministic time: choosing the neighbourhood
-    (a pass over every demand), building the model of the freed demands and CP-SAT's loading of
-    it; ~13 ms a step whatever its size, which CP-SAT's deterministic time does not count, 64 us per
-    freed demand and 1 us per demand of the problem (the least-squares fit of `LNS_WORK_PER_SECOND`:
-    a step at 10,000 demands freeing 72 took 134 ms of wall for 76 ms of deterministic time)."""
-    return 0.014 + 1e-4 * freed + 2e-6 * demands
+    and laying its plan over the best (passes over every demand: 2 us per demand of the problem),
+    building the model of the freed demands and CP-SAT's loading of it. Over 8-16 quarters that
+    was fitted as 14 ms a step and 0.1 ms per freed demand (a step at 10,000 demands freeing 72
+    took 134 ms of wall for 76 ms of deterministic time). Over more quarters the model grows with
+    the freed demands' start variables (a demand free over 60 quarters has five times the starts
+    of one over 12), and steps took 1.8-1.95 times that charge: 30 s solves of 1,000 demands over
+    60 quarters and 300 over 40 ran 41 and 36 s. Fitted over 1,360 steps of five shapes (8-60
+    quarters, one idle core): 15 us per freed start, charged 18 us and 5 ms a step. A step is
+    charged the larger of the two, so over 8-16 quarters almost every step is charged as before
+    (and one-worker runs there find the same plans), and the long ones end within their limit."""
+    by_demands = 0.014 + 1e-4 * freed
+    by_starts = 0.005 + 1.8e-5 * freed_starts
+    return max(by_demands, by_starts) + 2e-6 * demands
 
 
 def schedule_seconds_per_attempt(demands: int, periods: int, *, justified: bool) -> float:

@@ -16,6 +16,7 @@ from bearing.engine import lns as lns_module
 from bearing.engine.check import check_plan
 from bearing.engine.compiled import Compiled, Ledger, compile_problem, plan_from_starts
 from bearing.engine.generate import generate_problem
+from bearing.engine.greedy import solve_greedy
 from bearing.engine.lns import (
     LnsSettings,
     _around_wanted,
@@ -28,9 +29,10 @@ from bearing.engine.lns import (
 )
 from bearing.engine.model import scale_for
 from bearing.engine.moves import fill
-from bearing.engine.pace import Pace
+from bearing.engine.pace import Pace, lns_step_seconds
 from bearing.engine.problem import Demand, Problem, Resource
 from bearing.engine.stopping import Stopper
+from bearing.engine.tracker import ledger_from_starts
 
 
 def _one_busy_resource_among_idle_ones() -> Problem:
@@ -61,6 +63,38 @@ def test_a_neighbourhood_that_frees_nothing_does_not_end_the_search(seed: int) -
     assert cast(int, stats["lns_steps"]) >= 5  # it stopped at the first empty draw, after 0-2 steps
     assert not best.breaks_a_rule()
     assert comp.objective(best.starts()) >= comp.objective(start.starts())
+
+
+def test_a_step_is_charged_by_the_start_variables_it_frees(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a demand free over 40 quarters brings CP-SAT several times the starts of one free over 8,
+    # and the step's model building and loading grow with them (charged per freed demand, 30 s
+    # solves over 40-60 quarters ran 36-41 s)
+    drawn: list[list[int]] = []
+    charged_for: list[int] = []
+    real_draw = lns_module._draw
+
+    def spy_draw(*args: Any, **kwargs: Any) -> tuple[list[int], bool]:
+        free, adapts = real_draw(*args, **kwargs)
+        drawn.append(list(free))
+        return free, adapts
+
+    def spy_step_seconds(demands: int, freed: int, freed_starts: int) -> float:
+        charged_for.append(freed_starts)
+        return lns_step_seconds(demands, freed, freed_starts)
+
+    monkeypatch.setattr(lns_module, "_draw", spy_draw)
+    monkeypatch.setattr(lns_module, "lns_step_seconds", spy_step_seconds)
+    problem = generate_problem(60, 4, 40, seed=1)
+    comp = compile_problem(problem)
+    start = ledger_from_starts(comp, {comp.index[i]: s for i, s in solve_greedy(problem).starts().items()})
+    assert start is not None
+    pace = Pace(10.0)
+    settings = LnsSettings(deadline=pace.now() + 0.5, moves_share=0.0, pace=pace, start_size=10)
+    improve(comp, start, settings, value_scale=scale_for(comp))
+    steps = [free for free in drawn if free]
+    assert steps and charged_for == [sum(len(comp.window[d]) for d in free) for free in steps]
+    assert sum(charged_for) > 10 * sum(len(free) for free in steps)  # starts, not demands
+    assert lns_step_seconds(comp.n, 100, 100 * 40) > 3 * lns_step_seconds(comp.n, 100, 100 * 8)
 
 
 # Steps side by side (workers > 1): each lane solves a neighbourhood of the best plan when it starts;
