@@ -51,9 +51,9 @@ _CP_LINEARIZATION = 2
 # 5.7 s, proven on 39 either way, in 233 s in all against 294 s; seeds 1-3 found at 1.2 / 0.5 /
 # 4.8 s (seed 3 alone: 4.6-5.6 s by the machine's speed, against 1.3 s: a thin margin). With no
 # first run: 28 (seed 3 at 5.5 s); 0.3 s: 30 (seed 3 at 10.9 s); 0.75, 1 and 2 s: 12, 12 and 10 of
-# seeds 1-20 (0.5 s: 16; 5.7 s: 11). Other small shapes (40 x 4 x 12, 50 x 6 x 8,
-# 70 x 8 x 6, 80 x 6 x 8, 90 x 10 x 6; 22 problems): the same value on 18, better on two, worse on
-# two (80 x 6 x 8 seeds 1 and 4: -0.53 %, -0.08 %), proven on 19 either way.
+# seeds 1-20 (0.5 s: 16; 5.7 s: 11). Other small shapes (40 x 4 x 12, 50 x 6 x 8, 70 x 8 x 6,
+# 80 x 6 x 8, 90 x 10 x 6; 22 problems): the same value on 18, better on two, worse on two (80 x 6
+# x 8 seeds 1 and 4: -0.53 %, -0.08 %), proven on 19 either way.
 _CP_SECONDS_SMALL = 0.5
 # With one worker, each better plan HiGHS finds there is polished by neighbourhood steps of this many
 # demands and deterministic seconds, for up to _POLISH_STEP seconds each and _POLISH_SECONDS (at most

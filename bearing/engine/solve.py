@@ -86,16 +86,20 @@ def _lp_nonzeros(comp: Compiled) -> int:
         total += len(w) * (1 + dur * len(comp.use[d]))
         if comp.cost_pp[d] > 0:
             total += sum(1 for s in w for first, last, _ in comp.budgets if first <= s + dur - 1 and last >= s)
-        if not w:
-            continue
-        for e in comp.preds[d]:
-            # one row per start t of d: d's starts up to t (windows are contiguous ranges) and e's
-            # starts that finish by t
-            before = comp.window[e]
-            for t in w:
-                total += t - w[0] + 1
-                if before:
-                    total += max(0, min(before[-1], t - comp.duration[e]) - before[0] + 1)
+        if w:
+            total += sum(_requirement_entries(comp, d, e) for e in comp.preds[d])
+    return total
+
+
+def _requirement_entries(comp: Compiled, d: int, e: int) -> int:
+    """Entries of the rows saying d starts after e finishes: one row per start t of d, holding d's
+    starts up to t (windows are contiguous ranges) and e's starts that finish by t."""
+    w, before = comp.window[d], comp.window[e]
+    total = 0
+    for t in w:
+        total += t - w[0] + 1
+        if before:
+            total += max(0, min(before[-1], t - comp.duration[e]) - before[0] + 1)
     return total
 
 
