@@ -58,7 +58,7 @@ def check_plan(problem: Problem, plan: Plan | dict[str, Any]) -> CheckResult:
     _check_budgets(problem, demands, starts, plan, out)
     result.objective = _objective(problem, demands, starts)
     if not _close(plan.objective, result.objective):
-        out.append(f"objective: plan claims {plan.objective:g}, recomputed {result.objective:g}")
+        out.append(f"objective: plan claims {plan.objective:.10g}, recomputed {result.objective:.10g}")
     return result
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -79,6 +80,61 @@ def test_tolerates_rounding_at_exactly_full_capacity() -> None:
     assert violations(plan, problem) == []
 
 
+# At a million hours or a million of money, adding 0.1 twice lands 2.3e-10 above the decimal sum:
+# a plan that uses exactly what there is must still pass (the tolerance scales with the amount).
+_LARGE_AMOUNTS = (2000000.3, 0.1, 0.1)
+_LARGE_TOTAL = 2000000.5
+
+
+def _summed_in_plan_order(amounts: tuple[float, ...]) -> float:
+    total = 0.0
+    for amount in amounts:
+        total += amount
+    return total
+
+
+def _three_large(**demand_fields: Any) -> tuple[Demand, ...]:
+    return tuple(
+        Demand(f"L{i}", 1.0, **{k: v(amount) for k, v in demand_fields.items()})
+        for i, amount in enumerate(_LARGE_AMOUNTS)
+    )
+
+
+def _all_in_period_0(demands: tuple[Demand, ...], objective: float = 3.0) -> Plan:
+    return Plan("feasible", objective=objective, scheduled=[Scheduled(d.id, 0, 1) for d in demands])
+
+
+def test_tolerates_rounding_at_exactly_full_capacity_of_a_million_hours() -> None:
+    assert _summed_in_plan_order(_LARGE_AMOUNTS) > _LARGE_TOTAL  # the rounding this test is about
+    demands = _three_large(effort=lambda hours: {"dev": hours})
+    problem = Problem(1, {"dev": Resource("dev", (_LARGE_TOTAL,))}, demands)
+    assert violations(_all_in_period_0(demands), problem) == []
+    tight = Problem(1, {"dev": Resource("dev", (_LARGE_TOTAL - 10.0,))}, demands)
+    assert violations(_all_in_period_0(demands), tight) == [
+        "dev in period 0: 2000000.5 hours used, capacity 1999990.5"
+    ]
+
+
+def test_tolerates_rounding_at_exactly_a_budget_of_a_million() -> None:
+    demands = _three_large(cost=lambda money: money)
+    problem = Problem(1, {}, demands, (Budget(0, 0, _LARGE_TOTAL),))
+    assert violations(_all_in_period_0(demands), problem) == []
+    tight = Problem(1, {}, demands, (Budget(0, 0, _LARGE_TOTAL - 10.0),))
+    assert violations(_all_in_period_0(demands), tight) == [
+        "budget period 0..period 0: 2000000.50 spent, amount 1999990.50"
+    ]
+
+
+def test_tolerates_rounding_in_a_claimed_objective_of_a_million() -> None:
+    demands = tuple(Demand(f"V{i}", value) for i, value in enumerate(_LARGE_AMOUNTS))
+    problem = Problem(1, {}, demands)
+    result = check_plan(problem, _all_in_period_0(demands, objective=_LARGE_TOTAL))
+    assert result.objective > _LARGE_TOTAL and result.ok
+    assert violations(_all_in_period_0(demands, objective=_LARGE_TOTAL + 10.0), problem) == [
+        "objective: plan claims 2000010.5, recomputed 2000000.5"
+    ]
+
+
 def test_catches_budget_overspend() -> None:
     problem = Problem(
         4,
@@ -89,6 +145,31 @@ def test_catches_budget_overspend() -> None:
     )
     assert violations(make_plan(GOOD), problem) == [
         "budget 2027-Q1..2027-Q2: 600.00 spent, amount 500.00"
+    ]
+
+
+def test_a_budget_window_counts_only_the_periods_a_demand_runs_inside_it() -> None:
+    # 900 over three periods from period 1: 300 falls in 0..1 (period 1), 600 in 2..3
+    problem = Problem(
+        4,
+        {},
+        (Demand("P", 1.0, cost=900.0, duration=3),),
+        (Budget(0, 1, 300.0), Budget(2, 3, 600.0), Budget(0, 0, 0.0)),
+        period_labels=PROBLEM.period_labels,
+    )
+    plan = Plan("feasible", objective=1.0, scheduled=[Scheduled("P", 1, 4)], budget_usage=[300.0, 600.0, 0.0])
+    assert violations(plan, problem) == []
+    tighter = dataclasses.replace(problem, budgets=(Budget(0, 1, 299.0), Budget(2, 3, 599.0)))
+    assert violations(dataclasses.replace(plan, budget_usage=[]), tighter) == [
+        "budget 2027-Q1..2027-Q2: 300.00 spent, amount 299.00",
+        "budget 2027-Q3..2027-Q4: 600.00 spent, amount 599.00",
+    ]
+
+
+def test_catches_a_plan_reporting_fewer_budget_windows_than_the_problem_has() -> None:
+    problem = dataclasses.replace(PROBLEM, budgets=(Budget(0, 1, 1000.0), Budget(2, 3, 1000.0)))
+    assert violations(make_plan(GOOD, budget_usage=[600.0]), problem) == [
+        "usage: reports 1 budget windows, the problem has 2"
     ]
 
 
@@ -136,6 +217,12 @@ def test_catches_a_missed_deadline() -> None:
     assert violations(plan, problem) == ["E: finishes at 3, after its deadline 2"]
 
 
+def test_a_demand_finishing_exactly_at_its_deadline_keeps_it() -> None:
+    problem = Problem(4, {}, (Demand("E", 1, duration=2, deadline=3),))
+    plan = Plan("feasible", objective=1.0, scheduled=[Scheduled("E", 1, 3)])
+    assert violations(plan, problem) == []
+
+
 def test_catches_a_moved_fixed_start() -> None:
     assert violations(make_plan({**GOOD, "F": 2})) == [
         "F: starts at 2, but its start is fixed at 3"
@@ -172,6 +259,12 @@ def test_catches_a_demand_listed_both_scheduled_and_unscheduled() -> None:
     plan = make_plan(GOOD)
     plan.unscheduled.append(Unscheduled("A", ("why",)))
     assert violations(plan) == ["A is listed both as scheduled and as unscheduled"]
+
+
+def test_catches_a_demand_listed_as_unscheduled_twice() -> None:
+    plan = make_plan(GOOD)
+    plan.unscheduled.append(Unscheduled("X", ("again",)))
+    assert violations(plan) == ["X is listed as unscheduled more than once"]
 
 
 def test_catches_a_wrong_objective() -> None:

@@ -57,6 +57,28 @@ def test_keeps_the_best_of_the_three_rankings() -> None:
     assert only_cost.objective == pytest.approx(10.0) and only_cost.starts() == {"A": 0}
 
 
+def test_the_scarcity_weighted_ranking_wins_when_plentiful_hours_hide_the_scarce_ones() -> None:
+    # dev (10 h) is demanded 20 h: scarcity 2; ops (1,000 h) is demanded 100 h: scarcity 0.1.
+    # Per hour, A (10 per 10 h) leads B and C (8 per 55 h) and fills dev alone: 10; per cost too.
+    # Per scarcity-weighted hour, A is 10 / (10 x 2) = 0.5 and B, C are 8 / (5 x 2 + 50 x 0.1) =
+    # 0.53: B and C fill dev together, 16.
+    problem = Problem(
+        periods=1,
+        resources={"dev": Resource("dev", (10.0,)), "ops": Resource("ops", (1000.0,))},
+        demands=(
+            Demand("A", value=10, cost=1, effort={"dev": 10}),
+            Demand("B", value=8, cost=10, effort={"dev": 5, "ops": 50}),
+            Demand("C", value=8, cost=10, effort={"dev": 5, "ops": 50}),
+        ),
+    )
+    assert validate(problem) == []
+    plan = solve_greedy(problem)
+    assert plan.stats["ranking"] == "value_per_scarce_hour"
+    assert plan.starts() == {"B": 0, "C": 0} and plan.objective == pytest.approx(16.0)
+    for ranking in ("value_per_hour", "value_per_cost"):
+        assert starts(problem, ranking=ranking) == {"A": 0}
+
+
 def test_places_each_demand_at_its_earliest_start_with_room() -> None:
     # dev holds one 10-hour demand per period; C (two periods of 10) finds no two free periods.
     problem = make_problem(
@@ -111,6 +133,20 @@ def test_respects_deadlines() -> None:
     assert plan.unscheduled[0].reasons == (
         "not enough dev hours in any start window (10 needed per period)",
     )
+
+
+def test_says_when_a_prerequisite_finishes_too_late_for_the_deadline() -> None:
+    # A fills periods 0-1 and finishes at 2; B must start after it, but its deadline ends period 1.
+    problem = make_problem(
+        [
+            Demand("A", value=5, duration=2, effort={"dev": 2}),
+            Demand("B", value=6, effort={"dev": 1}, requires=("A",), deadline=2),
+        ],
+        periods=3,
+    )
+    plan = solve_greedy(problem)
+    assert plan.starts() == {"A": 0}
+    assert plan.unscheduled[0].reasons == ("its prerequisites finish too late for its deadline",)
 
 
 def test_respects_budget_windows() -> None:

@@ -78,3 +78,15 @@ def test_rejects_unknown_inputs(
 ) -> None:
     with pytest.raises(ScoringError, match=fragment):
         score_demand(benefits, WEIGHTS, need, risk)
+
+
+def test_a_risk_of_one_leaves_no_value_and_a_negative_risk_is_refused() -> None:
+    assert score_demand({"cost": 10}, WEIGHTS, "important", 1).value == pytest.approx(0.0)
+    with pytest.raises(ScoringError, match="0..1"):
+        score_demand({"cost": 10}, WEIGHTS, "important", -0.1)
+
+
+@pytest.mark.parametrize("benefit", [float("nan"), float("inf"), True])
+def test_rejects_a_benefit_that_is_not_a_finite_number(benefit: float) -> None:
+    with pytest.raises(ScoringError, match="benefits.cost: must be a number"):
+        score_demand({"cost": benefit}, WEIGHTS, "important", "low")
