@@ -149,20 +149,19 @@ def test_catches_budget_overspend() -> None:
 
 
 def test_a_budget_window_counts_only_the_periods_a_demand_runs_inside_it() -> None:
-    # 900 over three periods from period 1: 300 falls in 0..1 (period 1), 600 in 2..3
+    # 900 over periods 1-3: 300 falls in window 0..1 (period 1), 600 in 2..4 (periods 2-3)
     problem = Problem(
-        4,
+        5,
         {},
         (Demand("P", 1.0, cost=900.0, duration=3),),
-        (Budget(0, 1, 300.0), Budget(2, 3, 600.0), Budget(0, 0, 0.0)),
-        period_labels=PROBLEM.period_labels,
+        (Budget(0, 1, 300.0), Budget(2, 4, 600.0), Budget(0, 0, 0.0)),
     )
     plan = Plan("feasible", objective=1.0, scheduled=[Scheduled("P", 1, 4)], budget_usage=[300.0, 600.0, 0.0])
     assert violations(plan, problem) == []
-    tighter = dataclasses.replace(problem, budgets=(Budget(0, 1, 299.0), Budget(2, 3, 599.0)))
+    tighter = dataclasses.replace(problem, budgets=(Budget(0, 1, 299.0), Budget(2, 4, 599.0)))
     assert violations(dataclasses.replace(plan, budget_usage=[]), tighter) == [
-        "budget 2027-Q1..2027-Q2: 300.00 spent, amount 299.00",
-        "budget 2027-Q3..2027-Q4: 600.00 spent, amount 599.00",
+        "budget period 0..period 1: 300.00 spent, amount 299.00",
+        "budget period 2..period 4: 600.00 spent, amount 599.00",
     ]
 
 
