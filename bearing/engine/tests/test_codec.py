@@ -125,6 +125,33 @@ def test_rejects_budget_window_with_first_after_last() -> None:
     assert errors_of(data) == ["budgets[0]: first (3) must be <= last (1)"]
 
 
+def test_accepts_every_limit_exactly() -> None:
+    data = with_demand(0, value=0, effort={"dev": 0}, earliest_start=1, deadline=3)  # 1 + 2 = 3
+    data.update(budgets=[{"first": 2, "last": 2, "amount": 0}], discount_rate=0)
+    problem = problem_from_dict(data)
+    assert problem.budgets == (Budget(2, 2, 0.0),)
+    assert problem.demands[0].deadline == 3 and problem.demands[0].effort == {"dev": 0.0}
+
+
+def test_rejects_a_negative_budget_amount() -> None:
+    data = make_data(budgets=[{"first": 0, "last": 3, "amount": -5}])
+    assert errors_of(data) == ["budgets[0].amount: must be >= 0, got -5"]
+
+
+@pytest.mark.parametrize("rate", [1.0, -0.1])
+def test_rejects_a_discount_rate_outside_0_to_1(rate: float) -> None:
+    assert errors_of(make_data(discount_rate=rate)) == [f"discount_rate: must be >= 0 and < 1, got {rate}"]
+
+
+def test_a_one_period_demand_gets_the_deadline_and_fixed_start_rules_too() -> None:
+    assert errors_of(with_demand(1, earliest_start=2, deadline=2)) == [
+        "demands[1].deadline: 2 is earlier than earliest_start + duration (2 + 1 = 3)"
+    ]
+    assert errors_of(with_demand(2, fixed_start=4)) == [
+        "demands[2].fixed_start: 4 is outside the start window (0..3)"
+    ]
+
+
 def test_rejects_mandatory_and_excluded_together() -> None:
     assert errors_of(with_demand(2, excluded=True)) == [
         "demands[2]: mandatory and excluded are both true"
