@@ -133,13 +133,18 @@ class AhpError(ValueError):
 @dataclass(frozen=True)
 class Judgement:
     """A given judgement set against the weights: `given` = a_ij, `implied` = w_i / w_j,
-    `deviation` = max(r, 1/r) with r = given / implied (1 means perfectly in line)."""
+    `deviation` = max(r, 1/r) with r = given / implied (1 means perfectly in line), and
+    `others_imply`: w_i / w_j of the weights solved without this judgement, what the rest of the
+    judgements say it should be. (`implied` is pulled towards `given` by the judgement itself:
+    with a = 2b = 4c = 8d judged consistently and a = d/8 against it, `implied` is 0.66 and
+    `others_imply` 8.)"""
 
     first: str
     second: str
     given: float
     implied: float
     deviation: float
+    others_imply: float
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -147,10 +152,11 @@ class Judgement:
             "second": self.second,
             "given": self.given,
             "implied": self.implied,
+            "others_imply": self.others_imply,
             "deviation": self.deviation,
             "message": (
                 f"{self.first} vs {self.second}: judged {_fmt(self.given)}, but the other "
-                f"judgements imply about {_fmt(self.implied)}"
+                f"judgements imply about {_fmt(self.others_imply)}"
             ),
         }
 
@@ -429,17 +435,24 @@ def aggregate_raters(
 
 def most_inconsistent_judgement(result: AhpResult) -> Judgement | None:
     """The given judgement whose ratio a_ij / (w_i / w_j) is furthest from 1 (None if all are
-    in line): the one to revisit first when CR > 0.10."""
-    worst: Judgement | None = None
+    in line): the one to revisit first when CR > 0.10, with what the other judgements imply."""
     w = [result.weights[name] for name in result.elements]
+    worst: tuple[float, int, int] | None = None
     for i, j in sorted(result.given):
-        given = result.matrix[i][j]
-        implied = w[i] / w[j]
-        ratio = given / implied
+        ratio = result.matrix[i][j] / (w[i] / w[j])
         deviation = max(ratio, 1.0 / ratio)
-        if deviation > 1.0 + 1e-9 and (worst is None or deviation > worst.deviation):
-            worst = Judgement(result.elements[i], result.elements[j], given, implied, deviation)
-    return worst
+        if deviation > 1.0 + 1e-9 and (worst is None or deviation > worst[0]):
+            worst = (deviation, i, j)
+    if worst is None:
+        return None
+    deviation, i, j = worst
+    others = {pair: result.matrix[pair[0]][pair[1]] for pair in result.given if pair != (i, j)}
+    try:
+        rest = _result_from_table(result.elements, others, result.random_index)
+        others_imply = rest.weights[result.elements[i]] / rest.weights[result.elements[j]]
+    except AhpError:  # the judgement alone links two groups: the others imply nothing about it
+        others_imply = w[i] / w[j]
+    return Judgement(result.elements[i], result.elements[j], result.matrix[i][j], w[i] / w[j], deviation, others_imply)
 
 
 def synthesize(

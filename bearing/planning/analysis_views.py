@@ -64,7 +64,7 @@ def _judgement_message(judgement: Any, labels: dict[str, str]) -> str:
     )
     return (
         f"“{first}” against “{second}”: judged {judgement.given:.2g} times as important, "
-        f"but the other judgements imply about {judgement.implied:.2g}."
+        f"but the other judgements imply about {judgement.others_imply:.2g}."
     )
 
 

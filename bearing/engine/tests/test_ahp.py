@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -211,6 +212,10 @@ def test_most_inconsistent_judgement_is_the_one_out_of_line() -> None:
     printed = ahp_from_dict({"elements": list("abcd"), "comparisons": [*chain, ["a", "d", "1/8"]]})
     assert printed["most_inconsistent"]["second"] == "d"
     assert printed["consistent"] is False
+    # without it the chain alone says a = 8d; the weights, pulled by it, put a/d far lower
+    assert worst.others_imply == pytest.approx(8.0)
+    assert worst.implied < 1
+    assert printed["most_inconsistent"]["message"] == "a vs d: judged 1/8, but the other judgements imply about 8"
 
 
 def test_in_a_three_cycle_every_judgement_is_equally_out_of_line() -> None:
@@ -265,11 +270,37 @@ def test_hierarchy_with_direct_weights_and_subcriteria() -> None:
             {"elements": ["a", "b"], "comparisons": [["a", "b", 2]], "random_index": "x"},
             "unknown table",
         ),
+        ({"elements": ["a", ""], "comparisons": []}, "elements[1]: must be a non-empty name"),
+        ({"elements": ["a", "b"], "comparisons": [["a", "b"]]}, "comparisons[0]: must be [A, B, value]"),
+        ({"elements": ["a", "b"], "comparisons": ["a>b"]}, "comparisons[0]: must be [A, B, value]"),
+        ({"elements": ["a", "b"], "raters": [{"name": "x"}]}, "raters[0]: must be an object with 'comparisons'"),
+        (
+            {"elements": ["a", "b"], "raters": [{"comparisons": [["a", "b", 3]], "weight": 0}]},
+            "raters[0].weight: must be a positive number",
+        ),
+        (
+            {"elements": ["a", "b"], "raters": [{"comparisons": [["a", "b", 3]], "weight": True}]},
+            "raters[0].weight: must be a positive number",
+        ),
     ],
 )
 def test_rejects_bad_input_with_a_clear_message(data: dict[str, Any], fragment: str) -> None:
-    with pytest.raises(AhpError, match=fragment.replace("(", r"\(")):
+    with pytest.raises(AhpError, match=re.escape(fragment)):
         ahp_from_dict(data)
+
+
+@pytest.mark.parametrize(
+    ("weights", "fragment"),
+    [
+        ({}, "criteria.weights: must map each element to a weight"),
+        ({"money": 1, "people": -1}, "criteria.weights.people: must be a number >= 0"),
+        ({"money": 0, "people": 0}, "criteria.weights: must not all be zero"),
+    ],
+)
+def test_a_hierarchy_rejects_direct_weights_it_cannot_use(weights: dict[str, float], fragment: str) -> None:
+    leaf = {"weights": {"p": 1, "q": 1}}
+    with pytest.raises(AhpError, match=re.escape(fragment)):
+        ahp_hierarchy({"criteria": {"weights": weights}, "alternatives": {"money": leaf, "people": leaf}})
 
 
 def test_consistent_duplicate_is_accepted() -> None:

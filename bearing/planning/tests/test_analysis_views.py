@@ -211,6 +211,7 @@ def test_consistency_warning_names_the_pair_most_out_of_line(client, cast):
     content = _client(client, cast.viewer).get(reverse("analysis:scoring")).content.decode()
     assert 'id="cr-warning"' in content and "above 0.10" in content
     assert "“Need class” against “Risk”" in content
+    assert "judged 0.11 times as important, but the other judgements imply about 2." in content
     raters = content.split('id="raters"')[1].split("</table>")[0]
     assert "Cio" in raters and ">6<" in raters and "above 0.10" in raters
     own = _client(client, cast.cio).get(reverse("analysis:scoring_compare")).content.decode()

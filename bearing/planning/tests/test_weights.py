@@ -154,3 +154,4 @@ def test_the_judgement_most_out_of_line_is_named(cast):
     assert raters == 1 and result.cr > 0.10
     worst = weights.worst_judgement(result)
     assert (worst.first, worst.second) == (NEED, RISK)
+    assert worst.others_imply == pytest.approx(2.0)  # 8:4:2:1 without the 1/9
