@@ -41,6 +41,22 @@ def test_profile_places_demands_as_early_as_allowed() -> None:
     assert (dev.total_demand, dev.total_capacity, dev.total_shortfall_hours) == (680, 400, 280)
 
 
+def test_profile_places_a_demand_after_what_it_requires_finishes() -> None:
+    # A takes periods 0-1 (100 h each); B, which requires it, can start in period 2 at the earliest
+    problem = Problem(
+        periods=3,
+        resources={"dev": Resource("dev", (200.0, 200.0, 200.0))},
+        demands=(
+            Demand("A", 1.0, duration=2, effort={"dev": 200.0}),
+            Demand("B", 1.0, effort={"dev": 50.0}, requires=("A",)),
+        ),
+    )
+    dev = analyse_sufficiency(problem, hours_per_fte=100.0).resources[0]
+    assert dev.demand == [100.0, 100.0, 50.0]
+    assert (dev.total_demand, dev.total_capacity, dev.total_shortfall_hours) == (250, 600, 0)
+    assert dev.shortfall_hours == [0.0, 0.0, 0.0]
+
+
 def test_smallest_additions_are_steps_from_the_latest_period_possible() -> None:
     # M1 needs +50 in periods 0-1, a step from 0 that lasts; M2 goes to period 2 (free after
     # the +50); M3 in period 3 needs 250 - 150 = +100 from period 3. Total 50*4 + 100*1 = 300
@@ -98,6 +114,9 @@ def test_rejects_unknown_demand_and_bad_hours_per_fte() -> None:
         analyse_sufficiency(PROBLEM, hours_per_fte=100.0, must_fit_ids=["X"])
     with pytest.raises(ValueError, match="hours_per_fte"):
         analyse_sufficiency(PROBLEM, hours_per_fte=[100.0, 100.0])
+    for hours in (0.0, [100.0, 100.0, 0.0, 100.0], -1.0):
+        with pytest.raises(ValueError, match="hours_per_fte: must be > 0"):
+            analyse_sufficiency(PROBLEM, hours_per_fte=hours)
 
 
 def test_cli_prints_report_and_exits_2_on_bad_input(
