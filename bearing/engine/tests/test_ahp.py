@@ -295,12 +295,18 @@ def test_rejects_bad_input_with_a_clear_message(data: dict[str, Any], fragment: 
         ({}, "criteria.weights: must map each element to a weight"),
         ({"money": 1, "people": -1}, "criteria.weights.people: must be a number >= 0"),
         ({"money": 0, "people": 0}, "criteria.weights: must not all be zero"),
+        ({"money": True, "people": 1}, "criteria.weights.money: must be a number >= 0"),
     ],
 )
 def test_a_hierarchy_rejects_direct_weights_it_cannot_use(weights: dict[str, float], fragment: str) -> None:
     leaf = {"weights": {"p": 1, "q": 1}}
     with pytest.raises(AhpError, match=re.escape(fragment)):
         ahp_hierarchy({"criteria": {"weights": weights}, "alternatives": {"money": leaf, "people": leaf}})
+
+
+def test_a_hierarchy_needs_its_subcriteria_and_alternatives_as_maps() -> None:
+    with pytest.raises(AhpError, match="subcriteria and alternatives: must map a criterion"):
+        ahp_hierarchy({"criteria": {"weights": {"money": 1}}, "alternatives": ["money"]})
 
 
 def test_consistent_duplicate_is_accepted() -> None:
