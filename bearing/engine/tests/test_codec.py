@@ -126,11 +126,19 @@ def test_rejects_budget_window_with_first_after_last() -> None:
 
 
 def test_accepts_every_limit_exactly() -> None:
-    data = with_demand(0, value=0, effort={"dev": 0}, earliest_start=1, deadline=3)  # 1 + 2 = 3
+    # 1 + 2 = 3, and the start window 1..1 holds the fixed start at both its ends
+    data = with_demand(0, value=0, effort={"dev": 0}, earliest_start=1, deadline=3, fixed_start=1)
     data.update(budgets=[{"first": 2, "last": 2, "amount": 0}], discount_rate=0)
+    data["resources"]["ops"]["capacity"] = [100, 0, 120, 120]
     problem = problem_from_dict(data)
     assert problem.budgets == (Budget(2, 2, 0.0),)
     assert problem.demands[0].deadline == 3 and problem.demands[0].effort == {"dev": 0.0}
+    assert problem.demands[0].fixed_start == 1 and problem.resources["ops"].capacity[1] == 0.0
+
+
+def test_rejects_a_negative_capacity_with_its_period() -> None:
+    data = make_data(resources={"dev": {"capacity": 480}, "ops": {"capacity": [100, 100, -0.5, 120]}})
+    assert errors_of(data) == ["resources.ops.capacity[2]: must be >= 0, got -0.5"]
 
 
 def test_rejects_a_negative_budget_amount() -> None:
