@@ -107,6 +107,9 @@ def test_default_levels_run_from_mandatory_cost_to_total_cost() -> None:
     )
     assert budget_levels(mandatory, 3) == [40.0, 70.0, 100.0]
     assert budget_levels(mandatory, 1) == [100.0]
+    # when the mandatory demands are all there is to pay for, one level says it all
+    only_mandatory = Problem(periods=1, resources={}, demands=(Demand("M", 1.0, cost=40.0, mandatory=True),))
+    assert budget_levels(only_mandatory, 3) == [40.0]
 
 
 def test_cli_prints_points_with_the_default_solver(
