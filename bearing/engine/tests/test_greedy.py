@@ -61,7 +61,7 @@ def test_the_scarcity_weighted_ranking_wins_when_plentiful_hours_hide_the_scarce
     # dev (10 h) is demanded 20 h: scarcity 2; ops (1,000 h) is demanded 100 h: scarcity 0.1.
     # Per hour, A (10 per 10 h) leads B and C (8 per 55 h) and fills dev alone: 10; per cost too.
     # Per scarcity-weighted hour, A is 10 / (10 x 2) = 0.5 and B, C are 8 / (5 x 2 + 50 x 0.1) =
-    # 0.53: B and C fill dev together, 16.
+    # 0.53: B and C fill dev together, 16. X is excluded: its hours are demanded by no one.
     problem = Problem(
         periods=1,
         resources={"dev": Resource("dev", (10.0,)), "ops": Resource("ops", (1000.0,))},
@@ -69,6 +69,7 @@ def test_the_scarcity_weighted_ranking_wins_when_plentiful_hours_hide_the_scarce
             Demand("A", value=10, cost=1, effort={"dev": 10}),
             Demand("B", value=8, cost=10, effort={"dev": 5, "ops": 50}),
             Demand("C", value=8, cost=10, effort={"dev": 5, "ops": 50}),
+            Demand("X", value=1, effort={"ops": 20000}, excluded=True),
         ),
     )
     assert validate(problem) == []
