@@ -7,6 +7,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from bearing.engine.compiled import Compiled, compile_problem
 from bearing.engine.conflicts import _closure, minimal_conflict
 from bearing.engine.problem import Budget, Demand, Problem, Resource
@@ -39,6 +41,16 @@ def test_the_conflict_leaves_out_a_prerequisite_it_does_not_need() -> None:
     comp = compile_problem(CLASH)
     # P is forced in by A, but A and B conflict without it: naming P would send the user looking
     # in the wrong place
+    assert _ids(comp, minimal_conflict(comp, time_limit=2.0)) == {"A", "B"}
+
+
+def test_the_deletion_filter_narrows_a_loose_assumed_subset_to_the_clash(monkeypatch: pytest.MonkeyPatch) -> None:
+    # CP-SAT's assumption core need not be minimal: when it names every forced demand, the filter
+    # must still drop C and P, which fit anywhere
+    import bearing.engine.conflicts as conflicts
+
+    monkeypatch.setattr(conflicts, "conflicting_subset", lambda comp, demands, **_: list(demands))
+    comp = compile_problem(CLASH)
     assert _ids(comp, minimal_conflict(comp, time_limit=2.0)) == {"A", "B"}
 
 
