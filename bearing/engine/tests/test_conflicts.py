@@ -47,9 +47,7 @@ def test_the_conflict_leaves_out_a_prerequisite_it_does_not_need() -> None:
 def test_the_deletion_filter_narrows_a_loose_assumed_subset_to_the_clash(monkeypatch: pytest.MonkeyPatch) -> None:
     # CP-SAT's assumption core need not be minimal: when it names every forced demand, the filter
     # must still drop C and P, which fit anywhere
-    import bearing.engine.conflicts as conflicts
-
-    monkeypatch.setattr(conflicts, "conflicting_subset", lambda comp, demands, **_: list(demands))
+    monkeypatch.setattr("bearing.engine.conflicts.conflicting_subset", lambda comp, demands, **_: list(demands))
     comp = compile_problem(CLASH)
     assert _ids(comp, minimal_conflict(comp, time_limit=2.0)) == {"A", "B"}
 
@@ -128,3 +126,29 @@ def test_a_conflict_over_money_blames_the_budgets_not_the_hours() -> None:
     [message] = plan.conflicts
     assert message.startswith("mandatory A and B cannot all be scheduled within the budget windows")
     assert "dev" not in message
+
+
+def test_a_mandatory_demand_with_no_start_in_the_horizon_is_named_with_its_window() -> None:
+    problem = Problem(
+        periods=4,
+        resources={"dev": Resource("dev", (100.0,) * 4)},
+        demands=(
+            Demand("LATE", 1, duration=2, earliest_start=3, mandatory=True),
+            Demand("OK", 2, effort={"dev": 10}),
+        ),
+        period_labels=("2027-Q1", "2027-Q2", "2027-Q3", "2027-Q4"),
+    )
+    plan = solve(problem, time_limit=2.0)
+    assert plan.status == "infeasible"
+    assert plan.conflicts == ["mandatory LATE needs 2 periods from 2027-Q4 but must finish by 2027-Q4"]
+
+
+def test_a_mandatory_demand_requiring_an_excluded_one_names_the_excluded_one() -> None:
+    problem = Problem(
+        periods=2,
+        resources={},
+        demands=(Demand("M", 1, mandatory=True, requires=("X",)), Demand("X", 2, excluded=True)),
+    )
+    plan = solve(problem, time_limit=2.0)
+    assert plan.status == "infeasible"
+    assert plan.conflicts == ["X is required by a mandatory demand but is excluded"]
