@@ -119,6 +119,10 @@ def _names(comp: Compiled, demands: list[int]) -> str:
     return ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " and " + ids[-1]
 
 
+def _need(demands: list[int]) -> str:
+    return "needs" if len(demands) == 1 else "need"
+
+
 def _span(problem: Problem, a: int, b: int) -> str:
     return problem.label(a) if a == b else f"{problem.label(a)}..{problem.label(b)}"
 
@@ -154,7 +158,7 @@ def describe_conflict(problem: Problem, comp: Compiled, core: list[int], *, time
         rel, r, a, b, who, need, cap = found
         best = (
             rel,
-            (f"mandatory {_names(comp, who)} need {_fmt(need)} {comp.resource_names[r]}-hours in "
+            (f"mandatory {_names(comp, who)} {_need(who)} {_fmt(need)} {comp.resource_names[r]}-hours in "
             f"{_span(problem, a, b)}; capacity is {_fmt(cap)} (short by {_fmt(need - cap)})"),
         )
     for w, (first, last, amount) in enumerate(comp.budgets):
@@ -170,7 +174,7 @@ def describe_conflict(problem: Problem, comp: Compiled, core: list[int], *, time
         if short > 1e-6 and (best is None or rel > best[0]):
             best = (
                 rel,
-                (f"mandatory {_names(comp, who)} need {_fmt(need)} of money in "
+                (f"mandatory {_names(comp, who)} {_need(who)} {_fmt(need)} of money in "
                 f"{_span(problem, first, last)}; the budget is {_fmt(amount)} (short by {_fmt(short)})"),
             )
     if best is not None:
@@ -219,9 +223,9 @@ def _worst_stretch(
 ) -> tuple[float, int, int, int, list[int], float, float] | None:
     """The resource and stretch of periods a..b where the core's forced hours most exceed the
     capacity, relative to it (all stretches at once per first period, with numpy)."""
-    if not core:
-        return None
     nres = len(comp.resource_names)
+    if not core or not nres:
+        return None  # nothing to run short of hours in
     lo = np.array([win[d][0] for d in core])
     hi = np.array([win[d][1] for d in core])
     hi = np.maximum(hi, lo)  # an empty window was reported above; keep the arithmetic sane

@@ -96,6 +96,8 @@ def _energy_conflict(
     """A resource and stretch of periods where the hours the demands must spend there, whatever
     their starts, exceed the capacity; None when there is none."""
     periods = comp.periods
+    if not comp.resource_names:
+        return None  # no hours to run short of (a problem of budgets alone)
     if len(demands) * periods * periods > 20_000_000:
         return None  # too costly in Python; CP-SAT's energy reasoning covers it
     ds = np.array(demands)

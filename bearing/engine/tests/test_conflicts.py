@@ -152,3 +152,16 @@ def test_a_mandatory_demand_requiring_an_excluded_one_names_the_excluded_one() -
     plan = solve(problem, time_limit=2.0)
     assert plan.status == "infeasible"
     assert plan.conflicts == ["X is required by a mandatory demand but is excluded"]
+
+
+def test_a_problem_of_budgets_alone_names_the_money_a_mandatory_demand_lacks() -> None:
+    # no resource at all: the hours' stretch searches had nothing to look at and crashed
+    problem = Problem(
+        periods=1,
+        resources={},
+        demands=(Demand("M", 1, cost=40.0, mandatory=True), Demand("X", 2, cost=60.0)),
+        budgets=(Budget(0, 0, 20.0),),
+    )
+    plan = solve(problem, time_limit=2.0)
+    assert plan.status == "infeasible"
+    assert plan.conflicts == ["mandatory M needs 40 of money in period 0; the budget is 20 (short by 20)"]

@@ -50,6 +50,18 @@ def test_best_value_and_entering_demands_at_each_budget() -> None:
     assert [p.spend for p in points] == [0.0, 50.0, 100.0, 150.0, 200.0]
 
 
+def test_a_level_below_what_the_mandatory_demands_cost_shows_nothing_bought() -> None:
+    # M (mandatory, 40) cannot be paid for with 20: that level has no plan, the next one has M
+    problem = Problem(
+        periods=1,
+        resources={},
+        demands=(Demand("M", 1.0, cost=40.0, mandatory=True), Demand("X", 2.0, cost=60.0)),
+    )
+    low, high = efficient_frontier(problem, [20.0, 100.0], time_limit_per_level=2.0)
+    assert (low.status, low.value, low.spend, low.selected) == ("infeasible", 0.0, 0.0, ())
+    assert (high.value, high.spend, high.entering) == (3.0, 100.0, ("M", "X"))
+
+
 def test_total_budget_window_covers_the_whole_horizon_and_replaces_a_looser_one() -> None:
     loose = Problem(periods=4, resources={}, demands=(), budgets=(Budget(0, 3, 500.0),))
     capped = with_total_budget(loose, 120.0)
