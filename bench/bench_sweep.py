@@ -13,7 +13,8 @@ One line per run; the failures are repeated at the end. Each seed always draws t
 limit and worker count. With `--twice`, every one-worker run is solved a second time and fails
 unless it gives the same plan (the promise of reproducibility). With `--fixed`, about 5 % of the
 demands are excluded and 7 % get a fixed start inside their window (the generator makes neither),
-and each problem goes through the file format's validation as a user's file would.
+and each problem goes through the file format's validation as a user's file would. With
+`--money-only`, the resources are dropped and the budgets alone decide.
 """
 
 from __future__ import annotations
@@ -68,6 +69,12 @@ def _fix_and_exclude(problem: Problem, seed: int) -> Problem:
     return problem_from_dict(problem_to_dict(dataclasses.replace(problem, demands=tuple(demands))))
 
 
+def _without_resources(problem: Problem) -> Problem:
+    """No resource and no effort: an organisation whose people and systems are not entered yet."""
+    demands = tuple(dataclasses.replace(d, effort={}) for d in problem.demands)
+    return dataclasses.replace(problem, resources={}, demands=demands)
+
+
 def _faults(problem: Problem, plan: Plan, greedy: Plan, wall: float, limit: float) -> list[str]:
     found = []
     if plan.status in ("optimal", "feasible"):
@@ -100,6 +107,7 @@ def main() -> int:
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--twice", action="store_true", help="solve one-worker runs again: the same plan?")
     parser.add_argument("--fixed", action="store_true", help="exclude some demands, fix the start of others")
+    parser.add_argument("--money-only", action="store_true", help="no resources: budgets alone decide")
     args = parser.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
     limits = [float(x) for x in args.limits.split(",")]
@@ -113,6 +121,8 @@ def main() -> int:
             problem = generate_problem(seed=seed, **spec)
             if args.fixed:
                 problem = _fix_and_exclude(problem, seed)
+            if args.money_only:
+                problem = _without_resources(problem)
             greedy = solve_greedy(problem)
             started = time.perf_counter()
             plan = solve(problem, time_limit=limit, workers=threads, seed=seed, explain=True)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bearing.core.models import AuditEntry
-from bearing.demand.choices import NeedClass
+from bearing.demand.choices import DemandStatus, NeedClass
 from bearing.demand.tests.factories import make_demand, make_effort
 from bearing.engine import solve as engine_solve
 from bearing.planning import runs
@@ -67,6 +67,24 @@ def test_a_scenario_with_no_approved_demands_runs_to_an_empty_plan_whose_pages_s
     # and the run's page says why the plan is empty and what to do
     text = client.get(reverse("planning:run_detail", args=[run.pk])).content.decode()
     assert 'id="empty-plan-note"' in text and "Assess or approve demands" in text
+
+
+def test_an_organisation_without_people_or_systems_gets_its_budget_conflict_in_words(client, cast):
+    # no skill, person or system yet: the engine's problem has no resource, and its search for a
+    # stretch short of hours once crashed the run (ValueError) when a mandatory demand overspent
+    make_demand(
+        organisation=cast.org, reference="D-M", title="Licence renewal", status=DemandStatus.APPROVED,
+        need_class=NeedClass.MANDATORY, cost_eur=40_000,
+    )
+    everything = [{"first": 0, "last": 7, "amount": 20_000}]  # the two years the organisation plans
+    run = _run_to_the_end(make_scenario(cast.org, time_limit_seconds=3, budget_windows=everything))
+    assert run.problem["periods"] == 8 and run.plan_status == "infeasible"
+    assert run.summary["conflicts"] == [
+        "mandatory D-M needs 40,000 of money in 2027-Q1..2028-Q4; the budget is 20,000 (short by 20,000)"
+    ]
+    client.force_login(cast.viewer)
+    text = client.get(reverse("planning:run_detail", args=[run.pk])).content.decode()
+    assert "short by 20,000" in text
 
 
 def test_a_run_with_demands_has_no_empty_plan_note(client, cast, finished_run):
