@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
+import pytest
 
+from bearing.engine import explain as explain_module
 from bearing.engine.check import check_plan
 from bearing.engine.compiled import Compiled, Ledger, compile_problem, plan_from_starts
 from bearing.engine.explain import (
@@ -222,6 +224,31 @@ def test_every_left_out_demand_gets_its_repair_before_re_plans_take_the_time() -
     unverified = [out.id for out in reasons if not out.details["verified"]]
     assert unverified == []
     assert {out.details["verified_by"] for out in reasons} == {"repair", "re-plan"}
+
+
+def test_a_re_plan_of_a_few_one_start_demands_is_charged_its_fixed_cost(monkeypatch: pytest.MonkeyPatch) -> None:
+    # one period, budgets alone: each re-plan frees a handful of one-start demands, which CP-SAT
+    # solves at next to no deterministic time; creating the model and the solver still cost
+    # milliseconds, so a second of explanations must not start hundreds of them
+    problem = Problem(
+        periods=1,
+        resources={},
+        demands=tuple(Demand(f"D{i}", 10.0 + i % 7, cost=100.0 + i % 5) for i in range(300)),
+        budgets=(Budget(0, 0, 1000.0),),
+    )
+    plan = solve(problem, time_limit=1.0, explain=False)
+    assert len(plan.unscheduled) > 250
+    replans = 0
+    real = explain_module._forced_replan
+
+    def counted(*args: Any, **kwargs: Any) -> tuple[str, float | None]:
+        nonlocal replans
+        replans += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(explain_module, "_forced_replan", counted)
+    explain_unscheduled(problem, plan, time_limit=1.0)
+    assert 0 < replans <= 1.0 / explain_module._REPLAN_MIN_SECONDS + 1
 
 
 def test_the_explanations_a_short_limit_left_unchecked_are_checked_later_on_their_own() -> None:
