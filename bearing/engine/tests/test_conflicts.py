@@ -128,40 +128,46 @@ def test_a_conflict_over_money_blames_the_budgets_not_the_hours() -> None:
     assert "dev" not in message
 
 
-def test_a_mandatory_demand_with_no_start_in_the_horizon_is_named_with_its_window() -> None:
-    problem = Problem(
-        periods=4,
-        resources={"dev": Resource("dev", (100.0,) * 4)},
-        demands=(
-            Demand("LATE", 1, duration=2, earliest_start=3, mandatory=True),
-            Demand("OK", 2, effort={"dev": 10}),
+
+@pytest.mark.parametrize(
+    ("problem", "conflict"),
+    [
+        pytest.param(
+            Problem(
+                periods=4,
+                resources={"dev": Resource("dev", (100.0,) * 4)},
+                demands=(
+                    Demand("LATE", 1, duration=2, earliest_start=3, mandatory=True),
+                    Demand("OK", 2, effort={"dev": 10}),
+                ),
+                period_labels=("2027-Q1", "2027-Q2", "2027-Q3", "2027-Q4"),
+            ),
+            "mandatory LATE needs 2 periods from 2027-Q4 but must finish by 2027-Q4",
+            id="no-start-in-the-horizon",
         ),
-        period_labels=("2027-Q1", "2027-Q2", "2027-Q3", "2027-Q4"),
-    )
+        pytest.param(
+            Problem(
+                periods=2,
+                resources={},
+                demands=(Demand("M", 1, mandatory=True, requires=("X",)), Demand("X", 2, excluded=True)),
+            ),
+            "X is required by a mandatory demand but is excluded",
+            id="requires-an-excluded-demand",
+        ),
+        pytest.param(
+            # no resource at all: the searches for a stretch short of hours once crashed on it
+            Problem(
+                periods=1,
+                resources={},
+                demands=(Demand("M", 1, cost=40.0, mandatory=True), Demand("X", 2, cost=60.0)),
+                budgets=(Budget(0, 0, 20.0),),
+            ),
+            "mandatory M needs 40 of money in period 0; the budget is 20 (short by 20)",
+            id="budgets-alone",
+        ),
+    ],
+)
+def test_a_mandatory_demand_that_cannot_be_placed_is_named_in_business_words(problem: Problem, conflict: str) -> None:
     plan = solve(problem, time_limit=2.0)
     assert plan.status == "infeasible"
-    assert plan.conflicts == ["mandatory LATE needs 2 periods from 2027-Q4 but must finish by 2027-Q4"]
-
-
-def test_a_mandatory_demand_requiring_an_excluded_one_names_the_excluded_one() -> None:
-    problem = Problem(
-        periods=2,
-        resources={},
-        demands=(Demand("M", 1, mandatory=True, requires=("X",)), Demand("X", 2, excluded=True)),
-    )
-    plan = solve(problem, time_limit=2.0)
-    assert plan.status == "infeasible"
-    assert plan.conflicts == ["X is required by a mandatory demand but is excluded"]
-
-
-def test_a_problem_of_budgets_alone_names_the_money_a_mandatory_demand_lacks() -> None:
-    # no resource at all: the hours' stretch searches had nothing to look at and crashed
-    problem = Problem(
-        periods=1,
-        resources={},
-        demands=(Demand("M", 1, cost=40.0, mandatory=True), Demand("X", 2, cost=60.0)),
-        budgets=(Budget(0, 0, 20.0),),
-    )
-    plan = solve(problem, time_limit=2.0)
-    assert plan.status == "infeasible"
-    assert plan.conflicts == ["mandatory M needs 40 of money in period 0; the budget is 20 (short by 20)"]
+    assert plan.conflicts == [conflict]
