@@ -47,6 +47,26 @@ def test_left_out_demand_names_the_resource_extra_hours_and_value_lost() -> None
     assert any("cost 7 of value" in r for r in out.reasons)
 
 
+def test_a_left_out_demand_is_explained_where_it_could_start_after_what_it_requires() -> None:
+    # 10 dev-hours a quarter. P (periods 0-1) and H (2-3) fill them all. D requires P, so it
+    # could start in period 2 at the earliest: its shortage is told there. E requires nothing and
+    # lacks the same 10 hours in every period: it is told at the first, period 0.
+    problem = Problem(
+        periods=4,
+        resources={"dev": Resource("dev", (10.0,) * 4)},
+        demands=(
+            Demand("P", 5, duration=2, effort={"dev": 20}),
+            Demand("H", 9, duration=2, effort={"dev": 20}, earliest_start=2),
+            Demand("D", 1, effort={"dev": 10}, requires=("P",)),
+            Demand("E", 0.5, effort={"dev": 10}),
+        ),
+    )
+    plan = solve(problem, time_limit=2.0)
+    assert plan.starts() == {"P": 0, "H": 2}
+    starts = {out.id: out.details["start"] for out in plan.unscheduled}
+    assert starts == {"D": 2, "E": 0}
+
+
 def test_left_out_demand_over_budget_names_the_missing_money() -> None:
     # budget 100: A (cost 80, value 9) is in; B (cost 50, value 4) needs 30 more money
     p = Problem(
