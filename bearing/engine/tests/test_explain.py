@@ -121,7 +121,9 @@ def test_without_time_for_a_re_plan_the_cost_is_verified_by_a_repaired_plan() ->
     (out,) = explain_unscheduled(THREE, plan, time_limit=0.02)
     assert out.details["verified"] is True and out.details["verified_by"] == "repair"
     assert out.details["value_lost"] == 2.0
-    assert any("cost at most 2 of value" in r for r in out.reasons)
+    (said,) = [r for r in out.reasons if "forcing it in" in r]
+    assert "cost at most 2 of value" in said and "made by taking out lower-value demands" in said
+    assert "re-plan" not in said  # no re-plan ran: the words must not claim one
 
 
 def test_forcing_in_a_demand_that_improves_a_plan_not_optimal_says_so() -> None:
