@@ -1,0 +1,43 @@
+"""The ledger every stage books plans on: it never lets a rule break, and it refuses nothing that fits."""
+
+from __future__ import annotations
+
+from bearing.engine.check import check_plan
+from bearing.engine.compiled import Ledger, compile_problem, plan_from_starts
+from bearing.engine.problem import Budget, Demand, Problem, Resource
+
+
+def test_a_prerequisite_cannot_be_booked_to_finish_after_its_booked_successor_starts() -> None:
+    problem = Problem(
+        4, {}, (Demand("P", 1.0, duration=2), Demand("D", 1.0, requires=("P",)), Demand("L", 1.0, requires=("P",)))
+    )
+    comp = compile_problem(problem)
+    p, d, late = (comp.index[i] for i in ("P", "D", "L"))
+    ledger = Ledger(comp)
+    ledger.book(d, 1)
+    assert not ledger.fits(p, 0)  # P would run periods 0-1, past D's start
+    ledger.unbook(d)
+    ledger.book(late, 2)
+    assert ledger.fits(p, 0)  # finishing at the end of period 1 is in time for a start in period 2
+
+
+def test_a_period_filled_to_the_last_hour_or_euro_is_booked_at_any_scale() -> None:
+    # 20 billion: the hours and money left after two bookings sit 2.3 millionths below what the
+    # third needs, from rounding alone; the ledger's tolerance scales with the amount
+    amounts = (20_000_000_000.7, 0.2, 0.2)
+    total = 20_000_000_001.1
+    problem = Problem(
+        1,
+        {"dev": Resource("dev", (total,))},
+        tuple(Demand(f"D{i}", 1.0, cost=x, effort={"dev": x}) for i, x in enumerate(amounts)),
+        (Budget(0, 0, total),),
+    )
+    comp = compile_problem(problem)
+    ledger = Ledger(comp)
+    ledger.book(0, 0)
+    ledger.book(1, 0)
+    assert ledger.res[0, 0] < amounts[2] and ledger.bres[0] < amounts[2]  # the rounding at issue
+    assert ledger.fits(2, 0)
+    ledger.book(2, 0)
+    plan = plan_from_starts(comp, ledger.starts(), status="feasible", bound=None, seconds=0.0)
+    assert check_plan(problem, plan).ok
