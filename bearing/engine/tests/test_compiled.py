@@ -41,3 +41,42 @@ def test_a_period_filled_to_the_last_hour_or_euro_is_booked_at_any_scale() -> No
     ledger.book(2, 0)
     plan = plan_from_starts(comp, ledger.starts(), status="feasible", bound=None, seconds=0.0)
     assert check_plan(problem, plan).ok
+
+
+def test_a_booked_plan_breaks_a_rule_only_when_a_prerequisite_is_late_or_missing_or_a_must_is_out() -> None:
+    # `book` records what a stage hands over as it is; `breaks_a_rule` is the tracker's last check
+    problem = Problem(
+        4, {}, (Demand("P", 1.0, duration=2), Demand("D", 1.0, requires=("P",)), Demand("M", 1.0, mandatory=True))
+    )
+    comp = compile_problem(problem)
+    p, d, m = (comp.index[i] for i in ("P", "D", "M"))
+
+    def booked(starts: dict[int, int]) -> Ledger:
+        ledger = Ledger(comp)
+        for demand, start in starts.items():
+            ledger.book(demand, start)
+        return ledger
+
+    assert not booked({p: 0, d: 2, m: 0}).breaks_a_rule()  # P from period 0 finishes in time
+    assert booked({p: 0, d: 1, m: 0}).breaks_a_rule()  # D starts before P finishes
+    assert booked({d: 2, m: 0}).breaks_a_rule()  # D without P
+    assert booked({p: 0, d: 2}).breaks_a_rule()  # the mandatory M left out
+
+
+def test_the_mandatory_part_keeps_the_musts_and_what_they_require_at_their_starts() -> None:
+    problem = Problem(
+        3,
+        {},
+        (
+            Demand("P", 1.0),
+            Demand("M", 1.0, requires=("P",), mandatory=True),
+            Demand("N", 1.0, mandatory=True),
+            Demand("O", 1.0),
+        ),
+    )
+    comp = compile_problem(problem)
+    ledger = Ledger(comp)
+    for name, start in (("P", 0), ("M", 1), ("N", 0), ("O", 0)):
+        ledger.book(comp.index[name], start)
+    kept = ledger.mandatory_part().starts()
+    assert {comp.ids[d]: s for d, s in kept.items()} == {"P": 0, "M": 1, "N": 0}
