@@ -80,3 +80,25 @@ def test_the_mandatory_part_keeps_the_musts_and_what_they_require_at_their_start
         ledger.book(comp.index[name], start)
     kept = ledger.mandatory_part().starts()
     assert {comp.ids[d]: s for d, s in kept.items()} == {"P": 0, "M": 1, "N": 0}
+
+
+def test_a_solver_s_starts_are_booked_only_inside_their_windows_and_where_they_fit() -> None:
+    # 10 hours a period. A and B take 6 each: they cannot share a period. C may start in 1 or 2 only.
+    problem = Problem(
+        3,
+        {"dev": Resource("dev", (10.0, 10.0, 10.0))},
+        (
+            Demand("A", 1.0, effort={"dev": 6}),
+            Demand("B", 1.0, effort={"dev": 6}),
+            Demand("C", 1.0, earliest_start=1),
+        ),
+    )
+    comp = compile_problem(problem)
+    a, b, c = (comp.index[i] for i in ("A", "B", "C"))
+    good = Ledger(comp)
+    assert good.book_in_order({a: 0, b: 1, c: 1}) and good.starts() == {a: 0, b: 1, c: 1}
+    assert not Ledger(comp).book_in_order({a: 0, b: 0})  # B does not fit beside A
+    assert not Ledger(comp).book_in_order({c: 0})  # before C's earliest start
+    rest = Ledger(comp)
+    assert not rest.book_in_order({a: 0, b: 0, c: 1}, skip=True)
+    assert rest.starts() == {a: 0, c: 1}  # B refused, the rest booked
