@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -86,6 +87,12 @@ def test_solve_default_method_reports_progress(
     err = capsys.readouterr().err
     assert "value" in err and "objective 9" in err
     assert run("check", [problem, str(tmp_path / "plan.json")]) == 0
+    # each line with a bound gives the gap between the value and the bound, as a share of the bound
+    lines = re.findall(r"value (-?[\d.]+)  bound ([\d.]+)  gap ([\d.]+)%", err)
+    assert lines
+    for value, bound, gap in lines:
+        rounding = 100 * 0.1 / float(bound) + 0.006  # value and bound are printed to a tenth
+        assert float(gap) == pytest.approx(100 * (float(bound) - float(value)) / float(bound), abs=rounding)
 
 
 def test_solve_progress_says_when_a_long_stage_starts_and_how_long_it_may_take(
