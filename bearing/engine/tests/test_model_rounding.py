@@ -86,3 +86,30 @@ def test_exact_figures_give_an_exact_model() -> None:
     assert verdict.status == "feasible"
     plan = solve(problem, time_limit=2.0, explain=False)
     assert plan.status == "optimal" and check_plan(problem, plan).ok
+
+
+def test_a_freed_demand_starts_only_after_its_fixed_prerequisite_and_before_its_fixed_successor() -> None:
+    # the neighbourhood steps free some demands and keep the rest where they are: P (periods 0-1)
+    # and S (from period 4) stay, so D, which requires P and is required by S, may start in 2 or 3
+    problem = Problem(
+        periods=6,
+        resources={},
+        demands=(
+            Demand("P", 1, duration=2),
+            Demand("D", 1, requires=("P",)),
+            Demand("S", 1, requires=("D",)),
+            Demand("X", 1, requires=("Q",)),
+            Demand("Q", 1),
+            Demand("E", 1),
+            Demand("T", 1, requires=("E",)),
+        ),
+    )
+    comp = compile_problem(problem)
+    p, d, s, x, e, t = (comp.index[i] for i in ("P", "D", "S", "X", "E", "T"))
+    ledger = Ledger(comp)
+    for demand, start in ((p, 0), (s, 4), (t, 0)):
+        ledger.book(demand, start)
+    sm = build_start_model(comp, ledger, [d, x, e], value_scale=scale_for(comp))
+    assert sorted(sm.starts[d]) == [2, 3]
+    assert sm.starts[x] == {}  # its prerequisite Q is kept out, so X stays out
+    assert sm.starts[e] == {}  # T, which requires E, stays in period 0: nothing can come before it
