@@ -47,6 +47,20 @@ def test_left_out_demand_names_the_resource_extra_hours_and_value_lost() -> None
     assert any("cost 7 of value" in r for r in out.reasons)
 
 
+def test_the_extra_hours_named_are_what_is_missing_beside_what_is_left() -> None:
+    # 10 dev-hours: A (8 h) leaves 2; B needs 5, so 3 more hours admit it (not its whole 5)
+    p = Problem(
+        periods=1,
+        resources={"dev": Resource("dev", (10.0,))},
+        demands=(Demand("A", 10, effort={"dev": 8}), Demand("B", 3, effort={"dev": 5})),
+        period_labels=("2027-Q1",),
+    )
+    plan = solve(p, time_limit=5.0)
+    (out,) = plan.unscheduled
+    assert out.id == "B" and out.details["extra_hours"] == {"dev": 3.0}
+    assert any("3 more dev-hours" in r for r in out.reasons)
+
+
 def test_a_left_out_demand_is_explained_where_it_could_start_after_what_it_requires() -> None:
     # 10 dev-hours a quarter. P (periods 0-1) and H (2-3) fill them all. D requires P, so it
     # could start in period 2 at the earliest: its shortage is told there. E requires nothing and

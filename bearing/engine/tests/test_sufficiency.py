@@ -91,6 +91,21 @@ def test_must_fit_brings_in_what_it_requires() -> None:
     ]
 
 
+def test_additions_respect_the_budget_windows_when_they_can() -> None:
+    # no money in period 0: the mandatory M (cost 50) must run in period 1, where dev has no hours;
+    # left aside, the budget would let M run in period 0 with no addition at all
+    problem = Problem(
+        periods=2,
+        resources={"dev": Resource("dev", (100.0, 0.0))},
+        demands=(Demand("M", 1.0, cost=50.0, effort={"dev": 100.0}, mandatory=True),),
+        budgets=(Budget(0, 0, 0.0),),
+    )
+    report = analyse_sufficiency(problem, hours_per_fte=100.0)
+    assert report.additions_status == "optimal" and report.cannot_fit == []
+    assert report.schedule == {"M": 1}
+    assert [(a.resource, a.hours_per_period, a.from_period) for a in report.additions] == [("dev", 100.0, 1)]
+
+
 def test_reports_what_capacity_cannot_fix() -> None:
     problem = Problem(
         periods=2,
