@@ -450,7 +450,7 @@ def most_inconsistent_judgement(result: AhpResult) -> Judgement | None:
     try:
         rest = _result_from_table(result.elements, others, result.random_index)
         others_imply = rest.weights[result.elements[i]] / rest.weights[result.elements[j]]
-    except AhpError:  # the judgement alone links two groups: the others imply nothing about it
+    except AhpError:  # it alone links two groups of elements: the others imply nothing about it
         others_imply = w[i] / w[j]
     return Judgement(result.elements[i], result.elements[j], result.matrix[i][j], w[i] / w[j], deviation, others_imply)
 
