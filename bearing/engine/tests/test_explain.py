@@ -20,25 +20,30 @@ from bearing.engine.explain import (
 )
 from bearing.engine.generate import generate_problem
 from bearing.engine.moves import value_density
-from bearing.engine.plan import Plan
+from bearing.engine.plan import Plan, Unscheduled
 from bearing.engine.problem import Budget, Demand, Problem, Resource
 from bearing.engine.repair import Repairs
 from bearing.engine.solve import solve
 from bearing.engine.tests.instances import selection
 
 
-def test_left_out_demand_names_the_resource_extra_hours_and_value_lost() -> None:
-    # 10 dev-hours in 2027-Q1: A (10h, 10) takes all; B (4h, 3) is out. 4 more hours admit B;
-    # forcing B in pushes A out: the plan falls from 10 to 3, so 7 of value is lost.
-    p = Problem(
+def _b_left_out_beside_a(a_hours: float, b_hours: float) -> Unscheduled:
+    """10 dev-hours in 2027-Q1, A (worth 10) and B (worth 3): the explanation of B, which is out."""
+    problem = Problem(
         periods=1,
         resources={"dev": Resource("dev", (10.0,))},
-        demands=(Demand("A", 10, effort={"dev": 10}), Demand("B", 3, effort={"dev": 4})),
+        demands=(Demand("A", 10, effort={"dev": a_hours}), Demand("B", 3, effort={"dev": b_hours})),
         period_labels=("2027-Q1",),
     )
-    plan = solve(p, time_limit=5.0)
-    (out,) = plan.unscheduled
+    (out,) = solve(problem, time_limit=5.0).unscheduled
     assert out.id == "B"
+    return out
+
+
+def test_left_out_demand_names_the_resource_extra_hours_and_value_lost() -> None:
+    # A (10 h) takes all; B (4 h) is out. 4 more hours admit B; forcing B in pushes A out: the
+    # plan falls from 10 to 3, so 7 of value is lost.
+    out = _b_left_out_beside_a(10, 4)
     assert out.details["verified"] is True
     assert out.details["binding_resources"] == ["dev"]
     assert out.details["extra_hours"] == {"dev": 4.0}
@@ -48,16 +53,9 @@ def test_left_out_demand_names_the_resource_extra_hours_and_value_lost() -> None
 
 
 def test_the_extra_hours_named_are_what_is_missing_beside_what_is_left() -> None:
-    # 10 dev-hours: A (8 h) leaves 2; B needs 5, so 3 more hours admit it (not its whole 5)
-    p = Problem(
-        periods=1,
-        resources={"dev": Resource("dev", (10.0,))},
-        demands=(Demand("A", 10, effort={"dev": 8}), Demand("B", 3, effort={"dev": 5})),
-        period_labels=("2027-Q1",),
-    )
-    plan = solve(p, time_limit=5.0)
-    (out,) = plan.unscheduled
-    assert out.id == "B" and out.details["extra_hours"] == {"dev": 3.0}
+    # A (8 h) leaves 2 of the 10 hours; B needs 5, so 3 more hours admit it (not its whole 5)
+    out = _b_left_out_beside_a(8, 5)
+    assert out.details["extra_hours"] == {"dev": 3.0}
     assert any("3 more dev-hours" in r for r in out.reasons)
 
 
